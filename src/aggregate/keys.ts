@@ -1,0 +1,38 @@
+// The group keys of --by, as one table: a name and how to read it off an event.
+// A new grouping is one row here; flags, help and renderers all read this table.
+
+import {isoTime} from '../render/time.js'
+import type {EximEvent} from '../types.js'
+import {normalizeReason} from './reason.js'
+
+export const GROUP_KEYS = ['recipient', 'domain', 'sender', 'host', 'ip', 'helo', 'reason', 'code', 'kind', 'hour', 'day', 'file'] as const
+export type GroupKey = (typeof GROUP_KEYS)[number]
+
+export const DEFAULT_BY: readonly GroupKey[] = ['recipient', 'host']
+
+function domainOf(address: string): string {
+  const at = address.lastIndexOf('@')
+  return at === -1 ? '' : address.slice(at + 1)
+}
+
+/** Sending host: its verified name, else its HELO in brackets, else its IP. */
+export function hostLabel(ev: EximEvent): string {
+  if (ev.hostName !== '') return ev.hostName
+  if (ev.helo !== '') return `(${ev.helo})`
+  return ev.ip
+}
+
+export const KEY_READERS: Record<GroupKey, (ev: EximEvent) => string> = {
+  recipient: (ev) => ev.recipient,
+  domain: (ev) => domainOf(ev.recipient),
+  sender: (ev) => ev.sender,
+  host: hostLabel,
+  ip: (ev) => ev.ip,
+  helo: (ev) => ev.helo,
+  reason: (ev) => normalizeReason(ev.reason),
+  code: (ev) => ev.code,
+  kind: (ev) => ev.kind,
+  hour: (ev) => isoTime(ev.time, ev.tz).slice(0, 13),
+  day: (ev) => isoTime(ev.time, ev.tz).slice(0, 10),
+  file: (ev) => ev.file,
+}

@@ -1,0 +1,56 @@
+// The format-neutral report every renderer draws from: window, input accounting, totals per
+// kind, the --by table and the summary's top tables. Built once, after the last event.
+
+import type {EventKind, InputAccount} from '../types.js'
+import type {Aggregator, GroupTable} from './aggregator.js'
+
+export interface Instant {
+  time: number
+  tz: number
+}
+
+export interface ReportWindow {
+  since: Instant | null
+  until: Instant | null
+  /** First and last timestamped line read, over all inputs. */
+  first: Instant | null
+  last: Instant | null
+}
+
+export interface Report {
+  window: ReportWindow
+  input: InputAccount
+  kinds: EventKind[]
+  totals: Record<string, number>
+  /** The --by table. */
+  main: GroupTable
+  /** Top recipients, hosts and reasons, for the summary. */
+  tables: GroupTable[]
+  /** A label naming where the logs came from (--label), or null. */
+  label: string | null
+}
+
+export interface ReportShape {
+  kinds: EventKind[]
+  /** Rows per table; undefined keeps all. */
+  top?: number
+  /** Rows per summary table. */
+  summaryTop: number
+  label?: string | null
+}
+
+export function buildReport(agg: Aggregator, input: InputAccount, window: ReportWindow, shape: ReportShape): Report {
+  const totals: Record<string, number> = {}
+  for (const k of shape.kinds) totals[k] = agg.totals.get(k) ?? 0
+  const [main, ...rest] = agg.result()
+  const cut = (t: GroupTable, n: number | undefined): GroupTable => (n === undefined ? t : {...t, rows: t.rows.slice(0, n)})
+  return {
+    window,
+    input,
+    kinds: shape.kinds,
+    totals,
+    main: cut(main!, shape.top),
+    tables: rest.map((t) => cut(t, shape.summaryTop)),
+    label: shape.label ?? null,
+  }
+}

@@ -1,0 +1,37 @@
+// The commands' common base: one clear line on stderr for every failure, the contract's exit
+// code, and a stack trace only when asked for with DEBUG=exim-rejects.
+
+import {Command} from '@oclif/core'
+import {EximRejectsError} from '../errors.js'
+
+export abstract class BaseCommand extends Command {
+  /** Exit status for input and usage failures (check overrides it: Nagios wants 3). */
+  protected failureExit(err: EximRejectsError): number {
+    return err.exitCode
+  }
+
+  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
+    // The failure is reported here; oclif's "did not parse its arguments" warning would be noise.
+    ;(this as unknown as {parsed: boolean}).parsed = true
+    const debug = (process.env.DEBUG ?? '').split(',').some((d) => d === 'exim-rejects' || d === '*')
+    if (debug && err.stack) process.stderr.write(err.stack + '\n')
+    if (err instanceof EximRejectsError) {
+      process.stderr.write(`exim-rejects: ${err.message}\n`)
+      process.exitCode = this.failureExit(err)
+      return
+    }
+    if (err.oclif?.exit !== undefined) {
+      if (err.code === 'EEXIT') {
+        process.exitCode = err.oclif.exit
+        return
+      }
+      // A flag or argument oclif refused: keep its first line, it names the flag.
+      const first = (err.message ?? String(err)).split('\n')[0]!.replace(/^Error: /, '')
+      process.stderr.write(`exim-rejects: ${first} (see --help)\n`)
+      process.exitCode = this.failureExit(new EximRejectsError('USAGE', first))
+      return
+    }
+    process.stderr.write(`exim-rejects: internal error: ${err.message ?? String(err)}${debug ? '' : ' (run with DEBUG=exim-rejects for details)'}\n`)
+    process.exitCode = 1
+  }
+}

@@ -1,0 +1,59 @@
+// Flag values -> validated options, once, at the boundary. Every problem is a usage error that
+// names the flag, what was expected and what was given.
+
+import {DEFAULT_BY, GROUP_KEYS, type GroupKey} from '../aggregate/keys.js'
+import {usageError} from '../errors.js'
+import {isKnownZone, type ZoneSpec} from '../parse/zone.js'
+import {DEFAULT_KINDS, EVENT_KINDS, type EventKind} from '../types.js'
+import {parseWhen} from './window.js'
+
+export function parseList<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: readonly T[], all?: string): T[] {
+  if (value === undefined) return [...fallback]
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean)
+  if (all !== undefined && items.length === 1 && items[0] === all) return [...allowed]
+  const out: T[] = []
+  for (const it of items) {
+    if (!(allowed as readonly string[]).includes(it)) throw usageError(flag, `a comma list of ${allowed.join(', ')}${all ? ` (or ${all})` : ''}`, it)
+    if (!out.includes(it as T)) out.push(it as T)
+  }
+  if (out.length === 0) throw usageError(flag, `at least one of ${allowed.join(', ')}`, value)
+  return out
+}
+
+export function parseKinds(value: string | undefined): EventKind[] {
+  return parseList('--kind', value, EVENT_KINDS, DEFAULT_KINDS, 'all')
+}
+
+export function parseBy(value: string | undefined): GroupKey[] {
+  return parseList('--by', value, GROUP_KEYS, DEFAULT_BY)
+}
+
+export function parseZone(utc: boolean, tzName: string | undefined): ZoneSpec {
+  if (utc && tzName !== undefined) throw usageError('--tz', 'either --utc or --tz, not both', tzName)
+  if (utc) return {kind: 'utc'}
+  if (tzName === undefined) return {kind: 'local'}
+  if (!isKnownZone(tzName)) throw usageError('--tz', 'an IANA zone name such as Europe/Moscow or UTC', tzName)
+  return {kind: 'named', name: tzName}
+}
+
+export interface Window {
+  since?: number
+  until?: number
+}
+
+export function parseWindow(since: string | undefined, until: string | undefined, now: Date, zone: ZoneSpec): Window {
+  const w: Window = {}
+  if (since !== undefined) w.since = parseWhen('--since', since, now, zone)
+  if (until !== undefined) w.until = parseWhen('--until', until, now, zone)
+  if (w.since !== undefined && w.until !== undefined && w.until <= w.since) {
+    throw usageError('--until', 'a time after --since', until!)
+  }
+  return w
+}
+
+export function parseNow(value: string | undefined): Date {
+  if (value === undefined) return new Date()
+  const d = new Date(value)
+  if (Number.isNaN(d.getTime())) throw usageError('--now', 'an ISO date-time', value)
+  return d
+}

@@ -1,0 +1,50 @@
+import {Args, Flags} from '@oclif/core'
+import {BaseCommand} from '../cli/base.js'
+import {groupFlags, selectionFlags, windowFlags} from '../cli/flags.js'
+import {parseBy, parseKinds, parseNow, parseWindow, parseZone} from '../cli/options.js'
+import {StreamWriter} from '../cli/output.js'
+import {REPORT_FORMATS, runReport} from '../report.js'
+
+export default class Report extends BaseCommand {
+  static override description = 'Count RCPT deferrals, rejections and silently discarded mail in Exim logs, grouped by recipient, host and more'
+
+  static override examples = [
+    '<%= config.bin %> report /var/log/exim4',
+    '<%= config.bin %> report --since yesterday --until today /var/log/exim4',
+    '<%= config.bin %> report --kind rcpt-defer --by recipient,ip --format csv mainlog',
+    'zcat mainlog.2.gz | <%= config.bin %> report --format json -',
+  ]
+
+  static override strict = false
+  static override args = {
+    path: Args.string({description: 'log file, directory of Exim logs, or - for standard input', required: false}),
+  }
+
+  static override flags = {
+    ...selectionFlags,
+    ...groupFlags,
+    ...windowFlags,
+    format: Flags.string({char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
+    json: Flags.boolean({description: 'same as --format json'}),
+  }
+
+  async run(): Promise<void> {
+    const {flags, argv} = await this.parse(Report)
+    const zone = parseZone(flags.utc, flags.tz)
+    const out = new StreamWriter()
+    await runReport(
+      {
+        paths: (argv as string[]).length > 0 ? (argv as string[]) : ['-'],
+        kinds: parseKinds(flags.kind),
+        by: parseBy(flags.by),
+        byGiven: flags.by !== undefined,
+        format: flags.json ? 'json' : (flags.format as (typeof REPORT_FORMATS)[number]),
+        top: flags.top,
+        zone,
+        ...parseWindow(flags.since, flags.until, parseNow(flags.now), zone),
+      },
+      out,
+    )
+    await out.end()
+  }
+}

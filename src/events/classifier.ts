@@ -1,0 +1,196 @@
+// Turns candidate log lines into events: picks the rule for the line's shape, pairs the
+// incorrect-digit line with the discard that follows it, and counts main-log events once when
+// the reject and panic logs are read too. Emits events through a callback; does no I/O.
+
+import {parsePrefix, type Prefix} from '../parse/prefix.js'
+import type {ZoneClock} from '../parse/zone.js'
+import type {EventKind, EximEvent, LogType, RawLine} from '../types.js'
+import {SeenEvents} from './dedupe.js'
+import {readDiscard, readIncorrectDigit, readRejection} from './rules.js'
+import {answeredCode, leadingCode} from './smtp-code.js'
+
+/** How a line was used: it made (or completed) an event of a kind, repeated one, or is other. */
+export type LineUse = EventKind | 'duplicate' | 'other'
+
+export interface ClassifierOptions {
+  zone: ZoneClock
+  /** Keep each event's source lines (for raw output). */
+  keepRaw?: boolean
+  /** Remember main-log events so reject/panic copies count once (set when those logs are read too). */
+  dedupe?: boolean
+}
+
+interface PendingDigit {
+  naive: number
+  pid: number
+  message: string
+  event: EximEvent
+}
+
+// The digit line and its discard are written by one process within the same second; anything
+// further apart is not a pair.
+const PAIR_WINDOW_MS = 1000
+const PENDING_LIMIT = 1000
+
+export class Classifier {
+  private file = ''
+  private logType: LogType = 'main'
+  private pending: PendingDigit[] = []
+  private readonly seen = new SeenEvents()
+
+  constructor(
+    private readonly opts: ClassifierOptions,
+    private readonly emit: (ev: EximEvent) => void,
+  ) {}
+
+  beginFile(file: string, logType: LogType): void {
+    this.file = file
+    this.logType = logType
+  }
+
+  endOfFile(): void {
+    this.flushPending(Infinity)
+  }
+
+  /** Classifies one timestamped line that carries an event phrase. */
+  candidate(s: string, lineNo: number): LineUse {
+    const pre = parsePrefix(s)
+    if (Number.isNaN(pre.naive)) return 'other'
+    this.flushPending(pre.naive - 2 * PAIR_WINDOW_MS)
+    const t = pre.text
+    if (s.startsWith('configured error code', t)) return this.digitLine(s, lineNo, pre)
+    if (s.includes('discarded by RCPT ACL', t)) return this.discardLine(s, lineNo, pre)
+    return this.rejectionLine(s, lineNo, pre)
+  }
+
+  private rejectionLine(s: string, lineNo: number, pre: Prefix): LineUse {
+    const r = readRejection(s, pre.text)
+    if (r === null) return 'other'
+    const kind: EventKind =
+      r.stage === 'rcpt' ? (r.temporary ? 'rcpt-defer' : 'rcpt-reject') : r.temporary ? 'data-defer' : 'data-reject'
+    if (this.isCopy(`${kind}|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
+    const ev = this.makeEvent(kind, s, lineNo, pre)
+    ev.recipient = r.recipient.toLowerCase()
+    ev.sender = r.id.sender ?? ''
+    ev.hostName = r.id.hostName
+    ev.helo = r.id.helo
+    ev.ip = r.id.ip
+    ev.port = r.id.port
+    ev.reason = r.message
+    ev.code = answeredCode(r.message, r.temporary ? '451' : '550')
+    this.emit(ev)
+    return kind
+  }
+
+  private discardLine(s: string, lineNo: number, pre: Prefix): LineUse {
+    const d = readDiscard(s, pre.text)
+    if (d === null) return 'other'
+    if (this.isCopy(`discard|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
+    const digit = this.takePending(pre, d.message)
+    // Without its digit line (a reject log read alone) the wrong code still shows in the message.
+    const code = leadingCode(d.message)
+    if (digit === null && (code === '' || code.charCodeAt(0) === 50)) return 'other'
+    const ev = digit?.event ?? this.makeEvent('discard-misconfig', s, lineNo, pre)
+    if (digit !== null) {
+      // The pair is one event, told by the discard line: it has the recipient, host and sender.
+      const own = this.makeEvent('discard-misconfig', s, lineNo, pre)
+      ev.time = own.time
+      ev.tz = own.tz
+      ev.line = lineNo
+      ev.file = this.file
+      if (ev.raw) ev.raw.push(this.rawLine(s, lineNo))
+    } else if (this.opts.dedupe) {
+      this.seen.add(digitKey(pre.naive, pre.pid, d.message))
+    }
+    ev.recipient = d.recipient.toLowerCase()
+    ev.sender = d.id.sender ?? ''
+    ev.hostName = d.id.hostName
+    ev.helo = d.id.helo
+    ev.ip = d.id.ip
+    ev.port = d.id.port
+    if (d.message !== '') ev.reason = d.message
+    this.emit(ev)
+    return 'discard-misconfig'
+  }
+
+  private digitLine(s: string, lineNo: number, pre: Prefix): LineUse {
+    const g = readIncorrectDigit(s, pre.text)
+    // Only a 2 was expected for accept/discard; 4 and 5 are deny/defer lines that log their own rejection.
+    if (g === null || g.expected !== '2') return 'other'
+    const key = digitKey(pre.naive, pre.pid, g.message)
+    if (this.opts.dedupe && this.logType !== 'main') {
+      // The discard that followed may have been logged in the next second.
+      if (this.seen.take(key) || this.seen.take(digitKey(pre.naive + 1000, pre.pid, g.message))) return 'duplicate'
+    } else if (this.opts.dedupe) {
+      this.seen.add(key)
+    }
+    const ev = this.makeEvent('discard-misconfig', s, lineNo, pre)
+    ev.reason = g.message
+    if (this.pending.length >= PENDING_LIMIT) this.flushPending(Infinity)
+    this.pending.push({naive: pre.naive, pid: pre.pid, message: g.message, event: ev})
+    return 'discard-misconfig'
+  }
+
+  /** The digit line a discard completes: same process, same second, preferably the same text. */
+  private takePending(pre: Prefix, message: string): PendingDigit | null {
+    let best = -1
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const p = this.pending[i]!
+      if (p.pid !== pre.pid) continue
+      if (pre.naive - p.naive > PAIR_WINDOW_MS || p.naive > pre.naive) continue
+      if (p.message === message) {
+        best = i
+        break
+      }
+      if (best === -1 || i < best) best = i
+    }
+    if (best === -1) return null
+    return this.pending.splice(best, 1)[0]!
+  }
+
+  /** Emits digit lines that found no discard before `before` (wall-clock ms) as events of their own. */
+  private flushPending(before: number): void {
+    while (this.pending.length > 0 && this.pending[0]!.naive < before) this.emit(this.pending.shift()!.event)
+  }
+
+  /** In a reject or panic log read with its main log, true when the main log had this event already. */
+  private isCopy(key: string): boolean {
+    if (!this.opts.dedupe) return false
+    if (this.logType === 'main') {
+      this.seen.add(key)
+      return false
+    }
+    return this.seen.take(key)
+  }
+
+  private makeEvent(kind: EventKind, s: string, lineNo: number, pre: Prefix): EximEvent {
+    const tz = Number.isNaN(pre.offset) ? this.opts.zone.offsetAt(pre.naive) : pre.offset
+    const ev: EximEvent = {
+      kind,
+      time: pre.naive - tz * 60_000,
+      tz,
+      pid: pre.pid,
+      msgid: pre.msgid,
+      recipient: '',
+      sender: '',
+      hostName: '',
+      helo: '',
+      ip: '',
+      port: '',
+      code: kind === 'discard-misconfig' ? '250' : '',
+      reason: '',
+      file: this.file,
+      line: lineNo,
+    }
+    if (this.opts.keepRaw) ev.raw = [this.rawLine(s, lineNo)]
+    return ev
+  }
+
+  private rawLine(text: string, line: number): RawLine {
+    return {file: this.file, line, text}
+  }
+}
+
+function digitKey(naive: number, pid: number, message: string): string {
+  return `digit|${naive - (naive % 1000)}|${pid}|${message}`
+}

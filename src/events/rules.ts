@@ -1,0 +1,108 @@
+// The line shapes that make events, one reader per shape. Each takes the decoded line and the
+// index where its text starts (after timestamp, pid and id) and returns what it found, or null
+// when the line is not of its shape. Pure; they never throw.
+
+import {type Identity, parseIdentity} from '../parse/fields.js'
+
+export interface Rejection {
+  id: Identity
+  temporary: boolean
+  stage: 'rcpt' | 'data'
+  /** Recipient as typed, without brackets ('' for DATA-time lines). */
+  recipient: string
+  message: string
+}
+
+export interface Discard {
+  id: Identity
+  recipient: string
+  /** Text after `discarded by RCPT ACL: `, '' when none. */
+  message: string
+}
+
+export interface IncorrectDigit {
+  expected: string
+  /** The configured message Exim quoted, unescaped. */
+  message: string
+}
+
+// Exim logs at most 100 characters of the RCPT argument (smtp_in.c, `%.*s` with lim = 100).
+const RCPT_ARG_LIMIT = 100
+
+function messageAfter(s: string, i: number): string {
+  return s.charCodeAt(i) === 58 && s.charCodeAt(i + 1) === 32 ? s.slice(i + 2) : ''
+}
+
+/** `[DS]H=... F=<s> [temporarily ]rejected RCPT <r>[: msg]` and `... rejected after DATA[: msg]`. */
+export function readRejection(s: string, text: number): Rejection | null {
+  const id = parseIdentity(s, text)
+  let v = id.end
+  let temporary = false
+  if (s.startsWith('temporarily rejected ', v)) {
+    temporary = true
+    v += 21
+  } else if (s.startsWith('rejected ', v)) {
+    v += 9
+  } else return null
+
+  if (s.startsWith('RCPT ', v)) {
+    const a = v + 5
+    let recipient: string
+    let after: number
+    const close = s.charCodeAt(a) === 60 ? s.indexOf('>', a + 1) : -1
+    if (close !== -1 && close - a <= RCPT_ARG_LIMIT + 1) {
+      recipient = s.slice(a + 1, close)
+      after = close + 1
+    } else {
+      // Unbracketed, or cut at the limit before its `>`: the argument ends at `: ` or the line's end.
+      let e = s.indexOf(': ', a)
+      if (e === -1) e = s.length
+      recipient = s.slice(s.charCodeAt(a) === 60 ? a + 1 : a, e)
+      after = e
+    }
+    return {id, temporary, stage: 'rcpt', recipient, message: messageAfter(s, after)}
+  }
+  if (s.startsWith('after DATA', v)) {
+    let after = v + 10
+    if (s.startsWith(' PRDR', after)) after += 5
+    return {id, temporary, stage: 'data', recipient: '', message: messageAfter(s, after)}
+  }
+  return null
+}
+
+const DISCARD_MARK = ': discarded by RCPT ACL'
+
+/** `H=... F=<s> RCPT <r>[ options]: discarded by RCPT ACL[: msg]`. */
+export function readDiscard(s: string, text: number): Discard | null {
+  const id = parseIdentity(s, text)
+  const v = id.end
+  if (!s.startsWith('RCPT ', v)) return null
+  const mark = s.indexOf(DISCARD_MARK, v + 5)
+  if (mark === -1) return null
+  // The argument is logged raw, with any ESMTP options (NOTIFY=, ORCPT=) after the address.
+  const a = v + 5
+  let recipient: string
+  if (s.charCodeAt(a) === 60) {
+    const close = s.indexOf('>', a + 1)
+    recipient = s.slice(a + 1, close !== -1 && close < mark ? close : mark)
+  } else {
+    const sp = s.indexOf(' ', a)
+    recipient = s.slice(a, sp !== -1 && sp < mark ? sp : mark)
+  }
+  return {id, recipient, message: messageAfter(s, mark + DISCARD_MARK.length)}
+}
+
+const DIGIT_MARK = 'configured error code starts with incorrect digit (expected '
+
+/** `configured error code starts with incorrect digit (expected 2) in "<msg>"`. */
+export function readIncorrectDigit(s: string, text: number): IncorrectDigit | null {
+  if (!s.startsWith(DIGIT_MARK, text)) return null
+  const d = text + DIGIT_MARK.length
+  if (!s.startsWith(') in "', d + 1)) return null
+  const q = d + 7
+  const end = s.endsWith('"') && s.length > q ? s.length - 1 : s.length
+  let message = s.slice(q, end)
+  // 4.99+ quotes with %q, escaping `"` and `\`; up to 4.98 the text is raw.
+  if (message.includes('\\')) message = message.replace(/\\(["\\])/g, '$1')
+  return {expected: s.charAt(d), message}
+}

@@ -1,0 +1,76 @@
+// PATH arguments -> the inputs to read, in reading order. A directory stands for the Exim logs
+// in it and their rotated siblings, oldest first. Only this module and open.ts touch the file system.
+
+import {readdir, stat} from 'node:fs/promises'
+import {basename, join} from 'node:path'
+import {EximRejectsError, inputError} from '../errors.js'
+import type {LogType} from '../types.js'
+import {compareAge, parseLogName} from './names.js'
+
+export interface Source {
+  /** What reports call this input: the path as given, or '-' for standard input. */
+  name: string
+  /** File system path, or null for standard input. */
+  path: string | null
+  /** From the name; null when the name does not tell (then the content decides). */
+  logType: LogType | null
+  /** Size on disk when known (for progress). */
+  size: number
+}
+
+const TYPE_ORDER: Record<LogType, number> = {main: 0, reject: 1, panic: 2}
+
+export async function resolveSources(paths: string[]): Promise<Source[]> {
+  const out: Source[] = []
+  for (const p of paths) {
+    if (p === '-') {
+      out.push({name: '-', path: null, logType: null, size: 0})
+      continue
+    }
+    let st
+    try {
+      st = await stat(p)
+    } catch (err) {
+      throw inputError(p, err)
+    }
+    if (st.isDirectory()) out.push(...(await directorySources(p)))
+    else out.push({name: p, path: p, logType: parseLogName(basename(p))?.logType ?? null, size: st.size})
+  }
+  return out
+}
+
+async function directorySources(dir: string): Promise<Source[]> {
+  let names: string[]
+  try {
+    names = await readdir(dir)
+  } catch (err) {
+    throw inputError(dir, err)
+  }
+  const found: {source: Source; age: number[]}[] = []
+  for (const n of names) {
+    const ln = parseLogName(n)
+    if (ln === null) continue
+    const path = join(dir, n)
+    let st
+    try {
+      st = await stat(path)
+    } catch (err) {
+      throw inputError(path, err)
+    }
+    if (!st.isFile()) continue
+    found.push({source: {name: path, path, logType: ln.logType, size: st.size}, age: ln.age})
+  }
+  if (found.length === 0) {
+    throw new EximRejectsError('INPUT', `${dir}: no Exim logs in this directory (looked for mainlog, rejectlog, paniclog, main.log, reject.log, panic.log and their rotations)`)
+  }
+  found.sort((a, b) => TYPE_ORDER[a.source.logType!] - TYPE_ORDER[b.source.logType!] || compareAge(a.age, b.age))
+  return found.map((f) => f.source)
+}
+
+/** Main logs first, then reject, then panic, keeping the given order within each: copies are recognised against the main log. */
+export function readingOrder(sources: Source[]): Source[] {
+  return sources
+    .map((s, i) => ({s, i}))
+    .sort((a, b) => TYPE_ORDER[a.s.logType ?? 'main'] - TYPE_ORDER[b.s.logType ?? 'main'] || a.i - b.i)
+    .map((x) => x.s)
+}

@@ -1,0 +1,56 @@
+// JSON report: { window, input, totals, groups } as the contract gives it, plus by and kinds.
+
+import type {GroupRow} from '../aggregate/aggregator.js'
+import type {Report} from '../aggregate/report.js'
+import type {GroupKey} from '../aggregate/keys.js'
+import type {FileAccount, InputAccount} from '../types.js'
+import {isoTime} from './time.js'
+import type {Writer} from './writer.js'
+
+export function groupObject(by: readonly GroupKey[], row: GroupRow): Record<string, string | number> {
+  const o: Record<string, string | number> = {}
+  by.forEach((k, i) => (o[k] = row.keys[i]!))
+  o.count = row.count
+  o.first = isoTime(row.first, row.firstTz)
+  o.last = isoTime(row.last, row.lastTz)
+  return o
+}
+
+function fileObject(f: FileAccount, tz: (t: number) => number): Record<string, unknown> {
+  const {firstTime, lastTime, ...rest} = f
+  return {
+    ...rest,
+    first: Number.isFinite(firstTime) ? isoTime(firstTime, tz(firstTime)) : null,
+    last: Number.isFinite(lastTime) ? isoTime(lastTime, tz(lastTime)) : null,
+  }
+}
+
+export function inputObject(input: InputAccount, tz: (t: number) => number): Record<string, unknown> {
+  const {files, samples, ...totals} = input
+  return {
+    files: files.map((f) => fileObject(f, tz)),
+    ...totals,
+    samples: samples.map((s) => ({at: `${s.file}:${s.line}`, file: s.file, line: s.line, text: s.text})),
+  }
+}
+
+export function reportObject(r: Report, tz: (t: number) => number): Record<string, unknown> {
+  const at = (i: {time: number; tz: number} | null): string | null => (i === null ? null : isoTime(i.time, i.tz))
+  return {
+    ...(r.label !== null ? {label: r.label} : {}),
+    window: {since: at(r.window.since), until: at(r.window.until), first: at(r.window.first), last: at(r.window.last)},
+    input: inputObject(r.input, tz),
+    kinds: r.kinds,
+    totals: r.totals,
+    by: r.main.by,
+    groups: r.main.rows.map((row) => groupObject(r.main.by, row)),
+  }
+}
+
+export function renderJson(r: Report, out: Writer, tz: (t: number) => number): void {
+  out.write(JSON.stringify(reportObject(r, tz), null, 2) + '\n')
+}
+
+export function renderNdjson(r: Report, out: Writer): void {
+  for (const row of r.main.rows) out.write(JSON.stringify(groupObject(r.main.by, row)) + '\n')
+}

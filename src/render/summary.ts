@@ -1,0 +1,83 @@
+// The summary: what a pflogsumm reader expects. Totals per kind, then the top recipients,
+// sending hosts and reasons as aligned tables, then the line accounting and unparsed samples.
+
+import type {GroupTable} from '../aggregate/aggregator.js'
+import type {GroupKey} from '../aggregate/keys.js'
+import type {Report} from '../aggregate/report.js'
+import type {EventKind} from '../types.js'
+import {bytesHuman, printable, table, thousands} from './text.js'
+import {wallTime} from './time.js'
+import type {Writer} from './writer.js'
+
+export const KIND_MEANING: Record<EventKind, string> = {
+  'rcpt-defer': 'deferred at RCPT (4xx): the sender will retry',
+  'rcpt-reject': 'rejected at RCPT (5xx)',
+  'discard-misconfig': 'answered 250 and silently dropped: discard with a non-2xx message',
+  'delivery-quota': 'over quota at delivery: the RCPT-time check did not stop it',
+  'data-defer': 'deferred after DATA (4xx)',
+  'data-reject': 'rejected after DATA (5xx)',
+}
+
+const TITLES: Partial<Record<GroupKey, string>> = {recipient: 'recipients', host: 'sending hosts', reason: 'reasons'}
+
+function heading(text: string): string {
+  return `${text}\n${'-'.repeat(text.length)}\n`
+}
+
+type Tz = (time: number) => number
+
+function offsetLabel(tz: number): string {
+  const a = Math.abs(tz)
+  return `UTC${tz < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`
+}
+
+function groupTable(t: GroupTable, title: string, tz: Tz): string {
+  let s = heading(t.groups > t.rows.length ? `Top ${t.rows.length} ${title} (of ${thousands(t.groups)})` : `${title[0]!.toUpperCase()}${title.slice(1)}`)
+  if (t.rows.length === 0) return s + '  (none)\n'
+  s += table(
+    [{title: 'count', align: 'right'}, ...t.by.map((k) => ({title: k})), {title: 'first'}, {title: 'last'}],
+    t.rows.map((r) => [thousands(r.count), ...r.keys.map((k) => (k === '' ? '-' : k)), wallTime(r.first, tz(r.first)), wallTime(r.last, tz(r.last))]),
+  )
+  return s
+}
+
+/** Summary times are all shown in one zone (the system's, --utc or --tz), named in the header. */
+export function renderSummary(r: Report, out: Writer, opts: {showMain: boolean; tz: Tz}): void {
+  const tz = opts.tz
+  const wall = (t: number): string => wallTime(t, tz(t))
+  const w = r.window
+  const span =
+    w.first && w.last ? `${wall(w.first.time)} .. ${wall(w.last.time)} (${offsetLabel(tz(w.last.time))})` : 'no timestamped lines'
+  const limits = [w.since ? `since ${wall(w.since.time)}` : '', w.until ? `until ${wall(w.until.time)}` : '']
+    .filter(Boolean)
+    .join(', ')
+  const i = r.input
+  out.write(`exim-rejects report${r.label ? ` for ${printable(r.label)}` : ''}\n`)
+  out.write(`  logs      ${span}${limits ? ` (counting ${limits})` : ''}\n`)
+  out.write(`  read      ${thousands(i.files.length)} file${i.files.length === 1 ? '' : 's'}, ${thousands(i.lines)} lines, ${bytesHuman(i.bytes)}\n`)
+  out.write(
+    `  lines     ${thousands(i.lines)} = ${thousands(i.events)} events + ${thousands(i.duplicates)} duplicates + ` +
+      `${thousands(i.other)} other + ${thousands(i.unparsed)} unparsed\n\n`,
+  )
+
+  const dropped = r.totals['discard-misconfig'] ?? 0
+  if (dropped > 0) {
+    out.write(
+      `!! ${thousands(dropped)} recipient${dropped === 1 ? ' was' : 's were'} answered 250 and the mail silently dropped (discard-misconfig):\n` +
+        `!! the RCPT ACL says discard with a non-2xx message; it should say defer.\n\n`,
+    )
+  }
+  out.write(heading('Events by kind'))
+  out.write(
+    table(
+      [{title: 'count', align: 'right'}, {title: 'kind'}, {title: 'meaning'}],
+      r.kinds.map((k) => [thousands(r.totals[k] ?? 0), k, KIND_MEANING[k]]),
+    ),
+  )
+  for (const t of r.tables) out.write('\n' + groupTable(t, TITLES[t.by[0]!] ?? t.by.join(', '), tz))
+  if (opts.showMain) out.write('\n' + groupTable(r.main, `groups by ${r.main.by.join(', ')}`, tz))
+  if (i.unparsed > 0) {
+    out.write('\n' + heading(`Unparsed lines (${thousands(i.unparsed)}; the first ${i.samples.length})`))
+    for (const s of i.samples) out.write(`  ${printable(s.file)}:${s.line}: ${printable(s.text)}\n`)
+  }
+}

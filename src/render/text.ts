@@ -1,0 +1,46 @@
+// Helpers for the human-readable formats: aligned columns, thousands separators, and log text
+// made safe for a terminal (control characters and escape sequences shown escaped, never raw).
+
+/** Shows C0/C1 control characters and DEL as `\xNN` so log content cannot drive the terminal. */
+export function printable(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\u0000-\u001f\u007f-\u009f]/.test(s)
+    ? s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'))
+    : s
+}
+
+export function thousands(n: number): string {
+  return n.toLocaleString('en-US')
+}
+
+export interface Column {
+  title: string
+  align?: 'left' | 'right'
+}
+
+/** Lays rows out in aligned columns with a title row and a rule under it. */
+export function table(columns: Column[], rows: string[][], indent = '  '): string {
+  const cells = rows.map((r) => r.map(printable))
+  const width = columns.map((c, i) => Math.max(c.title.length, ...cells.map((r) => [...r[i]!].length)))
+  const line = (r: string[]): string =>
+    indent +
+    r
+      .map((v, i) => {
+        const pad = ' '.repeat(width[i]! - [...v].length)
+        return columns[i]!.align === 'right' ? pad + v : i === r.length - 1 ? v : v + pad
+      })
+      .join('  ')
+  return [line(columns.map((c) => c.title)), line(width.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n'
+}
+
+export function bytesHuman(n: number): string {
+  if (n < 1024) return `${n} B`
+  const units = ['kB', 'MB', 'GB', 'TB']
+  let v = n / 1024
+  let u = 0
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024
+    u++
+  }
+  return `${v.toFixed(1)} ${units[u]}`
+}

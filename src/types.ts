@@ -1,0 +1,99 @@
+// Shared shapes of the pipeline: what every stage hands the next.
+// Stages import types from here, never each other's internals.
+
+export const EVENT_KINDS = [
+  'rcpt-defer',
+  'rcpt-reject',
+  'discard-misconfig',
+  'delivery-quota',
+  'data-defer',
+  'data-reject',
+] as const
+export type EventKind = (typeof EVENT_KINDS)[number]
+
+export const DEFAULT_KINDS: readonly EventKind[] = ['rcpt-defer', 'discard-misconfig']
+
+export const LOG_TYPES = ['main', 'reject', 'panic'] as const
+export type LogType = (typeof LOG_TYPES)[number]
+
+/** One event, built from one log line (or a discard pair). Strings are fresh copies, never slices of a chunk. */
+export interface EximEvent {
+  kind: EventKind
+  /** Epoch milliseconds. */
+  time: number
+  /** Minutes east of UTC in which the log wrote this time; used to print it back the way the log had it. */
+  tz: number
+  /** Process id when the log carried one, else -1. */
+  pid: number
+  /** Exim message id, '' for RCPT-time events. */
+  msgid: string
+  /** Recipient as the client typed it, without angle brackets; '' when unknown. */
+  recipient: string
+  /** Envelope sender without angle brackets; '<>' for the null sender; '' when not logged. */
+  sender: string
+  /** Verified host name ('' if none). */
+  hostName: string
+  /** HELO/EHLO argument ('' if none). */
+  helo: string
+  ip: string
+  /** Client port, '' when not logged. */
+  port: string
+  /** SMTP code the client was answered with (or the delivery reply's code). */
+  code: string
+  /** The message Exim logged for this event. */
+  reason: string
+  /** Input display name and 1-based physical line number of the line that made the event. */
+  file: string
+  line: number
+  /** The log line(s) the event came from, kept only when a consumer asked for them. */
+  raw?: RawLine[]
+}
+
+export interface RawLine {
+  file: string
+  line: number
+  text: string
+}
+
+/** Per-input line accounting: lines = events + duplicates + other + unparsed. */
+export interface FileAccount {
+  path: string
+  logType: LogType
+  compression: string
+  /** Bytes of log text read (after decompression). */
+  bytes: number
+  /** Bytes read from disk when the input was compressed. */
+  compressedBytes?: number
+  lines: number
+  events: number
+  duplicates: number
+  other: number
+  unparsed: number
+  oversized: number
+  invalidUtf8: number
+  /** Lines per event kind (a discard pair counts its two lines). */
+  byKind: Record<string, number>
+  /** Time of the first and last timestamped line, epoch ms, or NaN. */
+  firstTime: number
+  lastTime: number
+}
+
+export interface UnparsedSample {
+  file: string
+  line: number
+  text: string
+}
+
+export interface InputAccount {
+  files: FileAccount[]
+  lines: number
+  bytes: number
+  events: number
+  duplicates: number
+  other: number
+  unparsed: number
+  oversized: number
+  invalidUtf8: number
+  byKind: Record<string, number>
+  samples: UnparsedSample[]
+}

@@ -1,0 +1,40 @@
+import {describe, expect, it} from 'vitest'
+import {Aggregator} from '../../../src/aggregate/aggregator.js'
+import type {EximEvent} from '../../../src/types.js'
+
+const ev = (over: Partial<EximEvent>): EximEvent => ({
+  kind: 'rcpt-defer', time: Date.UTC(2026, 10, 24, 10, 0, 0), tz: 180, pid: -1, msgid: '', recipient: 'a@x.example',
+  sender: 's@y', hostName: 'mx.y', helo: '', ip: '192.0.2.1', port: '', code: '422', reason: '422 Mailbox a@x.example is over quota',
+  file: 'mainlog', line: 1, ...over,
+})
+
+describe('Aggregator', () => {
+  it('counts groups with first and last seen, sorted by count then keys', () => {
+    const agg = new Aggregator([['recipient', 'ip']])
+    agg.add(ev({time: 3000}))
+    agg.add(ev({time: 1000}))
+    agg.add(ev({recipient: 'b@x.example', time: 2000}))
+    agg.add(ev({recipient: 'a@x.example', ip: '192.0.2.2', time: 5000}))
+    const [t] = agg.result()
+    expect(t!.rows.map((r) => [...r.keys, r.count, r.first, r.last])).toEqual([
+      ['a@x.example', '192.0.2.1', 2, 1000, 3000],
+      ['a@x.example', '192.0.2.2', 1, 5000, 5000],
+      ['b@x.example', '192.0.2.1', 1, 2000, 2000],
+    ])
+    expect(agg.totals.get('rcpt-defer')).toBe(4)
+  })
+
+  it('groups by every key in the table', () => {
+    const agg = new Aggregator([['domain'], ['host'], ['reason'], ['hour'], ['day'], ['kind'], ['code'], ['sender'], ['helo'], ['file']])
+    agg.add(ev({}))
+    agg.add(ev({recipient: 'b@x.example', reason: '422 Mailbox b@x.example is over quota', hostName: '', helo: 'laptop'}))
+    agg.add(ev({hostName: '', helo: '', ip: '2001:db8::9'}))
+    const r = agg.result().map((t) => t.rows.map((row) => [row.keys.join('|'), row.count]))
+    expect(r[0]).toEqual([['x.example', 3]])
+    expect(r[1]).toEqual([['mx.y', 1], ['(laptop)', 1], ['2001:db8::9', 1]].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)))
+    expect(r[2]).toEqual([['422 Mailbox <addr> is over quota', 3]])
+    expect(r[3]).toEqual([['2026-11-24T13', 3]])
+    expect(r[4]).toEqual([['2026-11-24', 3]])
+    expect(r[5]).toEqual([['rcpt-defer', 3]])
+  })
+})

@@ -1,0 +1,44 @@
+import {describe, expect, it} from 'vitest'
+import {parseBy, parseKinds, parseWindow, parseZone} from '../../../src/cli/options.js'
+import {parseWhen} from '../../../src/cli/window.js'
+import {EximRejectsError} from '../../../src/errors.js'
+
+const NOW = new Date('2026-11-25T13:16:26Z')
+
+describe('--kind and --by', () => {
+  it('default, lists and all', () => {
+    expect(parseKinds(undefined)).toEqual(['rcpt-defer', 'discard-misconfig'])
+    expect(parseKinds('all')).toHaveLength(6)
+    expect(parseBy('recipient, ip')).toEqual(['recipient', 'ip'])
+  })
+  it('names the flag and the bad value', () => {
+    expect(() => parseKinds('rcpt-defer,bogus')).toThrowError(/--kind: expected .*got "bogus"/)
+    expect(() => parseBy('mailbox')).toThrowError(EximRejectsError)
+  })
+})
+
+describe('--since/--until', () => {
+  const utc = {kind: 'utc'} as const
+  it('relative spans, today, yesterday, ISO', () => {
+    expect(parseWhen('--since', '90m', NOW, utc)).toBe(NOW.getTime() - 90 * 60_000)
+    expect(parseWhen('--since', '2h', NOW, utc)).toBe(NOW.getTime() - 2 * 3_600_000)
+    expect(parseWhen('--since', '7d', NOW, utc)).toBe(NOW.getTime() - 7 * 86_400_000)
+    expect(parseWhen('--since', 'today', NOW, utc)).toBe(Date.UTC(2026, 10, 25))
+    expect(parseWhen('--since', 'yesterday', NOW, utc)).toBe(Date.UTC(2026, 10, 24))
+    expect(parseWhen('--since', '2026-11-24T08:00', NOW, utc)).toBe(Date.UTC(2026, 10, 24, 8))
+    expect(parseWhen('--since', '2026-11-24T08:00+03:00', NOW, utc)).toBe(Date.UTC(2026, 10, 24, 5))
+  })
+  it('reads dates in the chosen zone', () => {
+    expect(parseWhen('--since', 'today', NOW, {kind: 'named', name: 'Europe/Moscow'})).toBe(Date.UTC(2026, 10, 24, 21))
+    expect(parseWhen('--since', '2026-11-24', NOW, {kind: 'named', name: 'Europe/Moscow'})).toBe(Date.UTC(2026, 10, 23, 21))
+  })
+  it('refuses nonsense with a usage error', () => {
+    expect(() => parseWhen('--since', 'last tuesday', NOW, utc)).toThrowError(/--since: expected/)
+    expect(() => parseWhen('--since', '2026-13-45', NOW, utc)).toThrowError(/--since/)
+    expect(() => parseWindow('today', 'yesterday', NOW, utc)).toThrowError(/--until/)
+  })
+  it('checks zones', () => {
+    expect(parseZone(false, 'Europe/Moscow')).toEqual({kind: 'named', name: 'Europe/Moscow'})
+    expect(() => parseZone(false, 'Mars/Olympus')).toThrowError(/--tz/)
+  })
+})
