@@ -1,0 +1,247 @@
+// Types for the JavaScript harness in index.mjs, for the TypeScript integration tests.
+
+/** Facts about the installed tools, found by probe(). */
+export interface ToolInfo {
+  exim: string;
+  eximVersion: string;
+  eximUser: string;
+  eximGroup: string;
+  eximUid: number;
+  eximGid: number;
+  /** Exim's compiled-in TRUSTED_CONFIG_LIST (Debian: /etc/exim4/trusted_configs), if any. */
+  trustedConfigList: string | undefined;
+  dovecot: string;
+  doveadm: string;
+  dovecotVersion: string;
+  dovecotLibexecDir: string;
+  /** Owner of the test mailboxes (the `nobody` account). */
+  mailUid: number;
+  mailGid: number;
+  socat: string | undefined;
+}
+
+export type ProbeResult = { ok: true; info: ToolInfo } | { ok: false; reason: string };
+
+/** The over-quota statement of the RCPT ACL; `nosocket` is `defer` asking a missing socket. */
+export type Verb = 'defer' | 'discard' | 'nosocket';
+
+export interface MailUser {
+  address: string;
+  /** Pre-filled to its quota, so quota-status says OVER and LMTP refuses more. */
+  full: boolean;
+  /** Dovecot's quota_full_tempfail for this user: LMTP 452 4.2.2 instead of 552 5.2.2. */
+  tempfail?: boolean;
+}
+
+export interface MessageSpec {
+  /** Envelope sender without brackets; '' is the null sender <>. */
+  sender: string;
+  recipients: readonly string[];
+  /** Sent as MAIL FROM SIZE=; Exim's $message_size at RCPT time. */
+  size?: number;
+}
+
+export interface SessionSpec {
+  ip: string;
+  /** Client port (shown with +incoming_port). Default 25025. */
+  port?: number;
+  /** Verified host name (-oMs); without it H= shows only (helo) [ip]. */
+  hostName?: string;
+  helo: string;
+  /** Local interface address (-oMi), shown with +incoming_interface. Default 192.0.2.25. */
+  interface?: string;
+  messages: readonly MessageSpec[];
+}
+
+/** What Exim answered to one RCPT TO. */
+export interface RcptAnswer {
+  session: number;
+  message: number;
+  ip: string;
+  port: number;
+  hostName: string | undefined;
+  helo: string;
+  sender: string;
+  /** As sent by the client (case kept). */
+  recipient: string;
+  code: number;
+  text: string;
+}
+
+export interface SessionResult {
+  index: number;
+  spec: SessionSpec;
+  answers: RcptAnswer[];
+  messages: Array<{
+    sender: string;
+    /** undefined when no recipient was accepted and the client sent RSET instead of DATA. */
+    dataCode: number | undefined;
+    dataText: string | undefined;
+    messageId: string | undefined;
+  }>;
+  /** `C: ...` / `S: ...` lines. */
+  transcript: string[];
+  /** exim command-line arguments used. */
+  args: string[];
+}
+
+export interface AnswerSummary {
+  /** Lower-cased recipient -> number of 4xx answers. */
+  deferred: Record<string, number>;
+  /** Lower-cased recipient -> number of 250 answers carrying the over-quota text (discard). */
+  discarded: Record<string, number>;
+  accepted: Record<string, number>;
+  other: Record<string, number>;
+  total: number;
+}
+
+export interface ScenarioOptions {
+  verb: Verb;
+  /** Label stored in answers.json. Default: the verb. */
+  name?: string;
+  /** Exim log_selector value, e.g. '+pid +millisec +incoming_port'. Default: Exim's default. */
+  logSelector?: string;
+  logTimezone?: boolean;
+  /** Exim `timezone` option, e.g. 'Asia/Yekaterinburg'. Default: the system zone. */
+  timezone?: string;
+  sessions?: readonly SessionSpec[];
+  users?: readonly MailUser[];
+  /** 'socket': lmtp transport on Dovecot's unix socket (default); 'tcp': smtp transport, protocol = lmtp. */
+  lmtp?: 'socket' | 'tcp';
+  /** Dovecot lmtp_rcpt_check_quota (default true: quota errors at RCPT, else after DATA). */
+  lmtpRcptCheckQuota?: boolean;
+  /** `exim -qf` runs after the sessions (default 1). */
+  queueRuns?: number;
+  /** Extra main-section lines for the Exim configuration. */
+  extraMain?: string;
+  /** Copy logs, answers.json, transcript and configs here when done. */
+  outDir?: string;
+  /** Keep the work dir on cleanup(); default: process.env.KEEP === '1'. */
+  keep?: boolean;
+  /** Parent of the work dir; default os.tmpdir(). */
+  tmpRoot?: string;
+}
+
+export interface ScenarioResult {
+  name: string;
+  verb: Verb;
+  workDir: string;
+  logDir: string;
+  mainlog: string;
+  rejectlog: string;
+  paniclog: string;
+  eximConf: string;
+  dovecotConf: string;
+  dovecotLog: string;
+  answers: RcptAnswer[];
+  sessions: SessionResult[];
+  /** `exim -bp` after the queue runs. */
+  queue: string;
+  summary: AnswerSummary;
+  eximVersion: string;
+  dovecotVersion: string;
+  /** Removes the work dir (unless kept). Dovecot is already stopped. */
+  cleanup(): Promise<void>;
+}
+
+export interface DovecotInstance {
+  conf: string;
+  dir: string;
+  baseDir: string;
+  logFile: string;
+  quotaStatusSocket: string;
+  lmtpSocket: string;
+  lmtpPort: number | undefined;
+  users: readonly MailUser[];
+  stop(): Promise<void>;
+  queryQuotaStatus(recipient: string, size?: number): Promise<{ action: string; raw: string }>;
+}
+
+export interface EximInstance {
+  conf: string;
+  dir: string;
+  logDir: string;
+  spoolDir: string;
+  mainlog: string;
+  rejectlog: string;
+  paniclog: string;
+  exim: string;
+  exec(
+    args: string[],
+    opts?: { timeoutMs?: number; input?: string },
+  ): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  /** Removes the configuration from TRUSTED_CONFIG_LIST. */
+  release(): Promise<void>;
+}
+
+export interface EximConfigOptions {
+  verb: Verb;
+  logDir: string;
+  spoolDir: string;
+  quotaStatusSocket: string;
+  lmtpSocket: string;
+  lmtpPort?: number;
+  eximUser: string;
+  logSelector?: string;
+  logTimezone?: boolean;
+  timezone?: string;
+  primaryHostname?: string;
+  extraMain?: string;
+}
+
+export class HarnessError extends Error {
+  constructor(message: string, extra?: { cause?: unknown; detail?: string });
+}
+
+export function probe(): Promise<ProbeResult>;
+
+export const DEFAULT_USERS: readonly MailUser[];
+export const DEFAULT_SESSIONS: readonly SessionSpec[];
+
+export function startDovecot(opts: {
+  dir: string;
+  info: ToolInfo;
+  users?: readonly MailUser[];
+  lmtpTcp?: boolean;
+  lmtpRcptCheckQuota?: boolean;
+  hostname?: string;
+}): Promise<DovecotInstance>;
+
+/** Stops every Dovecot started by this process and not stopped yet (for signal handlers). */
+export function stopAllDovecots(): Promise<void>;
+
+export function queryQuotaStatus(
+  socketPath: string,
+  recipient: string,
+  size?: number,
+): Promise<{ action: string; raw: string }>;
+
+export function eximConfig(opts: EximConfigOptions): string;
+
+export function prepareExim(
+  opts: { dir: string; info: ToolInfo } & Omit<EximConfigOptions, 'logDir' | 'spoolDir' | 'eximUser'>,
+): Promise<EximInstance>;
+
+/** Removes every trusted-config entry this process registered and has not released yet. */
+export function releaseAllExims(): Promise<void>;
+
+export function registerTrustedConfig(listPath: string, confPath: string): Promise<void>;
+export function unregisterTrustedConfig(listPath: string, confPath: string): Promise<void>;
+
+export function sessionArgs(spec: SessionSpec): string[];
+
+export function runSmtpSession(
+  target: { exim: string; conf: string },
+  spec: SessionSpec,
+  index: number,
+  opts?: { replyTimeoutMs?: number; sessionTimeoutMs?: number },
+): Promise<SessionResult>;
+
+export function runScenario(opts: ScenarioOptions): Promise<ScenarioResult>;
+export function saveScenario(result: ScenarioResult, outDir: string): Promise<void>;
+/** Stops all Dovecots and removes all trusted-config entries of this process (signal handlers). */
+export function teardownAll(): Promise<void>;
+export function summarizeAnswers(answers: readonly RcptAnswer[]): AnswerSummary;
+
+/** Named scenarios written by make-logs.mjs (defer-plain, discard-pid-ms-port, nosocket-plain, ...). */
+export const SCENARIOS: ReadonlyArray<ScenarioOptions & { name: string; about: string }>;
