@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import {fileURLToPath} from 'node:url'
 import {execute} from '@oclif/core'
 
-await execute({dir: import.meta.url})
+// No user-installed oclif plugins: the tool must not read the invoking user's home directory.
+await execute({loadOptions: {root: fileURLToPath(new URL('..', import.meta.url)), userPlugins: false, devPlugins: false}})

@@ -1,24 +1,77 @@
-// input -> parse -> classify: reads every source in order and pushes each event to a sink.
+// input -> parse -> classify: looks at each source's first bytes (compression, wrapping, which
+// log), puts main logs before reject and panic logs, leaves out rotated files the time window
+// proves empty, then reads every source in order and pushes each event to a sink.
 // Filtering and aggregation are the sink's business; this module only wires the stages.
 
 import {Classifier} from './events/classifier.js'
 import {newFileAccount, SAMPLE_LIMIT, totalAccount} from './input/account.js'
-import {openInput} from './input/open.js'
+import {detectFraming, detectLogType, type Framing, SNIFF_BYTES} from './input/detect.js'
+import {InputStream} from './input/open.js'
 import {readingOrder, type Source} from './input/sources.js'
-import {DEFAULT_MAX_LINE, LineScanner} from './parse/scanner.js'
+import {JournalJsonLines, SyslogLines} from './parse/framed.js'
+import type {Prefix} from './parse/prefix.js'
+import {DEFAULT_MAX_LINE, type FramedLines, LineScanner} from './parse/scanner.js'
+import {parseStamp} from './parse/timestamp.js'
 import type {ZoneClock} from './parse/zone.js'
-import type {EximEvent, FileAccount, InputAccount, UnparsedSample} from './types.js'
+import type {EximEvent, FileAccount, InputAccount, LogType, UnparsedSample} from './types.js'
 
 export interface ReadOptions {
   zone: ZoneClock
   keepRaw?: boolean
   maxLine?: number
   stdin?: NodeJS.ReadableStream
+  /** Files of a rotated set wholly outside [since, until) are not read. */
+  since?: number
+  until?: number
+  /** The current time: the year of syslog lines read from standard input. */
+  now?: Date
+  /** Called as input is read, with bytes read so far and the total expected (0 when unknown). */
+  onProgress?: (done: number, total: number) => void
+}
+
+interface Probed {
+  src: Source
+  logType: LogType
+  framing: Framing
+  /** The first timestamp of a plain log, as an instant; NaN when unknown. */
+  first: number
+  /** Standard input cannot be opened twice: the stream that was sniffed is read. */
+  stream: InputStream | null
+}
+
+async function probe(src: Source, opts: ReadOptions): Promise<Probed> {
+  const stream = new InputStream(src, opts.stdin)
+  const head = await stream.peek(SNIFF_BYTES + 1)
+  const whole = head.length <= SNIFF_BYTES
+  const framing = detectFraming(head, whole)
+  const logType = src.logType ?? (framing === 'plain' ? detectLogType(head, whole) : null) ?? 'main'
+  let first = NaN
+  if (framing === 'plain') {
+    const st = parseStamp(head.toString('latin1', 0, 40))
+    if (st.length > 0) first = st.naive - (Number.isNaN(st.offset) ? opts.zone.offsetAt(st.naive) : st.offset) * 60_000
+  }
+  if (src.path !== null) stream.close()
+  return {src, logType, framing, first, stream: src.path === null ? stream : null}
+}
+
+/** Why a member of a rotated set can be left unread, or null. Sets are oldest first. */
+function skipReason(p: Probed, newer: Probed | undefined, opts: ReadOptions): string | null {
+  if (p.src.set === null || p.framing !== 'plain') return null
+  // Every line of a file is older than the first line of the next newer file in its set.
+  if (opts.since !== undefined && newer !== undefined && newer.src.set === p.src.set && newer.first < opts.since) return 'before --since'
+  if (opts.until !== undefined && p.first >= opts.until) return 'after --until'
+  return null
 }
 
 export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (ev: EximEvent) => void): Promise<InputAccount> {
-  const ordered = readingOrder(sources)
-  const types = new Set(ordered.map((s) => s.logType ?? 'main'))
+  const probed: Probed[] = []
+  for (const src of sources) probed.push(await probe(src, opts))
+  const byType = new Map(probed.map((p) => [p.src, p.logType]))
+  const ordered = readingOrder(sources.map((s) => ({...s, logType: byType.get(s) ?? 'main'})))
+  const bySource = new Map(probed.map((p) => [p.src.name + '\u0000' + p.src.path, p]))
+  const inOrder = ordered.map((s) => bySource.get(s.name + '\u0000' + s.path)!)
+
+  const types = new Set(inOrder.filter((p) => p.framing === 'plain').map((p) => p.logType))
   const classifier = new Classifier(
     {zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe: types.has('main') && types.size > 1},
     onEvent,
@@ -27,24 +80,49 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
     naive - (Number.isNaN(offset) ? opts.zone.offsetAt(naive) : offset) * 60_000
   const samples: UnparsedSample[] = []
   const files: FileAccount[] = []
-  for (const src of ordered) {
-    const logType = src.logType ?? 'main'
-    const acct = newFileAccount(src.name, logType)
+  const total = sources.reduce((n, s) => n + s.size, 0)
+  let doneBefore = 0
+
+  for (let i = 0; i < inOrder.length; i++) {
+    const p = inOrder[i]!
+    const src = p.src
+    const acct = newFileAccount(src.name, p.logType)
+    acct.framing = p.framing
     files.push(acct)
-    classifier.beginFile(src.name, logType)
-    const sink = {
-      candidate: (text: string, lineNo: number) => classifier.candidate(text, lineNo),
-      unparsed: (text: string, lineNo: number) => {
-        if (samples.length < SAMPLE_LIMIT) samples.push({file: src.name, line: lineNo, text})
-      },
+    const skip = skipReason(p, inOrder[i + 1], opts)
+    if (skip !== null) {
+      acct.skipped = skip
+      doneBefore += src.size
+      continue
     }
-    const scanner = new LineScanner(acct, sink, instant, opts.maxLine ?? DEFAULT_MAX_LINE)
-    const input = openInput(src, opts.stdin)
-    for await (const chunk of input.chunks) scanner.push(chunk)
+    classifier.beginFile(src.name, p.logType)
+    const unparsed = (text: string, line: number): void => {
+      if (samples.length < SAMPLE_LIMIT) samples.push({file: src.name, line, text})
+    }
+    const sink = {candidate: (text: string, lineNo: number) => classifier.candidate(text, lineNo), unparsed}
+    let framed: FramedLines | null = null
+    if (p.framing !== 'plain') {
+      const ref = new Date(Number.isFinite(src.mtime) ? src.mtime : (opts.now ?? new Date()).getTime())
+      const ctx = {
+        acct,
+        candidate: (text: string, lineNo: number, pre: Prefix) => classifier.candidate(text, lineNo, pre),
+        unparsed,
+        zone: opts.zone,
+        reference: {year: ref.getFullYear(), month: ref.getMonth()},
+      }
+      framed = p.framing === 'syslog' ? new SyslogLines(ctx) : new JournalJsonLines(ctx)
+    }
+    const scanner = new LineScanner(acct, sink, instant, opts.maxLine ?? DEFAULT_MAX_LINE, framed)
+    const input = p.stream ?? new InputStream(src, opts.stdin)
+    for await (const chunk of input.chunks()) {
+      scanner.push(chunk)
+      opts.onProgress?.(doneBefore + input.rawBytes, total)
+    }
     scanner.end()
     classifier.endOfFile()
-    acct.compression = input.compression()
-    if (acct.compression !== 'none') acct.compressedBytes = input.rawBytes()
+    doneBefore += src.size
+    acct.compression = input.compression
+    if (acct.compression !== 'none') acct.compressedBytes = input.rawBytes
   }
   return totalAccount(files, samples)
 }

@@ -30,6 +30,8 @@ export interface ReportOptions {
   zone: ZoneSpec
   label?: string
   stdin?: NodeJS.ReadableStream
+  now?: Date
+  onProgress?: (done: number, total: number) => void
 }
 
 const SUMMARY_TABLES: GroupKey[][] = [['recipient'], ['host'], ['reason']]
@@ -41,7 +43,8 @@ export async function buildReportFrom(opts: ReportOptions): Promise<{report: Rep
   const summary = opts.format === 'summary'
   const agg = new Aggregator([opts.by, ...(summary ? SUMMARY_TABLES : [])])
   const keep = buildPredicate({kinds: new Set(opts.kinds), since: opts.since, until: opts.until})
-  const input = await readLogs(sources, {zone: clock, stdin: opts.stdin}, (ev) => {
+  const read = {zone: clock, stdin: opts.stdin, since: opts.since, until: opts.until, now: opts.now, onProgress: opts.onProgress}
+  const input = await readLogs(sources, read, (ev) => {
     if (keep(ev)) agg.add(ev)
   })
   const at = (t: number | undefined): Instant | null => (t === undefined || !Number.isFinite(t) ? null : {time: t, tz: clock.offsetOfInstant(t)})

@@ -76,6 +76,10 @@ export interface FileAccount {
   /** Time of the first and last timestamped line, epoch ms, or NaN. */
   firstTime: number
   lastTime: number
+  /** How the lines were wrapped: plain Exim log, syslog, or journald JSON. */
+  framing: string
+  /** Why the file was not read, when the time window proved it holds nothing in it. */
+  skipped?: string
 }
 
 export interface UnparsedSample {

@@ -3,6 +3,8 @@ import {BaseCommand} from '../cli/base.js'
 import {groupFlags, selectionFlags, windowFlags} from '../cli/flags.js'
 import {parseBy, parseKinds, parseNow, parseWindow, parseZone} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
+import {progressLine} from '../cli/progress.js'
+import {defaultPaths} from '../input/sources.js'
 import {REPORT_FORMATS, runReport} from '../report.js'
 
 export default class Report extends BaseCommand {
@@ -31,20 +33,26 @@ export default class Report extends BaseCommand {
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Report)
     const zone = parseZone(flags.utc, flags.tz)
+    const now = parseNow(flags.now)
+    const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(process.stdin.isTTY === true)
+    const progress = progressLine()
     const out = new StreamWriter()
     await runReport(
       {
-        paths: (argv as string[]).length > 0 ? (argv as string[]) : ['-'],
+        paths,
         kinds: parseKinds(flags.kind),
         by: parseBy(flags.by),
         byGiven: flags.by !== undefined,
         format: flags.json ? 'json' : (flags.format as (typeof REPORT_FORMATS)[number]),
         top: flags.top,
         zone,
-        ...parseWindow(flags.since, flags.until, parseNow(flags.now), zone),
+        now,
+        onProgress: progress?.update,
+        ...parseWindow(flags.since, flags.until, now, zone),
       },
       out,
     )
+    progress?.clear()
     await out.end()
   }
 }

@@ -52,9 +52,11 @@ export class Classifier {
     this.flushPending(Infinity)
   }
 
-  /** Classifies one timestamped line that carries an event phrase. */
-  candidate(s: string, lineNo: number): LineUse {
-    const pre = parsePrefix(s)
+  /**
+   * Classifies one timestamped line that carries an event phrase. `pre` is given when the time
+   * and pid came from a wrapper (syslog, journald) rather than from the line itself.
+   */
+  candidate(s: string, lineNo: number, pre: Prefix = parsePrefix(s)): LineUse {
     if (Number.isNaN(pre.naive)) return 'other'
     this.flushPending(pre.naive - 2 * PAIR_WINDOW_MS)
     const t = pre.text

@@ -7,7 +7,7 @@ export const SAMPLE_LIMIT = 5
 export function newFileAccount(path: string, logType: LogType): FileAccount {
   return {
     path, logType, compression: 'none', bytes: 0, lines: 0, events: 0, duplicates: 0, other: 0,
-    unparsed: 0, oversized: 0, invalidUtf8: 0, byKind: {}, firstTime: NaN, lastTime: NaN,
+    unparsed: 0, oversized: 0, invalidUtf8: 0, byKind: {}, firstTime: NaN, lastTime: NaN, framing: 'plain',
   }
 }
 

@@ -1,96 +1,120 @@
 // Opens one input as a stream of byte chunks, decompressing as its first bytes (not its name)
-// say. Streams end to end: no temporary files, no whole-file buffers.
+// say. The first bytes can be looked at before reading (peek) without losing them, which is
+// how standard input can be sniffed. Streams end to end: no temporary files, no whole-file buffers.
 
 import {createReadStream} from 'node:fs'
-import {Readable} from 'node:stream'
-import {createGunzip} from 'node:zlib'
-import {EximRejectsError, inputError} from '../errors.js'
+import type {Readable} from 'node:stream'
+import {inputError, EximRejectsError} from '../errors.js'
+import {decompress, detectCompression, MAGIC_BYTES} from './decompress.js'
 import type {Source} from './sources.js'
 
 export const CHUNK_SIZE = 256 * 1024
 
-export interface OpenedInput {
-  chunks: AsyncIterable<Buffer>
-  /** 'none', 'gzip', ... known once the first chunk has been read. */
-  compression(): string
-  /** Bytes read from the underlying file or pipe (compressed size for compressed input). */
-  rawBytes(): number
-}
+export class InputStream {
+  private compression_ = 'none'
+  private raw = 0
+  private readonly rawIt: AsyncIterator<Buffer>
+  private readonly stream: Readable
+  private decoded: AsyncIterator<Buffer> | null = null
+  private peeked: Buffer[] = []
+  private peekedLen = 0
+  private done = false
 
-const MAGIC: {name: string; bytes: number[]}[] = [
-  {name: 'gzip', bytes: [0x1f, 0x8b]},
-  {name: 'bzip2', bytes: [0x42, 0x5a, 0x68]},
-  {name: 'xz', bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]},
-  {name: 'zstd', bytes: [0x28, 0xb5, 0x2f, 0xfd]},
-]
+  constructor(
+    private readonly src: Source,
+    stdin: NodeJS.ReadableStream = process.stdin,
+  ) {
+    this.stream = src.path === null ? (stdin as Readable) : createReadStream(src.path, {highWaterMark: CHUNK_SIZE})
+    this.rawIt = this.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+  }
 
-export function detectCompression(head: Buffer): string {
-  for (const m of MAGIC) if (head.length >= m.bytes.length && m.bytes.every((b, i) => head[i] === b)) return m.name
-  return 'none'
-}
+  get compression(): string {
+    return this.compression_
+  }
 
-function rawStream(src: Source, stdin: NodeJS.ReadableStream): Readable {
-  if (src.path === null) return stdin as Readable
-  return createReadStream(src.path, {highWaterMark: CHUNK_SIZE})
-}
+  /** Bytes read from the file or pipe (the compressed size, for compressed input). */
+  get rawBytes(): number {
+    return this.raw
+  }
 
-function decompressor(kind: string, name: string): NodeJS.ReadWriteStream {
-  if (kind === 'gzip') return createGunzip({chunkSize: CHUNK_SIZE})
-  throw new EximRejectsError('INPUT', `${name}: ${kind}-compressed input is not supported`)
-}
-
-export function openInput(src: Source, stdin: NodeJS.ReadableStream = process.stdin): OpenedInput {
-  let compression = 'none'
-  let raw = 0
-  async function* chunks(): AsyncGenerator<Buffer> {
-    const stream = rawStream(src, stdin)
-    const it = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+  private async nextRaw(): Promise<Buffer | null> {
     try {
-      // Gather enough bytes to see the longest magic number.
-      let head: Buffer = Buffer.alloc(0)
-      let done = false
-      while (head.length < 6) {
-        const n = await it.next()
-        if (n.done) {
-          done = true
-          break
-        }
-        raw += n.value.length
-        head = head.length === 0 ? n.value : Buffer.concat([head, n.value])
-      }
-      compression = detectCompression(head)
-      if (compression === 'none') {
-        if (head.length > 0) yield head
-        if (done) return
-        for (;;) {
-          const n = await it.next()
-          if (n.done) return
-          raw += n.value.length
-          yield n.value
-        }
-      }
-      const z = decompressor(compression, src.name)
-      const feed = Readable.from(
-        (async function* () {
-          yield head
-          if (done) return
-          for (;;) {
-            const n = await it.next()
-            if (n.done) return
-            raw += n.value.length
-            yield n.value
-          }
-        })(),
-      )
-      feed.on('error', (e) => (z as unknown as Readable).destroy(e))
-      feed.pipe(z as unknown as NodeJS.WritableStream)
-      for await (const c of z as unknown as AsyncIterable<Buffer>) yield c
+      const n = await this.rawIt.next()
+      if (n.done) return null
+      this.raw += n.value.length
+      return n.value
     } catch (err) {
-      if (err instanceof EximRejectsError) throw err
-      throw inputError(src.name, err)
-    } finally {
-      if (src.path !== null) (stream as Readable).destroy()
+      throw inputError(this.src.name, err)
     }
   }
-  return {chunks: chunks(), compression: () => compression, rawBytes: () => raw}
+
+  private async start(): Promise<void> {
+    if (this.decoded !== null) return
+    let head: Buffer = Buffer.alloc(0)
+    let ended = false
+    while (head.length < MAGIC_BYTES) {
+      const c = await this.nextRaw()
+      if (c === null) {
+        ended = true
+        break
+      }
+      head = head.length === 0 ? c : Buffer.concat([head, c])
+    }
+    this.compression_ = detectCompression(head)
+    const self = this
+    async function* rawChunks(): AsyncGenerator<Buffer> {
+      if (head.length > 0) yield head
+      if (ended) return
+      for (;;) {
+        const c = await self.nextRaw()
+        if (c === null) return
+        yield c
+      }
+    }
+    const chunks = this.compression_ === 'none' ? rawChunks() : decompress(this.compression_, this.src.name, rawChunks())
+    this.decoded = chunks[Symbol.asyncIterator]()
+  }
+
+  private async nextDecoded(): Promise<Buffer | null> {
+    await this.start()
+    try {
+      const n = await this.decoded!.next()
+      return n.done ? null : n.value
+    } catch (err) {
+      if (err instanceof EximRejectsError) throw err
+      throw inputError(this.src.name, err)
+    }
+  }
+
+  /** At least `n` bytes of the (decompressed) start of the input, fewer only at its end. */
+  async peek(n: number): Promise<Buffer> {
+    while (this.peekedLen < n && !this.done) {
+      const c = await this.nextDecoded()
+      if (c === null) this.done = true
+      else {
+        this.peeked.push(c)
+        this.peekedLen += c.length
+      }
+    }
+    return this.peeked.length === 1 ? this.peeked[0]! : Buffer.concat(this.peeked)
+  }
+
+  async *chunks(): AsyncGenerator<Buffer> {
+    try {
+      while (this.peeked.length > 0) yield this.peeked.shift()!
+      this.peekedLen = 0
+      if (this.done) return
+      for (;;) {
+        const c = await this.nextDecoded()
+        if (c === null) return
+        yield c
+      }
+    } finally {
+      this.close()
+    }
+  }
+
+  close(): void {
+    if (this.src.path !== null) this.stream.destroy()
+  }
 }

@@ -1,7 +1,7 @@
 // PATH arguments -> the inputs to read, in reading order. A directory stands for the Exim logs
 // in it and their rotated siblings, oldest first. Only this module and open.ts touch the file system.
 
-import {readdir, stat} from 'node:fs/promises'
+import {access, readdir, stat} from 'node:fs/promises'
 import {basename, join} from 'node:path'
 import {EximRejectsError, inputError} from '../errors.js'
 import type {LogType} from '../types.js'
@@ -16,6 +16,10 @@ export interface Source {
   logType: LogType | null
   /** Size on disk when known (for progress). */
   size: number
+  /** Modification time (epoch ms), or NaN for standard input. */
+  mtime: number
+  /** For logs found in a directory: the rotated set it belongs to (directory and log type). */
+  set: string | null
 }
 
 const TYPE_ORDER: Record<LogType, number> = {main: 0, reject: 1, panic: 2}
@@ -24,7 +28,7 @@ export async function resolveSources(paths: string[]): Promise<Source[]> {
   const out: Source[] = []
   for (const p of paths) {
     if (p === '-') {
-      out.push({name: '-', path: null, logType: null, size: 0})
+      out.push({name: '-', path: null, logType: null, size: 0, mtime: NaN, set: null})
       continue
     }
     let st
@@ -34,7 +38,9 @@ export async function resolveSources(paths: string[]): Promise<Source[]> {
       throw inputError(p, err)
     }
     if (st.isDirectory()) out.push(...(await directorySources(p)))
-    else out.push({name: p, path: p, logType: parseLogName(basename(p))?.logType ?? null, size: st.size})
+    else if (st.isFile() || st.isFIFO() || st.isCharacterDevice()) {
+      out.push({name: p, path: p, logType: parseLogName(basename(p))?.logType ?? null, size: st.size, mtime: st.mtimeMs, set: null})
+    } else throw new EximRejectsError('INPUT', `${p}: not a regular file or directory`)
   }
   return out
 }
@@ -58,7 +64,7 @@ async function directorySources(dir: string): Promise<Source[]> {
       throw inputError(path, err)
     }
     if (!st.isFile()) continue
-    found.push({source: {name: path, path, logType: ln.logType, size: st.size}, age: ln.age})
+    found.push({source: {name: path, path, logType: ln.logType, size: st.size, mtime: st.mtimeMs, set: `${dir}|${ln.logType}`}, age: ln.age})
   }
   if (found.length === 0) {
     throw new EximRejectsError('INPUT', `${dir}: no Exim logs in this directory (looked for mainlog, rejectlog, paniclog, main.log, reject.log, panic.log and their rotations)`)
@@ -73,4 +79,24 @@ export function readingOrder(sources: Source[]): Source[] {
     .map((s, i) => ({s, i}))
     .sort((a, b) => TYPE_ORDER[a.s.logType ?? 'main'] - TYPE_ORDER[b.s.logType ?? 'main'] || a.i - b.i)
     .map((x) => x.s)
+}
+
+/** Where Exim logs live on Debian, then on RHEL and FreeBSD. */
+export const DEFAULT_DIRS = ['/var/log/exim4', '/var/log/exim']
+
+/**
+ * The inputs when no PATH is given: standard input when it is not a terminal, else the first
+ * existing default log directory.
+ */
+export async function defaultPaths(stdinIsTTY: boolean, dirs: readonly string[] = DEFAULT_DIRS): Promise<string[]> {
+  if (!stdinIsTTY) return ['-']
+  for (const d of dirs) {
+    try {
+      await access(d)
+      return [d]
+    } catch {
+      // try the next
+    }
+  }
+  throw new EximRejectsError('INPUT', `no PATH given, and none of ${dirs.join(', ')} exists: name a log file or directory, or - for standard input`)
 }

@@ -39,7 +39,15 @@ export function msgidLength(s: string, i: number): number {
 export function parsePrefix(s: string, from = 0): Prefix {
   const st = parseStamp(s, from)
   if (st.length === 0) return {naive: NaN, offset: NaN, pid: -1, msgid: '', text: from}
-  let i = from + st.length + 1
+  return parseBody(s, from + st.length + 1, st.naive, st.offset)
+}
+
+/**
+ * The rest of a prefix, for text whose time came from elsewhere (syslog without Exim's own
+ * timestamp): optional `[pid] `, optional message id.
+ */
+export function parseBody(s: string, from: number, naive: number, offset: number): Prefix {
+  let i = from
   let pid = -1
   if (s.charCodeAt(i) === 91) {
     // `[pid] ` or `[pid/nn] `
@@ -61,5 +69,5 @@ export function parsePrefix(s: string, from = 0): Prefix {
     msgid = s.slice(i, i + idLen)
     i += idLen + 1
   }
-  return {naive: st.naive, offset: st.offset, pid, msgid, text: Math.min(i, s.length)}
+  return {naive, offset, pid, msgid, text: Math.min(i, s.length)}
 }

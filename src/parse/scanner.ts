@@ -13,6 +13,16 @@ export interface LineSink {
   unparsed(text: string, lineNo: number): void
 }
 
+/**
+ * For inputs wrapped in another format (syslog, journald): gets every line decoded and does its
+ * own accounting of events, duplicates, other and unparsed; the scanner counts lines, bytes,
+ * oversized and invalid UTF-8.
+ */
+export interface FramedLines {
+  line(text: string, lineNo: number): void
+  end(): void
+}
+
 export const DEFAULT_MAX_LINE = 1 << 20
 
 // Every event line holds one of these; delivery lines are recognised by their `==`/`**` flag.
@@ -38,6 +48,7 @@ export class LineScanner {
     /** Turns a wall-clock time (as if UTC) and the line's own offset (NaN if none) into an instant. */
     private readonly instant: (naive: number, offset: number) => number,
     private readonly maxLine = DEFAULT_MAX_LINE,
+    private readonly framed: FramedLines | null = null,
   ) {}
 
   push(chunk: Buffer): void {
@@ -64,6 +75,7 @@ export class LineScanner {
   /** Call once after the last chunk: a final line without a newline is still a line. */
   end(): void {
     if (this.carrying) this.lineFromCarry()
+    this.framed?.end()
   }
 
   private appendCarry(chunk: Buffer, s: number, e: number): void {
@@ -105,7 +117,7 @@ export class LineScanner {
   /** Scans complete lines in b[from, to); b[to - 1] is a newline. */
   private scanRegion(b: Buffer, from: number, to: number): void {
     const next = this.next
-    for (let k = 0; k < PHRASES.length; k++) next[k] = b.indexOf(PHRASES[k]!, from)
+    for (let k = 0; k < PHRASES.length; k++) next[k] = this.framed === null ? b.indexOf(PHRASES[k]!, from) : -1
     const clean = isUtf8(b.subarray(from, to))
     this.lastStampAt = -1
     let p = from
@@ -146,6 +158,10 @@ export class LineScanner {
     this.lineNo++
     this.acct.lines++
     if (end > p && b[end - 1] === CR) end--
+    if (this.framed !== null) {
+      this.framed.line(b.toString('utf8', p, end), this.lineNo)
+      return
+    }
     const n = stampLength(b, p, end)
     if (n === 0) {
       if (this.inEntry && isContinuation(b, p, end)) {

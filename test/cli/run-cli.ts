@@ -12,8 +12,18 @@ export interface CliResult {
   stderr: string
 }
 
-export function runCli(args: string[], opts: {input?: string | Buffer; env?: Record<string, string>; cwd?: string} = {}): CliResult {
+export interface RunOptions {
+  input?: string | Buffer
+  env?: Record<string, string>
+  cwd?: string
+  uid?: number
+  gid?: number
+}
+
+export function runCli(args: string[], opts: RunOptions = {}): CliResult {
   const r = spawnSync(process.execPath, [BIN, ...args], {
+    uid: opts.uid,
+    gid: opts.gid,
     input: opts.input ?? '',
     cwd: opts.cwd ?? ROOT,
     env: {...process.env, TZ: 'UTC', NO_COLOR: '1', ...opts.env},

@@ -1,0 +1,134 @@
+// The same logs, written by a real Exim, read in every form an admin may hold them, give the
+// same counts: main log alone, main+reject+panic, a rotated set with gzip and bzip2 members,
+// standard input, syslog with and without Exim's timestamp, journalctl short-iso and json.
+
+import {spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {gzipSync} from 'node:zlib'
+import {describe, expect, it} from 'vitest'
+import {parsePrefix} from '../../src/parse/prefix.js'
+import {runCli} from './run-cli.js'
+
+const FIXTURES = new URL('../fixtures/exim-4.96/', import.meta.url).pathname
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
+
+interface Logs {
+  main: string[]
+  reject: string[]
+  panic: string[]
+}
+
+function load(scenario: string): Logs {
+  const lines = (f: string) => readFileSync(join(FIXTURES, scenario, f), 'utf8').split('\n').filter((l) => l !== '')
+  return {main: lines('mainlog'), reject: lines('rejectlog'), panic: lines('paniclog')}
+}
+
+/** recipient -> count for one kind, from `report --format csv --by kind,recipient`. */
+function counts(args: string[], input?: string): Record<string, number> {
+  const r = runCli(['report', '--utc', '--kind', 'all', '--by', 'kind,recipient', '--format', 'csv', ...args], {input})
+  expect(r.stderr).toBe('')
+  expect(r.code).toBe(0)
+  const out: Record<string, number> = {}
+  for (const row of r.stdout.trim().split('\n').slice(1)) {
+    const [kind, rcpt, n] = row.split(',')
+    out[`${kind} ${rcpt}`] = Number(n)
+  }
+  return out
+}
+
+/** The text syslog gets: Exim's line, minus its timestamp when syslog_timestamp = false. */
+function syslogBody(line: string, keepStamp: boolean): {body: string; pid: number; wall: string} {
+  const p = parsePrefix(line)
+  const wall = line.slice(0, 19)
+  // Exim's timestamp: date, time (with optional .mmm) and the optional offset.
+  const m = /^\S+ \S+( [+-]\d{4})? /.exec(line)!
+  return {body: keepStamp ? line : line.slice(m[0].length), pid: p.pid === -1 ? 4242 : p.pid, wall}
+}
+
+/** The syslog file an Exim with syslog_duplication would write: MAIN|REJECT and MAIN|PANIC lines twice. */
+function toSyslog(logs: Logs, form: 'bsd' | 'bsd-nots' | 'iso'): string {
+  const copies = new Set([...logs.reject.filter((l) => /^\d{4}-/.test(l)), ...logs.panic])
+  const out: string[] = []
+  for (const line of logs.main) {
+    const {body, pid, wall} = syslogBody(line, form !== 'bsd-nots')
+    const [date, time] = wall.split(' ') as [string, string]
+    const [, mo, d] = date.split('-')
+    const prefix =
+      form === 'iso' ? `${date}T${time}+0000 mx exim[${pid}]: ` : `${MONTHS[Number(mo) - 1]} ${d!.replace(/^0/, ' ')} ${time} mx exim[${pid}]: `
+    out.push(prefix + body)
+    if (copies.has(line)) out.push(prefix + body)
+  }
+  return out.join('\n') + '\n'
+}
+
+function toJournalJson(logs: Logs): string {
+  return (
+    logs.main
+      .map((line) => {
+        const {body, pid} = syslogBody(line, false)
+        const t = Date.parse(line.slice(0, 19).replace(' ', 'T') + 'Z')
+        return JSON.stringify({__REALTIME_TIMESTAMP: String(t * 1000), _PID: String(pid), SYSLOG_IDENTIFIER: 'exim', _HOSTNAME: 'mx', MESSAGE: body})
+      })
+      .join('\n') + '\n'
+  )
+}
+
+const SCENARIOS = ['defer-plain', 'defer-pid-ms-port', 'discard-plain', 'discard-pid-ms-port']
+
+describe.each(SCENARIOS)('%s read in every form', (scenario) => {
+  const logs = load(scenario)
+  const dir = mkdtempSync(join(tmpdir(), `exim-rejects-${scenario}-`))
+  const src = join(FIXTURES, scenario)
+  const expected = counts([join(src, 'mainlog')])
+
+  it('the main log alone matches what the SMTP sessions were answered', () => {
+    const answers = JSON.parse(readFileSync(join(src, 'answers.json'), 'utf8'))
+    const want: Record<string, number> = {}
+    for (const [r, n] of Object.entries(answers.deferred as Record<string, number>)) want[`rcpt-defer ${r}`] = n
+    for (const [r, n] of Object.entries(answers.discarded as Record<string, number>)) want[`discard-misconfig ${r}`] = n
+    const got = Object.fromEntries(Object.entries(expected).filter(([k]) => k.startsWith('rcpt-defer') || k.startsWith('discard-misconfig')))
+    expect(got).toEqual(want)
+  })
+
+  it('main + reject + panic logs together', () => {
+    expect(counts([join(src, 'mainlog'), join(src, 'rejectlog'), join(src, 'paniclog')])).toEqual(expected)
+    expect(counts([src])).toEqual(expected)
+  })
+
+  it('a rotated set with gzip and bzip2 members', () => {
+    const d = join(dir, 'rotated')
+    mkdirSync(d)
+    // Cut where no discard pair is split: a pair is written in one go, before any rotation.
+    const cut = (n: number) => {
+      let i = Math.floor(logs.main.length * n)
+      while (i < logs.main.length && /discarded by RCPT ACL/.test(logs.main[i]!)) i++
+      return i
+    }
+    const [a, b] = [cut(1 / 3), cut(2 / 3)]
+    writeFileSync(join(d, 'mainlog.2.gz'), gzipSync(logs.main.slice(0, a).join('\n') + '\n'))
+    writeFileSync(join(d, 'mainlog.1'), logs.main.slice(a, b).join('\n') + '\n')
+    expect(spawnSync('bzip2', [join(d, 'mainlog.1')]).status).toBe(0)
+    writeFileSync(join(d, 'mainlog'), logs.main.slice(b).join('\n') + '\n')
+    writeFileSync(join(d, 'rejectlog'), readFileSync(join(src, 'rejectlog')))
+    writeFileSync(join(d, 'paniclog'), readFileSync(join(src, 'paniclog')))
+    expect(counts([d])).toEqual(expected)
+  })
+
+  it('standard input', () => {
+    expect(counts(['-'], readFileSync(join(src, 'mainlog'), 'utf8'))).toEqual(expected)
+  })
+
+  it.each(['bsd', 'bsd-nots', 'iso'] as const)('syslog (%s) with duplicated MAIN|REJECT and MAIN|PANIC lines', (form) => {
+    const f = join(dir, `syslog-${form}`)
+    writeFileSync(f, toSyslog(logs, form))
+    expect(counts([f])).toEqual(expected)
+  })
+
+  it('journalctl -o json', () => {
+    const f = join(dir, 'journal.json')
+    writeFileSync(f, toJournalJson(logs))
+    expect(counts([f])).toEqual(expected)
+  })
+})
