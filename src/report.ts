@@ -37,15 +37,25 @@ export interface ReportOptions {
 const SUMMARY_TABLES: GroupKey[][] = [['recipient'], ['host'], ['reason']]
 const SUMMARY_TOP = 10
 
-export async function buildReportFrom(opts: ReportOptions): Promise<{report: Report; clock: ZoneClock}> {
+export interface BuiltReport {
+  report: Report
+  clock: ZoneClock
+  /** Events per kind and recipient, when asked for (--prom-recipients). */
+  byKindRecipient?: {kind: EventKind; recipient: string; count: number}[]
+}
+
+export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: boolean}): Promise<BuiltReport> {
   const clock = new ZoneClock(opts.zone)
   const sources = await resolveSources(opts.paths)
   const summary = opts.format === 'summary'
   const agg = new Aggregator([opts.by, ...(summary ? SUMMARY_TABLES : [])])
+  const perRecipient = opts.byKindRecipient ? new Aggregator([['kind', 'recipient']]) : null
   const keep = buildPredicate({kinds: new Set(opts.kinds), since: opts.since, until: opts.until})
   const read = {zone: clock, stdin: opts.stdin, since: opts.since, until: opts.until, now: opts.now, onProgress: opts.onProgress}
   const input = await readLogs(sources, read, (ev) => {
-    if (keep(ev)) agg.add(ev)
+    if (!keep(ev)) return
+    agg.add(ev)
+    perRecipient?.add(ev)
   })
   const at = (t: number | undefined): Instant | null => (t === undefined || !Number.isFinite(t) ? null : {time: t, tz: clock.offsetOfInstant(t)})
   const firsts = input.files.map((f) => f.firstTime).filter(Number.isFinite)
@@ -61,7 +71,8 @@ export async function buildReportFrom(opts: ReportOptions): Promise<{report: Rep
     },
     {kinds: opts.kinds, top: summary ? (opts.top ?? SUMMARY_TOP) : opts.top, summaryTop: opts.top ?? SUMMARY_TOP, label: opts.label ?? null},
   )
-  return {report, clock}
+  if (perRecipient === null) return {report, clock}
+  return {report, clock, byKindRecipient: perRecipient.result()[0]!.rows.map((r) => ({kind: r.keys[0] as EventKind, recipient: r.keys[1]!, count: r.count}))}
 }
 
 export function renderReport(report: Report, format: ReportFormat, out: Writer, clock: ZoneClock, byGiven: boolean): void {
@@ -78,8 +89,8 @@ export function renderReport(report: Report, format: ReportFormat, out: Writer, 
   }
 }
 
-export async function runReport(opts: ReportOptions, out: Writer): Promise<Report> {
-  const {report, clock} = await buildReportFrom(opts)
-  renderReport(report, opts.format, out, clock, opts.byGiven)
-  return report
+export async function runReport(opts: ReportOptions & {byKindRecipient?: boolean}, out: Writer): Promise<BuiltReport> {
+  const built = await buildReportFrom(opts)
+  renderReport(built.report, opts.format, out, built.clock, opts.byGiven)
+  return built
 }

@@ -1,4 +1,4 @@
-// The commands' common base: one clear line on stderr for every failure, the contract's exit
+// The commands' common base: one clear line for every failure (stderr; check: stdout), the contract's exit
 // code, and a stack trace only when asked for with DEBUG=exim-rejects.
 
 import {Command} from '@oclif/core'
@@ -10,13 +10,18 @@ export abstract class BaseCommand extends Command {
     return err.exitCode
   }
 
+  /** Tells the user what failed, in one line (check overrides it: Nagios reads stdout). */
+  protected reportFailure(message: string): void {
+    process.stderr.write(`exim-rejects: ${message}\n`)
+  }
+
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
     // The failure is reported here; oclif's "did not parse its arguments" warning would be noise.
     ;(this as unknown as {parsed: boolean}).parsed = true
     const debug = (process.env.DEBUG ?? '').split(',').some((d) => d === 'exim-rejects' || d === '*')
     if (debug && err.stack) process.stderr.write(err.stack + '\n')
     if (err instanceof EximRejectsError) {
-      process.stderr.write(`exim-rejects: ${err.message}\n`)
+      this.reportFailure(err.message)
       process.exitCode = this.failureExit(err)
       return
     }
@@ -27,7 +32,7 @@ export abstract class BaseCommand extends Command {
       }
       // A flag or argument oclif refused: keep its first line, it names the flag.
       const first = (err.message ?? String(err)).split('\n')[0]!.replace(/^Error: /, '')
-      process.stderr.write(`exim-rejects: ${first} (see --help)\n`)
+      this.reportFailure(`${first} (see --help)`)
       process.exitCode = this.failureExit(new EximRejectsError('USAGE', first))
       return
     }

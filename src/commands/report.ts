@@ -4,6 +4,7 @@ import {groupFlags, selectionFlags, windowFlags} from '../cli/flags.js'
 import {parseBy, parseKinds, parseNow, parseWindow, parseZone} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {progressLine} from '../cli/progress.js'
+import {promFlags, writePromFile} from '../cli/prom.js'
 import {defaultPaths} from '../input/sources.js'
 import {REPORT_FORMATS, runReport} from '../report.js'
 
@@ -28,6 +29,7 @@ export default class Report extends BaseCommand {
     ...windowFlags,
     format: Flags.string({char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
     json: Flags.boolean({description: 'same as --format json'}),
+    ...promFlags,
   }
 
   async run(): Promise<void> {
@@ -37,8 +39,9 @@ export default class Report extends BaseCommand {
     const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(process.stdin.isTTY === true)
     const progress = progressLine()
     const out = new StreamWriter()
-    await runReport(
+    const built = await runReport(
       {
+        byKindRecipient: flags['prom-recipients'] && flags['prom-file'] !== undefined,
         paths,
         kinds: parseKinds(flags.kind),
         by: parseBy(flags.by),
@@ -53,6 +56,11 @@ export default class Report extends BaseCommand {
       out,
     )
     progress?.clear()
+    const r = built.report
+    await writePromFile(flags, {
+      counts: r.totals, byKindRecipient: built.byKindRecipient, input: r.input,
+      window: {since: r.window.since?.time ?? null, until: r.window.until?.time ?? null}, label: r.label, now: now.getTime(),
+    })
     await out.end()
   }
 }

@@ -6,7 +6,7 @@ import {parsePrefix, type Prefix} from '../parse/prefix.js'
 import type {ZoneClock} from '../parse/zone.js'
 import type {EventKind, EximEvent, LogType, RawLine} from '../types.js'
 import {SeenEvents} from './dedupe.js'
-import {readDiscard, readIncorrectDigit, readRejection} from './rules.js'
+import {isQuotaFailure, readDeliveryFailure, readDiscard, readIncorrectDigit, readRejection, replyCode} from './rules.js'
 import {answeredCode, leadingCode} from './smtp-code.js'
 
 /** How a line was used: it made (or completed) an event of a kind, repeated one, or is other. */
@@ -37,6 +37,9 @@ export class Classifier {
   private logType: LogType = 'main'
   private pending: PendingDigit[] = []
   private readonly seen = new SeenEvents()
+  // Message id + recipient of deliveries that failed for quota: later attempts and their
+  // `retry time not reached` lines belong to the same event.
+  private readonly quotaHit = new Set<string>()
 
   constructor(
     private readonly opts: ClassifierOptions,
@@ -60,6 +63,7 @@ export class Classifier {
     if (Number.isNaN(pre.naive)) return 'other'
     this.flushPending(pre.naive - 2 * PAIR_WINDOW_MS)
     const t = pre.text
+    if (pre.msgid !== '' && (s.startsWith('== ', t) || s.startsWith('** ', t))) return this.deliveryLine(s, lineNo, pre)
     if (s.startsWith('configured error code', t)) return this.digitLine(s, lineNo, pre)
     if (s.includes('discarded by RCPT ACL', t)) return this.discardLine(s, lineNo, pre)
     return this.rejectionLine(s, lineNo, pre)
@@ -82,6 +86,31 @@ export class Classifier {
     ev.code = answeredCode(r.message, r.temporary ? '451' : '550')
     this.emit(ev)
     return kind
+  }
+
+  private deliveryLine(s: string, lineNo: number, pre: Prefix): LineUse {
+    const d = readDeliveryFailure(s, pre.text)
+    if (d === null || d.address === '') return 'other'
+    const recipient = d.address.toLowerCase()
+    const key = `${pre.msgid}|${recipient}`
+    if (this.quotaHit.has(key)) {
+      // A later attempt, the final bounce, or a `retry time not reached` for the same message and mailbox.
+      return d.failed || d.message.startsWith('retry time not reached') || isQuotaFailure(d.message) ? 'delivery-quota' : 'other'
+    }
+    if (!isQuotaFailure(d.message)) return 'other'
+    if (this.isCopy(`delivery|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
+    this.quotaHit.add(key)
+    const ev = this.makeEvent('delivery-quota', s, lineNo, pre)
+    ev.recipient = recipient
+    ev.reason = d.message
+    ev.code = replyCode(d.message)
+    if (d.id !== null) {
+      ev.hostName = d.id.hostName
+      ev.ip = d.id.ip
+      ev.port = d.id.port
+    }
+    this.emit(ev)
+    return 'delivery-quota'
   }
 
   private discardLine(s: string, lineNo: number, pre: Prefix): LineUse {

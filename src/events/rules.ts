@@ -106,3 +106,60 @@ export function readIncorrectDigit(s: string, text: number): IncorrectDigit | nu
   if (message.includes('\\')) message = message.replace(/\\(["\\])/g, '$1')
   return {expected: s.charAt(d), message}
 }
+
+export interface DeliveryFailure {
+  /** `**` (failed, bounced) rather than `==` (deferred). */
+  failed: boolean
+  /** The address delivered to, as logged; '' when the line has none. */
+  address: string
+  /** The original address when Exim logged one (`== final <original> ...`). */
+  original: string
+  /** The server that refused the delivery (H=), empty for local transports. */
+  id: Identity | null
+  /** The text after the routing, transport and host fields. */
+  message: string
+}
+
+/** `== addr [<orig>] R=.. T=.. defer (n)[ H=..]: message` and `** addr [<orig>] R=.. T=..[ H=..]: message` (4.99+: ` : `). */
+export function readDeliveryFailure(s: string, text: number): DeliveryFailure | null {
+  const f = s.charCodeAt(text)
+  if ((f !== 61 && f !== 42) || s.charCodeAt(text + 1) !== f || s.charCodeAt(text + 2) !== 32) return null
+  const a = text + 3
+  let e = s.indexOf(' ', a)
+  if (e === -1) e = s.length
+  const address = s.slice(a, e)
+  let original = ''
+  if (s.charCodeAt(e + 1) === 60) {
+    const close = s.indexOf('>', e + 2)
+    if (close !== -1) {
+      original = s.slice(e + 2, close)
+      e = close + 1
+    }
+  }
+  // A remote (or LMTP-over-TCP) delivery names its server with H=, whose DN="..." may hold `: `.
+  let id: Identity | null = null
+  let colon = s.indexOf(': ', e)
+  const h = s.indexOf(' H=', e)
+  if (h !== -1 && (colon === -1 || h < colon)) {
+    id = parseIdentity(s, h + 1)
+    colon = s.indexOf(': ', id.end)
+  }
+  return {failed: f === 42, address, original, id, message: colon === -1 ? '' : s.slice(colon + 2)}
+}
+
+// RFC 3463 X.2.2 is "mailbox full"; the rest are the words Dovecot, Exim's appendfile and common
+// servers use for an over-quota mailbox.
+const QUOTA_TEXT = /quota|mailbox (?:is )?full|mailbox for user is full|\b[45]\.2\.2\b/i
+
+export function isQuotaFailure(message: string): boolean {
+  return QUOTA_TEXT.test(message.length > 2000 ? message.slice(0, 2000) : message)
+}
+
+/** The SMTP/LMTP reply code inside a delivery failure message (`...: 452 4.2.2 ...`), or ''. */
+export function replyCode(message: string): string {
+  for (let i = message.indexOf(': '); i !== -1; i = message.indexOf(': ', i + 2)) {
+    const c = message.slice(i + 2, i + 6)
+    if (/^[245]\d\d[ -]$/.test(c)) return c.slice(0, 3)
+  }
+  return /^[245]\d\d[ -]/.test(message) ? message.slice(0, 3) : ''
+}

@@ -1,0 +1,54 @@
+// The check's answer: one Nagios status line `EXIM-REJECTS <STATE> - <what> | <perfdata>`,
+// or the same as JSON for other monitors.
+
+import type {CheckResult, Threshold} from '../check.js'
+import {STATES} from '../check.js'
+import {printable} from './text.js'
+import {isoTime} from './time.js'
+import type {Writer} from './writer.js'
+
+export const STATE_CODE = Object.fromEntries(STATES.map((s, i) => [s, i])) as Record<(typeof STATES)[number], number>
+
+const perfValue = (t: Threshold | undefined): string => (t !== undefined && t.per === 'window' ? String(t.value) : '')
+
+export function perfdata(r: CheckResult, t: {warn?: Threshold; crit?: Threshold; warnRecipient?: Threshold; critRecipient?: Threshold}): string {
+  const c = r.counts
+  return [
+    `rcpt_defer=${c['rcpt-defer']};${perfValue(t.warn)};${perfValue(t.crit)};0`,
+    `discard_misconfig=${c['discard-misconfig']};;0;0`,
+    `delivery_quota=${c['delivery-quota']};;;0`,
+    `delivery_quota_unguarded=${Object.values(r.unguarded).reduce((a, b) => a + b, 0)};0;;0`,
+    `rcpt_reject=${c['rcpt-reject']};;;0`,
+    `data_defer=${c['data-defer']};;;0`,
+    `data_reject=${c['data-reject']};;;0`,
+    `max_recipient_defer=${r.topRecipient?.count ?? 0};${perfValue(t.warnRecipient)};${perfValue(t.critRecipient)};0`,
+    `lines=${r.input.lines}c;;;0`,
+  ].join(' ')
+}
+
+export function renderStatusLine(r: CheckResult, out: Writer, perf: string): void {
+  // Nagios reads the first line; `|` separates perfdata, so it may not appear in the text.
+  const what = printable(r.findings.join('; ')).replace(/\|/g, '/')
+  out.write(`EXIM-REJECTS ${r.state} - ${what} | ${perf}\n`)
+}
+
+export function renderCheckJson(r: CheckResult, out: Writer, tz: (t: number) => number): void {
+  out.write(
+    JSON.stringify(
+      {
+        state: r.state,
+        code: STATE_CODE[r.state],
+        summary: r.findings.join('; '),
+        findings: r.findings,
+        window: {since: isoTime(r.window.since, tz(r.window.since)), until: isoTime(r.window.until, tz(r.window.until))},
+        counts: r.counts,
+        discarded: r.discarded,
+        unguarded: r.unguarded,
+        deferred: r.deferred,
+        lines: r.input.lines,
+      },
+      null,
+      2,
+    ) + '\n',
+  )
+}
