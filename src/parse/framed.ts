@@ -108,7 +108,9 @@ export class WrappedEntries {
     if (pre.pid === -1) pre.pid = w.pid
     this.noteTime(pre)
     const candidate = isCandidate(line, pre.text)
-    if (this.isCopy(pre.pid, `${pre.naive}|${line.slice(pre.text)}`, candidate)) {
+    // The copy is the same text from the same process, next in line; a wrapper's own time may
+    // differ between the two (rsyslog stamps each on receipt), so it is not part of the key.
+    if (this.isCopy(pre.pid, line, candidate)) {
       this.count('duplicate', lines)
       return
     }

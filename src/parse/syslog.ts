@@ -132,6 +132,8 @@ function rfc5424(s: string, i: number): Deframed | null {
   }
   if (s.charCodeAt(k) === 32) k++
   if (s.charCodeAt(k) === 0xfeff) k++
+  // rsyslog keeps the space that followed `tag:` in the message it forwards.
+  if (s.charCodeAt(k) === 32) k++
   const pid = procid === '-' ? -1 : num(procid, 0, procid.length)
   return {naive: t.naive, offset: t.offset, yearless: false, host: host === '-' ? '' : host, ident: app === '-' ? '' : app, pid: Number.isNaN(pid) ? -1 : pid, msg: k}
 }

@@ -43,19 +43,31 @@ export const WORK_DIR_PREFIX = 'exim-rejects-it-';
  *   timezone?: string,
  *   primaryHostname?: string,
  *   extraMain?: string,
+ *   syslog?: import('./index.mjs').SyslogOptions,
+ *   rcptLogMessage?: string,
  * }} o
  * @returns {string}
  */
 export function eximConfig(o) {
   const aclVerb = o.verb === 'discard' ? 'discard' : 'defer';
   const socket = o.verb === 'nosocket' ? `${o.quotaStatusSocket}-missing` : o.quotaStatusSocket;
+  const files = o.syslog?.files ?? true;
+  const logFilePath = !o.syslog ? `${o.logDir}/%slog` : files ? `${o.logDir}/%slog : syslog` : 'syslog';
+  const syslogLines = o.syslog
+    ? [
+      '# Also to syslog (facility mail, ident "exim": syslog_facility/syslog_processname defaults).',
+      `syslog_timestamp = ${o.syslog.timestamp ?? true ? 'true' : 'false'}`,
+      `syslog_duplication = ${o.syslog.duplication ?? true ? 'true' : 'false'}`,
+    ]
+    : [];
   const main = [
     '# Private Exim configuration for the exim-rejects integration tests.',
     `primary_hostname = ${o.primaryHostname ?? 'mx.example.test'}`,
     'qualify_domain = example.test',
     'domainlist local_domains = example.test',
     '',
-    `log_file_path = ${o.logDir}/%slog`,
+    `log_file_path = ${logFilePath}`,
+    ...syslogLines,
     `spool_directory = ${o.spoolDir}`,
     o.logSelector ? `log_selector = ${o.logSelector}` : '# log_selector: default',
     `log_timezone = ${o.logTimezone ? 'true' : 'false'}`,
@@ -85,7 +97,8 @@ acl_check_rcpt:
                                                    {action=FAIL}}}}}\\
                             {OVER}\\
                             {yes}\\
-                            {no}}
+                            {no}}${o.rcptLogMessage ? `
+         log_message = ${o.rcptLogMessage}` : ''}
 
   accept domains = +local_domains
 

@@ -95,6 +95,59 @@ export interface AnswerSummary {
   total: number;
 }
 
+/**
+ * Exim logging to syslog as well, through a private rsyslogd on /dev/log (see syslog.mjs).
+ * The three files land in the log dir: `syslog` (RFC 3164 file format), `syslog-iso`
+ * (ISO 8601 timestamps) and `syslog-5424` (RFC 5424, with <PRI>).
+ */
+export interface SyslogOptions {
+  /** Exim syslog_timestamp (default true: Exim's own timestamp starts each message). */
+  timestamp?: boolean;
+  /** Exim syslog_duplication (default true: MAIN|REJECT and MAIN|PANIC lines sent twice). */
+  duplication?: boolean;
+  /** Keep mainlog/rejectlog/paniclog too: log_file_path = <dir>/%slog : syslog (default true). */
+  files?: boolean;
+  /** HOSTNAME field rsyslogd writes (default 'mx'). */
+  hostname?: string;
+  /** TZ for rsyslogd's timestamps; default the scenario's `timezone`, else the system zone. */
+  timezone?: string;
+}
+
+export interface SyslogInfo {
+  rsyslogd: string;
+  rsyslogVersion: string;
+  /** util-linux logger, used for readiness/flush markers (facility local7, never in the mail files). */
+  logger: string | undefined;
+}
+
+export type SyslogProbeResult = { ok: true; info: SyslogInfo } | { ok: false; reason: string };
+
+/** Who holds /dev/log. */
+export interface DevLogOwner {
+  state: 'absent' | 'harness' | 'foreign' | 'stale';
+  /** Symlink target when /dev/log is a symlink (journald: /run/systemd/journal/dev-log). */
+  link?: string;
+  pid?: number;
+  comm?: string;
+  cmdline?: string;
+  note?: string;
+}
+
+export interface RsyslogInstance {
+  conf: string;
+  dir: string;
+  pidFile: string;
+  pid: number;
+  /** Everything that is not facility mail (the harness markers, rsyslogd's own notices). */
+  otherLog: string;
+  files: { traditional: string; iso: string; rfc5424: string };
+  rsyslogVersion: string;
+  /** Waits until all sent messages are written, then stops rsyslogd and releases /dev/log. */
+  flushAndStop(): Promise<void>;
+  /** Stops rsyslogd at once (no flush marker), removes /dev/log if we created it, releases the lock. */
+  stop(): Promise<void>;
+}
+
 export interface ScenarioOptions {
   verb: Verb;
   /** Label stored in answers.json. Default: the verb. */
@@ -114,6 +167,13 @@ export interface ScenarioOptions {
   queueRuns?: number;
   /** Extra main-section lines for the Exim configuration. */
   extraMain?: string;
+  /** Also log to syslog through a private rsyslogd (needs /dev/log free; see probeSyslog()). */
+  syslog?: SyslogOptions;
+  /**
+   * `log_message` for the over-quota ACL statement (an Exim expansion string), e.g. to make
+   * one recipient's log line longer than Exim's 870-character syslog limit.
+   */
+  rcptLogMessage?: string;
   /** Copy logs, answers.json, transcript and configs here when done. */
   outDir?: string;
   /** Keep the work dir on cleanup(); default: process.env.KEEP === '1'. */
@@ -140,6 +200,18 @@ export interface ScenarioResult {
   summary: AnswerSummary;
   eximVersion: string;
   dovecotVersion: string;
+  /** Present when the scenario ran with `syslog`: the rsyslogd output files (in logDir). */
+  syslog?: {
+    traditional: string;
+    iso: string;
+    rfc5424: string;
+    rsyslogConf: string;
+    otherLog: string;
+    rsyslogVersion: string;
+    timestamp: boolean;
+    duplication: boolean;
+    files: boolean;
+  };
   /** Removes the work dir (unless kept). Dovecot is already stopped. */
   cleanup(): Promise<void>;
 }
@@ -187,6 +259,8 @@ export interface EximConfigOptions {
   timezone?: string;
   primaryHostname?: string;
   extraMain?: string;
+  syslog?: SyslogOptions;
+  rcptLogMessage?: string;
 }
 
 export class HarnessError extends Error {
@@ -243,5 +317,36 @@ export function saveScenario(result: ScenarioResult, outDir: string): Promise<vo
 export function teardownAll(): Promise<void>;
 export function summarizeAnswers(answers: readonly RcptAnswer[]): AnswerSummary;
 
-/** Named scenarios written by make-logs.mjs (defer-plain, discard-pid-ms-port, nosocket-plain, ...). */
+/** Named scenarios written by make-logs.mjs (defer-plain, discard-pid-ms-port, nosocket-plain, defer-syslog, ...). */
 export const SCENARIOS: ReadonlyArray<ScenarioOptions & { name: string; about: string }>;
+
+/** The socket Exim's syslog() writes to. */
+export const DEV_LOG: string;
+/** Machine-wide lock file that serialises the syslog scenarios. */
+export const SYSLOG_LOCK: string;
+
+/**
+ * rsyslogd present (installed with apt-get when missing, unless install is false or
+ * EXIM_REJECTS_IT_SYSLOG_INSTALL=0) and /dev/log free or held by a harness rsyslogd.
+ */
+export function probeSyslog(opts?: { install?: boolean }): Promise<SyslogProbeResult>;
+export function devLogOwner(): Promise<DevLogOwner>;
+export function startRsyslog(opts: {
+  dir: string;
+  logDir: string;
+  info: SyslogInfo;
+  hostname?: string;
+  timezone?: string;
+  lockTimeoutMs?: number;
+}): Promise<RsyslogInstance>;
+export function rsyslogConf(opts: {
+  workDir: string;
+  hostname: string;
+  files: { traditional: string; iso: string; rfc5424: string };
+  otherLog: string;
+}): string;
+/** Stops every rsyslogd started by this process and not stopped yet (for signal handlers). */
+export function stopAllRsyslogs(): Promise<void>;
+
+/** rcptLogMessage of defer-syslog-split: over 870 characters in the log for full2@ only. */
+export const LONG_LOG_MESSAGE: string;

@@ -9,6 +9,8 @@
 // It needs root, exim4-daemon-light, dovecot-core and dovecot-lmtpd (see README.md here); use
 // probe() first and skip with its reason when they are missing. It only writes in a temp dir
 // and in Exim's TRUSTED_CONFIG_LIST (one line per live configuration, removed on teardown).
+// The `syslog` variant also needs rsyslog (probeSyslog() installs it with apt-get if missing)
+// and binds /dev/log for the length of a scenario (refused when another daemon owns it).
 
 export { probe } from './probe.mjs';
 export { DEFAULT_USERS, queryQuotaStatus, startDovecot, stopAllDovecots } from './dovecot.mjs';
@@ -17,5 +19,8 @@ export {
 } from './exim.mjs';
 export { runSmtpSession, sessionArgs } from './smtp.mjs';
 export { DEFAULT_SESSIONS, runScenario, saveScenario, summarizeAnswers, teardownAll } from './scenario.mjs';
-export { SCENARIOS } from './scenarios.mjs';
+export {
+  DEV_LOG, SYSLOG_LOCK, devLogOwner, probeSyslog, rsyslogConf, startRsyslog, stopAllRsyslogs,
+} from './syslog.mjs';
+export { LONG_LOG_MESSAGE, SCENARIOS } from './scenarios.mjs';
 export { HarnessError } from './proc.mjs';

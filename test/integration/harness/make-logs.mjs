@@ -3,11 +3,13 @@
 //   node test/integration/harness/make-logs.mjs [--out DIR] [--only a,b] [--list]
 // Default DIR is /tmp/real-exim-logs. Plain JavaScript so that Node 20 runs it directly.
 // Exit status: 0 done, 2 harness prerequisites missing (reason on stderr), 1 a scenario failed.
+// The *-syslog* sets also need rsyslog (installed with apt-get when missing) and a free /dev/log;
+// without them they are skipped with the reason, or exit 2 when named in --only.
 
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SCENARIOS, probe, runScenario, teardownAll } from './index.mjs';
+import { SCENARIOS, probe, probeSyslog, runScenario, teardownAll } from './index.mjs';
 
 async function main() {
   const { values } = parseArgs({
@@ -33,8 +35,23 @@ async function main() {
     return 2;
   }
   process.stderr.write(`make-logs: Exim ${probed.info.eximVersion}, Dovecot ${probed.info.dovecotVersion}\n`);
-  for (const { about, ...scenario } of SCENARIOS) {
-    if (wanted && !wanted.includes(scenario.name)) continue;
+  const chosen = SCENARIOS.filter((s) => !wanted || wanted.includes(s.name));
+  let skipSyslog = false;
+  if (chosen.some((s) => s.syslog)) {
+    const sys = await probeSyslog();
+    if (!sys.ok && wanted) {
+      process.stderr.write(`make-logs: cannot run the syslog sets: ${sys.reason}\n`);
+      return 2;
+    }
+    if (!sys.ok) {
+      process.stderr.write(`make-logs: skipping the syslog sets: ${sys.reason}\n`);
+      skipSyslog = true;
+    } else {
+      process.stderr.write(`make-logs: rsyslog ${sys.info.rsyslogVersion}\n`);
+    }
+  }
+  for (const { about, ...scenario } of chosen) {
+    if (skipSyslog && scenario.syslog) continue;
     const outDir = join(values.out ?? '/tmp/real-exim-logs', scenario.name);
     await rm(outDir, { recursive: true, force: true });
     const started = Date.now();
@@ -49,10 +66,11 @@ async function main() {
   return 0;
 }
 
-// An interrupted run must not leave a Dovecot master or a trusted-config entry behind.
+// An interrupted run must not leave a Dovecot master, an rsyslogd on /dev/log or a
+// trusted-config entry behind.
 for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
   process.once(sig, () => {
-    process.stderr.write(`make-logs: ${sig}, stopping Dovecot\n`);
+    process.stderr.write(`make-logs: ${sig}, stopping Dovecot and rsyslogd\n`);
     teardownAll().finally(() => process.exit(130));
   });
 }

@@ -11,6 +11,7 @@ import { WORK_DIR_PREFIX, prepareExim, releaseAllExims } from './exim.mjs';
 import { probe } from './probe.mjs';
 import { HarnessError } from './proc.mjs';
 import { runSmtpSession } from './smtp.mjs';
+import { probeSyslog, startRsyslog, stopAllRsyslogs } from './syslog.mjs';
 
 /** @typedef {import('./index.mjs').ScenarioOptions} ScenarioOptions */
 /** @typedef {import('./index.mjs').ScenarioResult} ScenarioResult */
@@ -96,6 +97,13 @@ export async function runScenario(opts) {
   const probed = await probe();
   if (!probed.ok) throw new HarnessError(`cannot run the Exim/Dovecot harness: ${probed.reason}`);
   const info = probed.info;
+  /** @type {import('./index.mjs').SyslogInfo | undefined} */
+  let syslogInfo;
+  if (opts.syslog) {
+    const p = await probeSyslog();
+    if (!p.ok) throw new HarnessError(`cannot run the syslog variant: ${p.reason}`);
+    syslogInfo = p.info;
+  }
   const keep = opts.keep ?? process.env.KEEP === '1';
   const sessions = opts.sessions ?? DEFAULT_SESSIONS;
   const users = opts.users ?? DEFAULT_USERS;
@@ -111,6 +119,8 @@ export async function runScenario(opts) {
   let dovecot;
   /** @type {Awaited<ReturnType<typeof prepareExim>> | undefined} */
   let exim;
+  /** @type {Awaited<ReturnType<typeof startRsyslog>> | undefined} */
+  let rsyslog;
   try {
     dovecot = await startDovecot({
       dir: join(workDir, 'dovecot'),
@@ -130,7 +140,18 @@ export async function runScenario(opts) {
       logTimezone: opts.logTimezone,
       timezone: opts.timezone,
       extraMain: opts.extraMain,
+      syslog: opts.syslog,
+      rcptLogMessage: opts.rcptLogMessage,
     });
+    if (opts.syslog && syslogInfo) {
+      rsyslog = await startRsyslog({
+        dir: join(workDir, 'rsyslog'),
+        logDir: exim.logDir,
+        info: syslogInfo,
+        hostname: opts.syslog.hostname,
+        timezone: opts.syslog.timezone ?? opts.timezone,
+      });
+    }
 
     /** @type {import('./index.mjs').SessionResult[]} */
     const results = [];
@@ -146,15 +167,22 @@ export async function runScenario(opts) {
     }
     const queue = await exim.exec(['-bp'], { timeoutMs: 30_000 });
 
+    // Everything Exim sent to /dev/log is on disk once this returns.
+    await rsyslog?.flushAndStop();
     await dovecot.stop();
     await exim.release();
 
-    // Exim creates a log file on first write only; make all three exist for readers.
-    for (const f of [exim.mainlog, exim.rejectlog, exim.paniclog]) {
+    // Exim creates a log file on first write only; make all three exist for readers
+    // (not when syslog is the only destination: then there are no log files at all).
+    const withFiles = !opts.syslog || (opts.syslog.files ?? true);
+    for (const f of withFiles ? [exim.mainlog, exim.rejectlog, exim.paniclog] : []) {
       if (!existsSync(f)) {
         await writeFile(f, '', { mode: 0o640 });
         await chown(f, info.eximUid, info.eximGid);
       }
+    }
+    for (const f of rsyslog ? Object.values(rsyslog.files) : []) {
+      if (!existsSync(f)) await writeFile(f, '', { mode: 0o644 });
     }
     const answers = results.flatMap((r) => r.answers);
     /** @type {ScenarioResult} */
@@ -175,11 +203,25 @@ export async function runScenario(opts) {
       summary: summarizeAnswers(answers),
       eximVersion: info.eximVersion,
       dovecotVersion: info.dovecotVersion,
+      syslog: rsyslog && opts.syslog
+        ? {
+          traditional: rsyslog.files.traditional,
+          iso: rsyslog.files.iso,
+          rfc5424: rsyslog.files.rfc5424,
+          rsyslogConf: rsyslog.conf,
+          otherLog: rsyslog.otherLog,
+          rsyslogVersion: rsyslog.rsyslogVersion,
+          timestamp: opts.syslog.timestamp ?? true,
+          duplication: opts.syslog.duplication ?? true,
+          files: opts.syslog.files ?? true,
+        }
+        : undefined,
       cleanup,
     };
     if (opts.outDir) await saveScenario(result, opts.outDir);
     return result;
   } catch (err) {
+    await rsyslog?.stop().catch(() => {});
     await dovecot?.stop().catch(() => {});
     await exim?.release().catch(() => {});
     await cleanup().catch(() => {});
@@ -188,24 +230,35 @@ export async function runScenario(opts) {
 }
 
 /**
- * Emergency teardown for signal handlers: stops every Dovecot and removes every trusted-config
- * entry this process still holds. Work dirs are left for inspection.
+ * Emergency teardown for signal handlers: stops every Dovecot and rsyslogd and removes every
+ * trusted-config entry this process still holds. Work dirs are left for inspection.
  */
 export async function teardownAll() {
-  await Promise.allSettled([stopAllDovecots(), releaseAllExims()]);
+  await Promise.allSettled([stopAllDovecots(), releaseAllExims(), stopAllRsyslogs()]);
 }
 
 /**
  * Copies a finished scenario's logs and SMTP record into `outDir`: mainlog, rejectlog,
- * paniclog, answers.json, transcript.txt, exim.conf, dovecot.conf, dovecot.log, queue.txt.
+ * paniclog, answers.json, transcript.txt, exim.conf, dovecot.conf, dovecot.log, queue.txt;
+ * with syslog also syslog, syslog-iso, syslog-5424 and rsyslog.conf.
  *
  * @param {ScenarioResult} r @param {string} outDir
  */
 export async function saveScenario(r, outDir) {
   await mkdir(outDir, { recursive: true });
-  await copyFile(r.mainlog, join(outDir, 'mainlog'));
-  await copyFile(r.rejectlog, join(outDir, 'rejectlog'));
-  await copyFile(r.paniclog, join(outDir, 'paniclog'));
+  /** @type {string[]} */
+  const logs = [];
+  /** @type {Array<[string, string]>} */
+  const copies = [[r.mainlog, 'mainlog'], [r.rejectlog, 'rejectlog'], [r.paniclog, 'paniclog']];
+  if (r.syslog) {
+    copies.push([r.syslog.traditional, 'syslog'], [r.syslog.iso, 'syslog-iso'], [r.syslog.rfc5424, 'syslog-5424']);
+  }
+  for (const [from, to] of copies) {
+    if (!existsSync(from)) continue;
+    await copyFile(from, join(outDir, to));
+    logs.push(to);
+  }
+  if (r.syslog) await copyFile(r.syslog.rsyslogConf, join(outDir, 'rsyslog.conf'));
   await copyFile(r.eximConf, join(outDir, 'exim.conf'));
   await copyFile(r.dovecotConf, join(outDir, 'dovecot.conf'));
   if (existsSync(r.dovecotLog)) await copyFile(r.dovecotLog, join(outDir, 'dovecot.log'));
@@ -215,12 +268,16 @@ export async function saveScenario(r, outDir) {
     verb: r.verb,
     exim: r.eximVersion,
     dovecot: r.dovecotVersion,
+    ...(r.syslog ? {
+      rsyslog: r.syslog.rsyslogVersion,
+      syslog: { timestamp: r.syslog.timestamp, duplication: r.syslog.duplication, files: r.syslog.files },
+    } : {}),
     summary: r.summary,
     answers: r.answers,
     messages: r.sessions.flatMap((s) => s.messages.map((m, i) => ({ session: s.index, message: i, ...m }))),
   }, null, 2)}\n`);
   // Exim's logs are 0640; the copies are for reading by anyone.
-  for (const f of ['mainlog', 'rejectlog', 'paniclog']) await chmod(join(outDir, f), 0o644);
+  for (const f of logs) await chmod(join(outDir, f), 0o644);
   await writeFile(join(outDir, 'transcript.txt'), r.sessions.map((s) => [
     `# session ${s.index}: exim ${s.args.join(' ')}`,
     ...s.transcript,

@@ -1,0 +1,440 @@
+#!/usr/bin/env node
+// `npm run bench`: times the CLI against grep, cat and zcat|grep (and eximstats when installed) on a
+// large generated mainlog and its gzip, alternating contenders run by run. Prints a table of medians
+// and writes the same as JSON to bench/.cache/last.json (and to stdout with --json).
+
+import {spawn, spawnSync} from 'node:child_process'
+import {createHash} from 'node:crypto'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {parseArgs} from 'node:util'
+
+const BENCH = path.dirname(fileURLToPath(import.meta.url))
+const ROOT = path.resolve(BENCH, '..')
+const CACHE = path.join(BENCH, '.cache')
+const BIN = path.join(ROOT, 'bin', 'run.js')
+const NODE = process.execPath
+
+const USAGE = `usage: npm run bench -- [options]
+
+  --size N            size of the generated mainlog (default $BENCH_SIZE or 1G)
+  --runs N            timed repetitions per contender, median reported (default 5)
+  --seed N            generator seed (default 1)
+  --recipients N      distinct mailboxes in the generated log (generator default)
+  --pid --millisec    generator log_selector variants
+  --tz +HHMM          generator log_timezone offset
+  --msgid 16|23       generator message-id format
+  --eximstats-size N  prefix of the log given to eximstats (default 50M)
+  --json              print the JSON result on stdout (the table goes to stderr)`
+
+let opts
+try {
+  opts = parseArgs({
+    options: {
+      size: {type: 'string', default: process.env.BENCH_SIZE || '1G'},
+      runs: {type: 'string', default: '5'},
+      seed: {type: 'string', default: '1'},
+      recipients: {type: 'string'},
+      pid: {type: 'boolean', default: false},
+      millisec: {type: 'boolean', default: false},
+      tz: {type: 'string'},
+      msgid: {type: 'string'},
+      'eximstats-size': {type: 'string', default: '50M'},
+      json: {type: 'boolean', default: false},
+      help: {type: 'boolean', short: 'h', default: false},
+    },
+    strict: true,
+  }).values
+} catch (e) {
+  process.stderr.write(`bench: ${e.message}\n${USAGE}\n`)
+  process.exit(2)
+}
+if (opts.help) {
+  process.stdout.write(USAGE + '\n')
+  process.exit(0)
+}
+
+function parseSize(s) {
+  const m = /^(\d+(?:\.\d+)?)([KMGT]?)i?B?$/i.exec(String(s).trim())
+  if (!m) {
+    process.stderr.write(`bench: bad size ${s}\n`)
+    process.exit(2)
+  }
+  return Math.round(Number(m[1]) * {'': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40}[m[2].toUpperCase()])
+}
+// Cache names use the same units the option takes, so `--size 1G` and `--size 1024M` share a file.
+function sizeName(bytes) {
+  for (const [u, m] of [['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10]]) if (bytes % m === 0) return `${bytes / m}${u}`
+  return String(bytes)
+}
+
+const SIZE = parseSize(opts.size)
+const RUNS = Number(opts.runs)
+if (!Number.isInteger(RUNS) || RUNS < 1) {
+  process.stderr.write('bench: --runs must be a positive integer\n')
+  process.exit(2)
+}
+const PREFIX = parseSize(opts['eximstats-size'])
+
+// Everything goes to stderr while running, so `--json` keeps stdout clean.
+const say = (s) => process.stderr.write(s + '\n')
+
+// ---------------------------------------------------------------------------------------------
+// Inputs: generated log, its gzip, a prefix for eximstats; all cached under bench/.cache/.
+
+const genArgs = ['--seed', String(Number(opts.seed))]
+// The generator's own hash is part of the key: a changed generator never reuses an old log.
+const GEN_HASH = createHash('sha256').update(fs.readFileSync(path.join(BENCH, 'generate.mjs'))).digest('hex').slice(0, 8)
+let key = `mainlog-${GEN_HASH}-${sizeName(SIZE)}-s${Number(opts.seed)}`
+if (opts.recipients) genArgs.push('--recipients', opts.recipients), (key += `-r${opts.recipients}`)
+if (opts.pid) genArgs.push('--pid'), (key += '-pid')
+if (opts.millisec) genArgs.push('--millisec'), (key += '-ms')
+if (opts.tz) genArgs.push('--tz', opts.tz), (key += `-tz${opts.tz}`)
+if (opts.msgid) genArgs.push('--msgid', opts.msgid), (key += `-id${opts.msgid}`)
+
+fs.mkdirSync(CACHE, {recursive: true})
+// Logs from an older generator are dead weight (often gigabytes).
+for (const f of fs.readdirSync(CACHE)) {
+  if (f.startsWith('mainlog-') && !f.startsWith(`mainlog-${GEN_HASH}-`)) fs.rmSync(path.join(CACHE, f), {force: true})
+}
+const LOG = path.join(CACHE, key + '.log')
+const TRUTH = LOG + '.truth.json'
+const GZ = LOG + '.gz'
+
+function readTruth() {
+  try {
+    const t = JSON.parse(fs.readFileSync(TRUTH, 'utf8'))
+    return fs.statSync(LOG).size === t.mainlog.bytes ? t : null
+  } catch {
+    return null
+  }
+}
+
+let truth = readTruth()
+if (!truth) {
+  // The generator writes the truth file last, so a log without one is an interrupted run.
+  say(`bench: generating ${path.relative(ROOT, LOG)} (${sizeName(SIZE)})`)
+  const r = spawnSync(NODE, [path.join(BENCH, 'generate.mjs'), '--size', String(SIZE), '--out', LOG, ...genArgs],
+    {stdio: ['ignore', 'inherit', 'inherit']})
+  truth = r.status === 0 ? readTruth() : null
+  if (!truth) {
+    say('bench: generating the log failed')
+    process.exit(1)
+  }
+}
+if (!fs.existsSync(GZ) || fs.statSync(GZ).mtimeMs < fs.statSync(LOG).mtimeMs) {
+  say(`bench: gzip -c ${path.basename(LOG)}`)
+  const tmp = GZ + '.tmp'
+  const fd = fs.openSync(tmp, 'w')
+  const r = spawnSync('gzip', ['-c', LOG], {stdio: ['ignore', fd, 'inherit']})
+  fs.closeSync(fd)
+  if (r.status !== 0) {
+    say('bench: gzip failed')
+    process.exit(1)
+  }
+  fs.renameSync(tmp, GZ)
+}
+
+function findEximstats() {
+  if (fs.existsSync('/usr/sbin/eximstats')) return '/usr/sbin/eximstats'
+  for (const dir of (process.env.PATH || '').split(path.delimiter)) {
+    const p = path.join(dir || '.', 'eximstats')
+    try {
+      fs.accessSync(p, fs.constants.X_OK)
+      return p
+    } catch {}
+  }
+  return null
+}
+const EXIMSTATS = findEximstats()
+
+const bytesOfLog = () => fs.statSync(LOG).size
+// First PREFIX bytes of the log, cut back to a line end (the whole log when it is smaller).
+function prefixFile() {
+  if (bytesOfLog() <= PREFIX) return LOG
+  const file = `${LOG}.prefix-${sizeName(PREFIX)}`
+  if (fs.existsSync(file) && fs.statSync(file).mtimeMs >= fs.statSync(LOG).mtimeMs) return file
+  const fd = fs.openSync(LOG, 'r')
+  const buf = Buffer.alloc(Math.min(PREFIX, fs.statSync(LOG).size))
+  const n = fs.readSync(fd, buf, 0, buf.length, 0)
+  fs.closeSync(fd)
+  const end = buf.lastIndexOf(10, n - 1) + 1
+  fs.writeFileSync(file + '.tmp', buf.subarray(0, end))
+  fs.renameSync(file + '.tmp', file)
+  return file
+}
+const PREFIX_FILE = EXIMSTATS ? prefixFile() : null
+
+if (!fs.existsSync(path.join(ROOT, 'dist'))) {
+  say('bench: dist/ missing, running npm run build')
+  const r = spawnSync('npm', ['run', 'build'], {cwd: ROOT, stdio: ['ignore', 2, 'inherit']})
+  if (r.status !== 0) {
+    say('bench: npm run build failed')
+    process.exit(1)
+  }
+}
+// Newest mtime under dist/: others may rebuild while a long run is going on, which mixes builds.
+function distStamp() {
+  let max = 0
+  const walk = (d) => {
+    for (const e of fs.readdirSync(d, {withFileTypes: true})) {
+      const p = path.join(d, e.name)
+      if (e.isDirectory()) walk(p)
+      else max = Math.max(max, fs.statSync(p).mtimeMs)
+    }
+  }
+  try {
+    walk(path.join(ROOT, 'dist'))
+  } catch {}
+  return max
+}
+const distBefore = distStamp()
+const hasEvents = spawnSync(NODE, [BIN, 'events', '--help'], {cwd: ROOT, stdio: 'ignore'}).status === 0
+
+// ---------------------------------------------------------------------------------------------
+// Contenders. `group` names the input and its baseline; every ratio is against the baseline of
+// the same group, on the same bytes.
+
+const q = (s) => `'${s.replace(/'/g, `'\\''`)}'`
+const bytesOf = (f) => fs.statSync(f).size
+const groups = {
+  log: {file: LOG, bytes: bytesOf(LOG), label: path.basename(LOG)},
+  gz: {file: GZ, bytes: bytesOf(LOG), gzBytes: bytesOf(GZ), label: path.basename(GZ)},
+}
+if (PREFIX_FILE) groups.prefix = {file: PREFIX_FILE, bytes: bytesOf(PREFIX_FILE), label: path.basename(PREFIX_FILE)}
+
+const rel = (f) => path.relative(ROOT, f)
+const contenders = [
+  // grep's output is piped to us: GNU grep stops reading early when stdout is /dev/null.
+  {name: "LC_ALL=C grep -c 'rejected RCPT'", group: 'log', baseline: true, cmd: ['grep', '-c', 'rejected RCPT', LOG], env: {LC_ALL: 'C'}, capture: true},
+  {name: 'cat', group: 'log', cmd: ['cat', LOG]},
+  {name: 'report --format summary', group: 'log', cmd: [NODE, BIN, 'report', '--format', 'summary', LOG]},
+  {name: 'report --format csv', group: 'log', cmd: [NODE, BIN, 'report', '--format', 'csv', LOG]},
+  {name: 'events --format csv', group: 'log', cmd: [NODE, BIN, 'events', '--format', 'csv', LOG], skip: hasEvents ? null : '`events --help` does not exit 0 (no events command yet)'},
+  {name: "zcat | LC_ALL=C grep -c 'rejected RCPT'", group: 'gz', baseline: true, cmd: ['sh', '-c', `zcat ${q(GZ)} | LC_ALL=C grep -c 'rejected RCPT'`], capture: true},
+  {name: 'report --format csv FILE.gz', group: 'gz', cmd: [NODE, BIN, 'report', '--format', 'csv', GZ]},
+]
+if (PREFIX_FILE) {
+  contenders.push(
+    {name: "LC_ALL=C grep -c 'rejected RCPT'", group: 'prefix', baseline: true, cmd: ['grep', '-c', 'rejected RCPT', PREFIX_FILE], env: {LC_ALL: 'C'}, capture: true},
+    {name: 'eximstats', group: 'prefix', cmd: [EXIMSTATS, PREFIX_FILE]},
+  )
+} else {
+  contenders.push({name: 'eximstats', group: 'prefix', cmd: null, skip: 'eximstats not installed (/usr/sbin/eximstats or PATH)'})
+}
+for (const c of contenders) {
+  c.runs = []
+  c.rss = []
+  c.outputs = []
+  c.failures = []
+}
+
+// ---------------------------------------------------------------------------------------------
+// Running one command: wall time from spawn to exit, peak RSS from GNU time or /proc.
+
+const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null
+const rssFile = path.join(os.tmpdir(), `exim-rejects-bench-${process.pid}.rss`)
+
+function procPeakKb(pid) {
+  // VmHWM of the process and of its descendants (a shell pipeline), best effort.
+  let max = 0
+  const visit = (p, depth) => {
+    try {
+      const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))
+      if (m) max = Math.max(max, Number(m[1]))
+      if (depth < 4) for (const c of fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').split(' ').filter(Boolean)) visit(c, depth + 1)
+    } catch {}
+  }
+  visit(pid, 0)
+  return max
+}
+
+function runOnce(c) {
+  return new Promise((resolve) => {
+    const argv = TIME ? [TIME, '-f', '%M', '-o', rssFile, ...c.cmd] : c.cmd
+    const t0 = process.hrtime.bigint()
+    const child = spawn(argv[0], argv.slice(1), {
+      cwd: ROOT,
+      env: {...process.env, ...(c.env ?? {})},
+      stdio: ['ignore', c.capture ? 'pipe' : 'ignore', 'pipe'],
+    })
+    let out = ''
+    let err = ''
+    if (c.capture) child.stdout.on('data', (d) => (out += d))
+    child.stderr.on('data', (d) => {
+      if (err.length < 4000) err += d
+    })
+    let peak = 0
+    const poll = TIME ? null : setInterval(() => (peak = Math.max(peak, procPeakKb(child.pid))), 20)
+    child.on('close', (code, signal) => {
+      const secs = Number(process.hrtime.bigint() - t0) / 1e9
+      if (poll) clearInterval(poll)
+      let rssKb = peak
+      if (TIME) {
+        try {
+          rssKb = Number(fs.readFileSync(rssFile, 'utf8').trim().split('\n').pop())
+        } catch {}
+        // GNU time reports the child's own exit status as "Command exited with non-zero status".
+        err = err.replace(/^Command exited with non-zero status \d+\n?/m, '')
+      }
+      resolve({secs, code, signal, rssKb, out: out.trim(), err: err.trim()})
+    })
+  })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Warm the page cache, then alternate: every run goes through all contenders, starting one later
+// each time so no contender always follows the same neighbour.
+
+for (const g of Object.values(groups)) spawnSync('cat', [g.file], {stdio: ['ignore', 'ignore', 'ignore']})
+
+const active = contenders.filter((c) => !c.skip)
+for (let r = 0; r < RUNS; r++) {
+  for (let i = 0; i < active.length; i++) {
+    const c = active[(i + r) % active.length]
+    const res = await runOnce(c)
+    // grep exits 1 when it counts zero matches; that is still a valid timing.
+    const ok = res.code === 0 || (c.capture && res.code === 1)
+    if (ok) {
+      c.runs.push(res.secs)
+      c.rss.push(res.rssKb)
+      if (c.capture) c.outputs.push(res.out)
+    } else {
+      c.failures.push({code: res.code, signal: res.signal, stderr: res.err.slice(0, 500)})
+    }
+    say(`bench: run ${r + 1}/${RUNS} ${c.name} [${c.group}] ${ok ? res.secs.toFixed(3) + ' s' : `FAILED (exit ${res.code ?? res.signal})`}`)
+  }
+}
+try {
+  fs.unlinkSync(rssFile)
+} catch {}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+const median = (xs) => {
+  if (!xs.length) return null
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+const round = (x, d) => (x == null ? null : Math.round(x * 10 ** d) / 10 ** d)
+
+const results = contenders.map((c) => {
+  const g = groups[c.group]
+  const med = median(c.runs)
+  const base = contenders.find((b) => b.group === c.group && b.baseline)
+  const baseMed = base ? median(base.runs) : null
+  return {
+    name: c.name,
+    group: c.group,
+    input: g ? g.file : null,
+    command: c.cmd ? c.cmd.map((a) => (path.isAbsolute(a) && a.startsWith(ROOT) ? rel(a) : a)).join(' ') : null,
+    baseline: Boolean(c.baseline),
+    bytes: g ? g.bytes : null,
+    runs: c.runs.map((x) => round(x, 4)),
+    medianSeconds: round(med, 4),
+    minSeconds: round(c.runs.length ? Math.min(...c.runs) : null, 4),
+    maxSeconds: round(c.runs.length ? Math.max(...c.runs) : null, 4),
+    // Throughput is of the uncompressed log, also for the gzip contenders.
+    mbPerSecond: med ? round(g.bytes / 1e6 / med, 1) : null,
+    ratioToBaseline: med && baseMed ? round(med / baseMed, 2) : null,
+    baselineName: base ? base.name : null,
+    peakRssMb: c.rss.length ? round(Math.max(...c.rss) / 1024, 1) : null,
+    output: c.capture && c.outputs.length ? c.outputs[0] : undefined,
+    failures: c.failures.length ? c.failures : undefined,
+    skipped: c.skip ?? undefined,
+  }
+})
+
+const distRebuilt = distStamp() !== distBefore
+
+// grep's counts double as a check that the generator's truth file describes this log.
+const checks = []
+const expect = truth.grep['rejected RCPT']
+for (const r of results) {
+  if (r.output === undefined || r.group === 'prefix') continue
+  checks.push({what: `${r.name} on ${r.group}`, expected: expect, got: Number(r.output), ok: Number(r.output) === expect})
+}
+
+function gitHead() {
+  const r = spawnSync('git', ['rev-parse', '--short', 'HEAD'], {cwd: ROOT, encoding: 'utf8'})
+  return r.status === 0 ? r.stdout.trim() : null
+}
+const cpus = os.cpus()
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'))
+const report = {
+  date: new Date().toISOString(),
+  machine: {
+    cpus: cpus.length,
+    model: cpus[0]?.model ?? null,
+    memoryGb: round(os.totalmem() / 2 ** 30, 1),
+    platform: `${os.platform()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    peakRssFrom: TIME ? '/usr/bin/time -f %M' : '/proc/<pid>/status VmHWM (polled)',
+  },
+  tool: {name: pkg.name, version: pkg.version, commit: gitHead()},
+  input: {
+    log: rel(LOG),
+    bytes: groups.log.bytes,
+    lines: truth.mainlog.lines,
+    gzBytes: groups.gz.gzBytes,
+    prefixBytes: groups.prefix?.bytes ?? null,
+    generator: truth.options,
+    events: truth.events,
+  },
+  runsPerContender: RUNS,
+  distRebuiltDuringRun: distRebuilt,
+  results,
+  checks,
+}
+
+const MB = (b) => (b / 1e6).toFixed(1)
+const inputLabel = (r) =>
+  r.group === 'log' ? `log ${MB(groups.log.bytes)} MB` : r.group === 'gz' ? `gz ${MB(groups.gz.gzBytes)} MB` : `prefix ${MB(r.bytes ?? PREFIX)} MB`
+const rows = [['contender', 'input', 'median s', 'min-max s', 'MB/s', 'x base', 'peak RSS MB']]
+for (const r of results) {
+  if (r.skipped) {
+    rows.push([r.name, inputLabel(r), 'skipped', '', '', '', ''])
+    continue
+  }
+  if (r.medianSeconds == null) {
+    rows.push([r.name, inputLabel(r), 'failed', '', '', '', ''])
+    continue
+  }
+  rows.push([r.name + (r.baseline ? ' *' : ''), inputLabel(r), r.medianSeconds.toFixed(3),
+    `${r.minSeconds.toFixed(2)}-${r.maxSeconds.toFixed(2)}`, r.mbPerSecond.toFixed(1),
+    r.ratioToBaseline.toFixed(2), r.peakRssMb.toFixed(1)])
+}
+const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
+const fmtRow = (row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd()
+
+const lines = []
+lines.push(`exim-rejects bench  ${report.date}`)
+lines.push(`machine: ${report.machine.cpus} x ${report.machine.model}, ${report.machine.memoryGb} GB, ${report.machine.platform}, node ${report.machine.node}`)
+lines.push(`tool:    ${pkg.name} ${pkg.version}${report.tool.commit ? ` (${report.tool.commit})` : ''}`)
+lines.push(`input:   ${rel(LOG)}: ${MB(groups.log.bytes)} MB, ${truth.mainlog.lines} lines; gzip ${MB(groups.gz.gzBytes)} MB` +
+  (groups.prefix ? `; eximstats prefix ${MB(groups.prefix.bytes)} MB` : ''))
+lines.push(`runs:    ${RUNS} per contender, alternating; median wall time; MB/s of uncompressed log; x base = time / time of the * row of the same input`)
+lines.push('')
+lines.push(fmtRow(rows[0]))
+lines.push(widths.map((w) => '-'.repeat(w)).join('  '))
+for (const row of rows.slice(1)) lines.push(fmtRow(row))
+lines.push('')
+for (const r of results) {
+  if (r.skipped) lines.push(`note: ${r.name} skipped: ${r.skipped}`)
+  if (r.failures) lines.push(`note: ${r.name} failed ${r.failures.length} time(s): exit ${r.failures[0].code ?? r.failures[0].signal}: ${r.failures[0].stderr.split('\n')[0]}`)
+}
+if (distRebuilt) lines.push('note: dist/ was rebuilt during the run: the timings of the CLI mix builds')
+for (const c of checks) lines.push(`check: ${c.what} counted ${c.got}, generator wrote ${c.expected}: ${c.ok ? 'ok' : 'MISMATCH'}`)
+const table = lines.join('\n') + '\n'
+
+fs.writeFileSync(path.join(CACHE, 'last.json'), JSON.stringify(report, null, 2) + '\n')
+if (opts.json) {
+  process.stderr.write('\n' + table)
+  process.stdout.write(JSON.stringify(report, null, 2) + '\n')
+} else {
+  process.stdout.write('\n' + table)
+}
