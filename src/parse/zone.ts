@@ -2,7 +2,7 @@
 // carries an offset (log_timezone); the zone of that local time is the system's, UTC (--utc) or a
 // named one (--tz). Offsets are looked up once per wall-clock hour and cached.
 
-import {TZDate} from '@date-fns/tz'
+import {TZDate} from '@date-fns/tz/date'
 
 export type ZoneSpec = {kind: 'local'} | {kind: 'utc'} | {kind: 'named'; name: string}
 

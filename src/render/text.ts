@@ -9,8 +9,15 @@ export function printable(s: string): string {
     : s
 }
 
+/** `1234567` -> `1,234,567` (by hand: Intl's number formatting costs a start-up of its own). */
 export function thousands(n: number): string {
-  return n.toLocaleString('en-US')
+  const s = String(Math.trunc(Math.abs(n)))
+  let out = ''
+  for (let i = 0; i < s.length; i++) {
+    if (i > 0 && (s.length - i) % 3 === 0) out += ','
+    out += s[i]
+  }
+  return (n < 0 ? '-' : '') + out
 }
 
 export interface Column {
