@@ -6,6 +6,7 @@
 import {Classifier} from './events/classifier.js'
 import {newFileAccount, SAMPLE_LIMIT, totalAccount} from './input/account.js'
 import {detectFraming, detectLogType, type Framing, SNIFF_BYTES} from './input/detect.js'
+import {followFile} from './input/follow.js'
 import {InputStream} from './input/open.js'
 import {readingOrder, type Source} from './input/sources.js'
 import {JournalJsonLines, SyslogLines} from './parse/framed.js'
@@ -63,6 +64,29 @@ function skipReason(p: Probed, newer: Probed | undefined, opts: ReadOptions): st
   return null
 }
 
+function makeScanner(p: Probed, acct: FileAccount, classifier: Classifier, samples: UnparsedSample[], opts: ReadOptions): LineScanner {
+  const src = p.src
+  const unparsed = (text: string, line: number): void => {
+    if (samples.length < SAMPLE_LIMIT) samples.push({file: src.name, line, text})
+  }
+  const sink = {candidate: (text: string, lineNo: number) => classifier.candidate(text, lineNo), unparsed}
+  let framed: FramedLines | null = null
+  if (p.framing !== 'plain') {
+    const ref = new Date(Number.isFinite(src.mtime) ? src.mtime : (opts.now ?? new Date()).getTime())
+    const ctx = {
+      acct,
+      candidate: (text: string, lineNo: number, pre: Prefix) => classifier.candidate(text, lineNo, pre),
+      unparsed,
+      zone: opts.zone,
+      reference: {year: ref.getFullYear(), month: ref.getMonth()},
+    }
+    framed = p.framing === 'syslog' ? new SyslogLines(ctx) : new JournalJsonLines(ctx)
+  }
+  const instant = (naive: number, offset: number): number =>
+    naive - (Number.isNaN(offset) ? opts.zone.offsetAt(naive) : offset) * 60_000
+  return new LineScanner(acct, sink, instant, opts.maxLine ?? DEFAULT_MAX_LINE, framed)
+}
+
 export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (ev: EximEvent) => void): Promise<InputAccount> {
   const probed: Probed[] = []
   for (const src of sources) probed.push(await probe(src, opts))
@@ -76,8 +100,6 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
     {zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe: types.has('main') && types.size > 1},
     onEvent,
   )
-  const instant = (naive: number, offset: number): number =>
-    naive - (Number.isNaN(offset) ? opts.zone.offsetAt(naive) : offset) * 60_000
   const samples: UnparsedSample[] = []
   const files: FileAccount[] = []
   const total = sources.reduce((n, s) => n + s.size, 0)
@@ -96,23 +118,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
       continue
     }
     classifier.beginFile(src.name, p.logType)
-    const unparsed = (text: string, line: number): void => {
-      if (samples.length < SAMPLE_LIMIT) samples.push({file: src.name, line, text})
-    }
-    const sink = {candidate: (text: string, lineNo: number) => classifier.candidate(text, lineNo), unparsed}
-    let framed: FramedLines | null = null
-    if (p.framing !== 'plain') {
-      const ref = new Date(Number.isFinite(src.mtime) ? src.mtime : (opts.now ?? new Date()).getTime())
-      const ctx = {
-        acct,
-        candidate: (text: string, lineNo: number, pre: Prefix) => classifier.candidate(text, lineNo, pre),
-        unparsed,
-        zone: opts.zone,
-        reference: {year: ref.getFullYear(), month: ref.getMonth()},
-      }
-      framed = p.framing === 'syslog' ? new SyslogLines(ctx) : new JournalJsonLines(ctx)
-    }
-    const scanner = new LineScanner(acct, sink, instant, opts.maxLine ?? DEFAULT_MAX_LINE, framed)
+    const scanner = makeScanner(p, acct, classifier, samples, opts)
     const input = p.stream ?? new InputStream(src, opts.stdin)
     for await (const chunk of input.chunks()) {
       scanner.push(chunk)
@@ -124,5 +130,52 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
     acct.compression = input.compression
     if (acct.compression !== 'none') acct.compressedBytes = input.rawBytes
   }
+  return totalAccount(files, samples)
+}
+
+export interface FollowOptions extends ReadOptions {
+  /** Read the file from its start (else only what is appended from now on). */
+  fromStart: boolean
+  signal?: AbortSignal
+  pollMs?: number
+  /** Called after every poll, with the accounting so far. */
+  onPoll?: (input: InputAccount) => void
+}
+
+/**
+ * Follows one live log: every event appended (and, with fromStart, already there) goes to
+ * onEvent as soon as its line is complete. Returns the accounting when the signal aborts.
+ */
+export async function followLog(src: Source, opts: FollowOptions, onEvent: (ev: EximEvent) => void): Promise<InputAccount> {
+  const p = await probe(src, opts)
+  const classifier = new Classifier({zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe: false}, onEvent)
+  const samples: UnparsedSample[] = []
+  const files: FileAccount[] = []
+  let acct!: FileAccount
+  let scanner!: LineScanner
+  const start = (): void => {
+    acct = newFileAccount(src.name, p.logType)
+    acct.framing = p.framing
+    files.push(acct)
+    classifier.beginFile(src.name, p.logType)
+    scanner = makeScanner(p, acct, classifier, samples, opts)
+  }
+  const finish = (): void => {
+    scanner.end()
+    classifier.endOfFile()
+  }
+  start()
+  for await (const item of followFile(src.path!, {fromStart: opts.fromStart, signal: opts.signal, pollMs: opts.pollMs})) {
+    if ('chunk' in item) scanner.push(item.chunk)
+    else if ('restart' in item) {
+      finish()
+      start()
+    } else {
+      // Nothing new: a digit line still waiting for its discard will not get one.
+      if (!item.fresh) classifier.endOfFile()
+      opts.onPoll?.(totalAccount(files, samples))
+    }
+  }
+  finish()
   return totalAccount(files, samples)
 }

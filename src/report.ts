@@ -4,15 +4,16 @@
 import {Aggregator} from './aggregate/aggregator.js'
 import type {GroupKey} from './aggregate/keys.js'
 import {buildReport, type Instant, type Report} from './aggregate/report.js'
-import {buildPredicate} from './filter/predicate.js'
-import {resolveSources} from './input/sources.js'
+import {buildPredicate, type FilterOptions} from './filter/predicate.js'
+import {totalAccount} from './input/account.js'
+import {followSource, resolveSources} from './input/sources.js'
 import {ZoneClock, type ZoneSpec} from './parse/zone.js'
-import {readLogs} from './pipeline.js'
+import {followLog, readLogs} from './pipeline.js'
 import {renderCsv} from './render/csv.js'
 import {renderJson, renderNdjson} from './render/json.js'
 import {renderSummary} from './render/summary.js'
 import type {Writer} from './render/writer.js'
-import type {EventKind} from './types.js'
+import type {EventKind, InputAccount} from './types.js'
 
 export const REPORT_FORMATS = ['summary', 'csv', 'json', 'ndjson'] as const
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
@@ -29,6 +30,8 @@ export interface ReportOptions {
   until?: number
   zone: ZoneSpec
   label?: string
+  /** Filters other than kinds and window (--recipient, --ip, ...). */
+  filter?: Omit<FilterOptions, 'kinds' | 'since' | 'until'>
   stdin?: NodeJS.ReadableStream
   now?: Date
   onProgress?: (done: number, total: number) => void
@@ -50,17 +53,24 @@ export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: b
   const summary = opts.format === 'summary'
   const agg = new Aggregator([opts.by, ...(summary ? SUMMARY_TABLES : [])])
   const perRecipient = opts.byKindRecipient ? new Aggregator([['kind', 'recipient']]) : null
-  const keep = buildPredicate({kinds: new Set(opts.kinds), since: opts.since, until: opts.until})
+  const keep = buildPredicate({...opts.filter, kinds: new Set(opts.kinds), since: opts.since, until: opts.until})
   const read = {zone: clock, stdin: opts.stdin, since: opts.since, until: opts.until, now: opts.now, onProgress: opts.onProgress}
   const input = await readLogs(sources, read, (ev) => {
     if (!keep(ev)) return
     agg.add(ev)
     perRecipient?.add(ev)
   })
+  const report = assemble(agg, input, clock, opts)
+  if (perRecipient === null) return {report, clock}
+  return {report, clock, byKindRecipient: perRecipient.result()[0]!.rows.map((r) => ({kind: r.keys[0] as EventKind, recipient: r.keys[1]!, count: r.count}))}
+}
+
+function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: ReportOptions): Report {
+  const summary = opts.format === 'summary'
   const at = (t: number | undefined): Instant | null => (t === undefined || !Number.isFinite(t) ? null : {time: t, tz: clock.offsetOfInstant(t)})
   const firsts = input.files.map((f) => f.firstTime).filter(Number.isFinite)
   const lasts = input.files.map((f) => f.lastTime).filter(Number.isFinite)
-  const report = buildReport(
+  return buildReport(
     agg,
     input,
     {
@@ -71,8 +81,39 @@ export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: b
     },
     {kinds: opts.kinds, top: summary ? (opts.top ?? SUMMARY_TOP) : opts.top, summaryTop: opts.top ?? SUMMARY_TOP, label: opts.label ?? null},
   )
-  if (perRecipient === null) return {report, clock}
-  return {report, clock, byKindRecipient: perRecipient.result()[0]!.rows.map((r) => ({kind: r.keys[0] as EventKind, recipient: r.keys[1]!, count: r.count}))}
+}
+
+/**
+ * report --follow: reads the log to its end, then keeps following it and prints a fresh report
+ * (of everything read so far) every interval, until the signal aborts.
+ */
+export async function followReport(opts: ReportOptions, out: Writer & {flush(): void}, interval: number, signal: AbortSignal, pollMs?: number): Promise<void> {
+  const clock = new ZoneClock(opts.zone)
+  const src = await followSource(opts.paths)
+  const agg = new Aggregator([opts.by, ...(opts.format === 'summary' ? SUMMARY_TABLES : [])])
+  const keep = buildPredicate({...opts.filter, kinds: new Set(opts.kinds), since: opts.since, until: opts.until})
+  let latest: InputAccount = totalAccount([], [])
+  let printed = false
+  const print = (): void => {
+    if (opts.format === 'summary' && printed) out.write('\n')
+    renderReport(assemble(agg, latest, clock, opts), opts.format, out, clock, opts.byGiven)
+    out.flush()
+    printed = true
+  }
+  let due = 0
+  const read = {zone: clock, since: opts.since, until: opts.until, now: opts.now, fromStart: true, signal, pollMs}
+  latest = await followLog(src, {...read, onPoll: (acct) => {
+    latest = acct
+    // The first report once the log has been read to its end, then one per interval.
+    const now = Date.now()
+    if (now >= due) {
+      print()
+      due = now + interval
+    }
+  }}, (ev) => {
+    if (keep(ev)) agg.add(ev)
+  })
+  print()
 }
 
 export function renderReport(report: Report, format: ReportFormat, out: Writer, clock: ZoneClock, byGiven: boolean): void {

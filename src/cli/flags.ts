@@ -28,3 +28,22 @@ export const groupFlags = {
   }),
   top: Flags.integer({char: 'n', description: 'rows per table (summary default 10; CSV/JSON default all)', min: 1, helpValue: 'N'}),
 }
+
+const glob = (what: string) => Flags.string({description: `only events whose ${what} matches this case-insensitive glob (repeat for any of several)`, multiple: true, multipleNonGreedy: true, helpValue: 'GLOB'})
+
+export const filterFlags = {
+  recipient: glob('recipient'),
+  sender: glob('sender'),
+  host: glob('sending host name or HELO'),
+  domain: glob('recipient domain'),
+  ip: Flags.string({description: 'only events from this address or CIDR block, IPv4 or IPv6 (repeat for any of several)', multiple: true, multipleNonGreedy: true, helpValue: 'CIDR'}),
+  reason: Flags.string({description: 'only events whose message contains this text (case-insensitive) or matches /regex/ (repeat for any of several)', multiple: true, multipleNonGreedy: true, helpValue: 'TEXT'}),
+}
+
+export const followFlags = {
+  follow: Flags.boolean({char: 'F', description: 'keep reading the log as it grows, across logrotate (like tail -F); Ctrl-C to stop'}),
+}
+
+export const colorFlags = {
+  color: Flags.string({description: 'colour the output: auto (on a terminal, unless NO_COLOR is set), always, never', options: ['auto', 'always', 'never'], default: 'auto'}),
+}

@@ -2,6 +2,8 @@
 // names the flag, what was expected and what was given.
 
 import {DEFAULT_BY, GROUP_KEYS, type GroupKey} from '../aggregate/keys.js'
+import {ipMatcher} from '../filter/ip.js'
+import {reasonMatcher} from '../filter/predicate.js'
 import {usageError} from '../errors.js'
 import {isKnownZone, type ZoneSpec} from '../parse/zone.js'
 import {DEFAULT_KINDS, EVENT_KINDS, type EventKind} from '../types.js'
@@ -56,4 +58,38 @@ export function parseNow(value: string | undefined): Date {
   const d = new Date(value)
   if (Number.isNaN(d.getTime())) throw usageError('--now', 'an ISO date-time', value)
   return d
+}
+
+export interface FilterFlags {
+  recipient?: string[]
+  sender?: string[]
+  host?: string[]
+  domain?: string[]
+  ip?: string[]
+  reason?: string[]
+}
+
+/** Filter flags, checked once here: a bad --ip or --reason is a usage error before anything is read. */
+export function parseFilters(f: FilterFlags): FilterFlags {
+  for (const flag of ['recipient', 'sender', 'host', 'domain', 'ip', 'reason'] as const) {
+    for (const v of f[flag] ?? []) if (v.trim() === '') throw usageError(`--${flag}`, 'a non-empty value', v)
+  }
+  if (f.ip?.length) ipMatcher(f.ip)
+  for (const r of f.reason ?? []) reasonMatcher(r)
+  return {recipient: f.recipient, sender: f.sender, host: f.host, domain: f.domain, ip: f.ip, reason: f.reason}
+}
+
+/** Colour only for a terminal, unless asked for; NO_COLOR (https://no-color.org) turns auto off. */
+export function useColor(mode: string, isTTY: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (mode === 'always') return true
+  if (mode === 'never') return false
+  return isTTY && !env.NO_COLOR
+}
+
+/** `--interval`: `60s`, `5m`, `1h` (or plain seconds). */
+export function parseInterval(value: string): number {
+  const m = /^(\d+)(s|m|h)?$/.exec(value.trim())
+  const n = m === null ? NaN : Number(m[1]) * {s: 1000, m: 60_000, h: 3_600_000}[(m[2] ?? 's') as 's' | 'm' | 'h']
+  if (!(n >= 1000)) throw usageError('--interval', 'a span of at least a second: 30s, 5m, 1h', value)
+  return n
 }

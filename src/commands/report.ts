@@ -1,12 +1,12 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {groupFlags, selectionFlags, windowFlags} from '../cli/flags.js'
-import {parseBy, parseKinds, parseNow, parseWindow, parseZone} from '../cli/options.js'
+import {filterFlags, followFlags, groupFlags, selectionFlags, windowFlags} from '../cli/flags.js'
+import {parseBy, parseFilters, parseInterval, parseKinds, parseNow, parseWindow, parseZone} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {progressLine} from '../cli/progress.js'
 import {promFlags, writePromFile} from '../cli/prom.js'
 import {defaultPaths} from '../input/sources.js'
-import {REPORT_FORMATS, runReport} from '../report.js'
+import {followReport, REPORT_FORMATS, type ReportFormat, runReport} from '../report.js'
 
 export default class Report extends BaseCommand {
   static override description = 'Count RCPT deferrals, rejections and silently discarded mail in Exim logs, grouped by recipient, host and more'
@@ -15,6 +15,8 @@ export default class Report extends BaseCommand {
     '<%= config.bin %> report /var/log/exim4',
     '<%= config.bin %> report --since yesterday --until today /var/log/exim4',
     '<%= config.bin %> report --kind rcpt-defer --by recipient,ip --format csv mainlog',
+    '<%= config.bin %> report --recipient "*petrova*" --by ip,reason /var/log/exim4',
+    '<%= config.bin %> report --follow --interval 5m /var/log/exim4',
     'zcat mainlog.2.gz | <%= config.bin %> report --format json -',
   ]
 
@@ -26,7 +28,10 @@ export default class Report extends BaseCommand {
   static override flags = {
     ...selectionFlags,
     ...groupFlags,
+    ...filterFlags,
     ...windowFlags,
+    ...followFlags,
+    interval: Flags.string({description: 'with --follow: print a fresh report this often (30s, 5m, 1h)', default: '60s', helpValue: 'SPAN'}),
     format: Flags.string({char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
     json: Flags.boolean({description: 'same as --format json'}),
     ...promFlags,
@@ -37,24 +42,29 @@ export default class Report extends BaseCommand {
     const zone = parseZone(flags.utc, flags.tz)
     const now = parseNow(flags.now)
     const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(process.stdin.isTTY === true)
-    const progress = progressLine()
+    const options = {
+      paths,
+      kinds: parseKinds(flags.kind),
+      by: parseBy(flags.by),
+      byGiven: flags.by !== undefined,
+      format: (flags.json ? 'json' : flags.format) as ReportFormat,
+      top: flags.top,
+      zone,
+      now,
+      filter: parseFilters(flags),
+      ...parseWindow(flags.since, flags.until, now, zone),
+    }
     const out = new StreamWriter()
-    const built = await runReport(
-      {
-        byKindRecipient: flags['prom-recipients'] && flags['prom-file'] !== undefined,
-        paths,
-        kinds: parseKinds(flags.kind),
-        by: parseBy(flags.by),
-        byGiven: flags.by !== undefined,
-        format: flags.json ? 'json' : (flags.format as (typeof REPORT_FORMATS)[number]),
-        top: flags.top,
-        zone,
-        now,
-        onProgress: progress?.update,
-        ...parseWindow(flags.since, flags.until, now, zone),
-      },
-      out,
-    )
+    if (flags.follow) {
+      const interval = parseInterval(flags.interval)
+      const stop = new AbortController()
+      process.once('SIGINT', () => stop.abort())
+      await followReport(options, out, interval, stop.signal)
+      await out.end()
+      return
+    }
+    const progress = progressLine()
+    const built = await runReport({...options, onProgress: progress?.update, byKindRecipient: flags['prom-recipients'] && flags['prom-file'] !== undefined}, out)
     progress?.clear()
     const r = built.report
     await writePromFile(flags, {

@@ -100,3 +100,21 @@ export async function defaultPaths(stdinIsTTY: boolean, dirs: readonly string[] 
   }
   throw new EximRejectsError('INPUT', `no PATH given, and none of ${dirs.join(', ')} exists: name a log file or directory, or - for standard input`)
 }
+
+/** The one file --follow reads: a file as given, or the current main log of a directory. */
+export async function followSource(paths: string[]): Promise<Source> {
+  if (paths.length !== 1 || paths[0] === '-') {
+    throw new EximRejectsError('USAGE', `--follow: expected one log file or directory, got ${paths.length === 1 ? 'standard input' : `${paths.length} paths`}`)
+  }
+  const [p] = paths as [string]
+  let st
+  try {
+    st = await stat(p)
+  } catch (err) {
+    throw inputError(p, err)
+  }
+  if (!st.isDirectory()) return {name: p, path: p, logType: parseLogName(basename(p))?.logType ?? null, size: st.size, mtime: st.mtimeMs, set: null}
+  const current = (await directorySources(p)).filter((s) => s.logType === 'main' && parseLogName(basename(s.path!))?.age[0] === 2)
+  if (current.length === 0) throw new EximRejectsError('INPUT', `${p}: no current main log (mainlog, main.log, exim_mainlog) to follow`)
+  return current[0]!
+}

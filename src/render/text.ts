@@ -9,6 +9,15 @@ export function printable(s: string): string {
     : s
 }
 
+const SGR: Record<string, string> = {bold: '1', red: '31', green: '32', yellow: '33', blue: '34', magenta: '35', cyan: '36'}
+
+/** Colours a piece of output, or leaves it alone when colour is off. */
+export type Paint = (color: string, text: string) => string
+
+export function painter(enabled: boolean): Paint {
+  return enabled ? (color, text) => `\x1b[${SGR[color] ?? '0'}m${text}\x1b[0m` : (_c, text) => text
+}
+
 /** `1234567` -> `1,234,567` (by hand: Intl's number formatting costs a start-up of its own). */
 export function thousands(n: number): string {
   const s = String(Math.trunc(Math.abs(n)))
