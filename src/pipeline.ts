@@ -9,6 +9,11 @@ import {detectFraming, detectLogType, type Framing, SNIFF_BYTES} from './input/d
 import {followFile} from './input/follow.js'
 import {InputStream} from './input/open.js'
 import {readingOrder, type Source} from './input/sources.js'
+import {PARALLEL_MIN_BYTES, readInRanges} from './parallel/ranges.js'
+import type {RangeJob} from './parallel/work.js'
+import type {Aggregator} from './aggregate/aggregator.js'
+import type {GroupKey} from './aggregate/keys.js'
+import type {EventPredicate} from './filter/predicate.js'
 import {JournalJsonLines, SyslogLines} from './parse/framed.js'
 import type {Prefix} from './parse/prefix.js'
 import {DEFAULT_MAX_LINE, type FramedLines, LineScanner} from './parse/scanner.js'
@@ -28,6 +33,11 @@ export interface ReadOptions {
   now?: Date
   /** Called as input is read, with bytes read so far and the total expected (0 when unknown). */
   onProgress?: (done: number, total: number) => void
+  /**
+   * Large plain main logs may be read by worker threads, which filter and aggregate themselves:
+   * then their events go to `agg` (through `keep`), not to onEvent. onEvent must do the same.
+   */
+  parallel?: {agg: Aggregator; keep: EventPredicate; tables: GroupKey[][]; filter: RangeJob['filter']; minBytes?: number; threads?: number}
 }
 
 interface Probed {
@@ -38,6 +48,7 @@ interface Probed {
   first: number
   /** Standard input cannot be opened twice: the stream that was sniffed is read. */
   stream: InputStream | null
+  compression: string
 }
 
 async function probe(src: Source, opts: ReadOptions): Promise<Probed> {
@@ -52,7 +63,7 @@ async function probe(src: Source, opts: ReadOptions): Promise<Probed> {
     if (st.length > 0) first = st.naive - (Number.isNaN(st.offset) ? opts.zone.offsetAt(st.naive) : st.offset) * 60_000
   }
   if (src.path !== null) stream.close()
-  return {src, logType, framing, first, stream: src.path === null ? stream : null}
+  return {src, logType, framing, first, stream: src.path === null ? stream : null, compression: stream.compression}
 }
 
 /** Why a member of a rotated set can be left unread, or null. Sets are oldest first. */
@@ -84,7 +95,8 @@ function makeScanner(p: Probed, acct: FileAccount, classifier: Classifier, sampl
   }
   const instant = (naive: number, offset: number): number =>
     naive - (Number.isNaN(offset) ? opts.zone.offsetAt(naive) : offset) * 60_000
-  return new LineScanner(acct, sink, instant, opts.maxLine ?? DEFAULT_MAX_LINE, framed)
+  // In a main log a misconfigured discard always follows its incorrect-digit line; elsewhere it may stand alone.
+  return new LineScanner(acct, sink, instant, opts.maxLine ?? DEFAULT_MAX_LINE, framed, p.logType !== 'main')
 }
 
 export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (ev: EximEvent) => void): Promise<InputAccount> {
@@ -96,10 +108,9 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
   const inOrder = ordered.map((s) => bySource.get(s.name + '\u0000' + s.path)!)
 
   const types = new Set(inOrder.filter((p) => p.framing === 'plain').map((p) => p.logType))
-  const classifier = new Classifier(
-    {zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe: types.has('main') && types.size > 1},
-    onEvent,
-  )
+  const dedupe = types.has('main') && types.size > 1
+  const quotaSeen = new Set<string>()
+  const classifier = new Classifier({zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe, quotaSeen}, onEvent)
   const samples: UnparsedSample[] = []
   const files: FileAccount[] = []
   const total = sources.reduce((n, s) => n + s.size, 0)
@@ -116,6 +127,17 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
       acct.skipped = skip
       doneBefore += src.size
       continue
+    }
+    const par = opts.parallel
+    if (par && src.path !== null && p.framing === 'plain' && p.compression === 'none' && p.logType === 'main' && src.size >= (par.minBytes ?? PARALLEL_MIN_BYTES)) {
+      const job = {path: src.path, name: src.name, logType: p.logType, dedupe, zone: opts.zone.spec, filter: par.filter, tables: par.tables, maxLine: opts.maxLine}
+      const whole = await readInRanges(job, src.size, {agg: par.agg, keep: par.keep, classifier, quotaSeen, samples}, par.threads)
+      if (whole !== null) {
+        files[files.length - 1] = whole
+        doneBefore += src.size
+        opts.onProgress?.(doneBefore, total)
+        continue
+      }
     }
     classifier.beginFile(src.name, p.logType)
     const scanner = makeScanner(p, acct, classifier, samples, opts)

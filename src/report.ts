@@ -51,18 +51,23 @@ export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: b
   const clock = new ZoneClock(opts.zone)
   const sources = await resolveSources(opts.paths)
   const summary = opts.format === 'summary'
-  const agg = new Aggregator([opts.by, ...(summary ? SUMMARY_TABLES : [])])
-  const perRecipient = opts.byKindRecipient ? new Aggregator([['kind', 'recipient']]) : null
-  const keep = buildPredicate({...opts.filter, kinds: new Set(opts.kinds), since: opts.since, until: opts.until})
-  const read = {zone: clock, stdin: opts.stdin, since: opts.since, until: opts.until, now: opts.now, onProgress: opts.onProgress}
+  // One aggregator for every table: the --by table, the summary's, and kind x recipient for --prom-recipients.
+  const tables: GroupKey[][] = [opts.by, ...(summary ? SUMMARY_TABLES : []), ...(opts.byKindRecipient ? [['kind', 'recipient'] as GroupKey[]] : [])]
+  const agg = new Aggregator(tables)
+  const filter = {...opts.filter, kinds: opts.kinds, since: opts.since, until: opts.until}
+  const keep = buildPredicate({...filter, kinds: new Set(opts.kinds)})
+  const read = {
+    zone: clock, stdin: opts.stdin, since: opts.since, until: opts.until, now: opts.now, onProgress: opts.onProgress,
+    parallel: {agg, keep, tables, filter},
+  }
   const input = await readLogs(sources, read, (ev) => {
-    if (!keep(ev)) return
-    agg.add(ev)
-    perRecipient?.add(ev)
+    if (keep(ev)) agg.add(ev)
   })
   const report = assemble(agg, input, clock, opts)
-  if (perRecipient === null) return {report, clock}
-  return {report, clock, byKindRecipient: perRecipient.result()[0]!.rows.map((r) => ({kind: r.keys[0] as EventKind, recipient: r.keys[1]!, count: r.count}))}
+  if (!opts.byKindRecipient) return {report, clock}
+  report.tables.pop()
+  const kr = agg.result().at(-1)!
+  return {report, clock, byKindRecipient: kr.rows.map((r) => ({kind: r.keys[0] as EventKind, recipient: r.keys[1]!, count: r.count}))}
 }
 
 function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: ReportOptions): Report {

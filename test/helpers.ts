@@ -37,6 +37,8 @@ export function scanAll(inputs: ScanInput[], opts: Partial<ClassifierOptions> & 
       },
       (naive, offset) => naive - (Number.isNaN(offset) ? zone.offsetAt(naive) : offset) * 60_000,
       opts.maxLine,
+      null,
+      (input.logType ?? 'main') !== 'main',
     )
     const buf = typeof input.text === 'string' ? Buffer.from(input.text) : input.text
     const step = opts.chunk ?? buf.length

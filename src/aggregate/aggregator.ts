@@ -24,34 +24,53 @@ export interface GroupTable {
   groups: number
 }
 
+/** A group as it crosses from one thread to another: joined key, count, first, its offset, last, its offset. */
+export type GroupEntry = [string, number, number, number, number, number]
+
+/** An aggregator's state, to be absorbed by another (threads reading parts of one input). */
+export interface AggregateDump {
+  totals: [EventKind, number][]
+  tables: GroupEntry[][]
+}
+
 // Joins key values; NUL sorts first, so comparing joined keys compares the key lists in order.
 const SEP = '\u0000'
 
 class TableState {
   readonly map = new Map<string, Group>()
-  constructor(readonly by: GroupKey[]) {}
+  constructor(
+    readonly by: GroupKey[],
+    /** Positions of this table's keys in the aggregator's list of distinct keys. */
+    readonly slots: number[],
+  ) {}
 }
 
 export class Aggregator {
   private readonly tables: TableState[]
-  private readonly keys: GroupKey[]
+  private readonly readers: ((ev: EximEvent) => string)[]
+  // Key values of the current event, one per distinct key: computed once, shared by the tables.
+  private readonly values: string[]
   readonly totals = new Map<EventKind, number>()
-  first: Group | null = null
 
   constructor(tableKeys: GroupKey[][]) {
-    this.tables = tableKeys.map((by) => new TableState(by))
-    this.keys = [...new Set(tableKeys.flat())]
+    const keys = [...new Set(tableKeys.flat())]
+    this.readers = keys.map((k) => KEY_READERS[k])
+    this.values = keys.map(() => '')
+    this.tables = tableKeys.map((by) => new TableState(by, by.map((k) => keys.indexOf(k))))
   }
 
   add(ev: EximEvent): void {
     this.totals.set(ev.kind, (this.totals.get(ev.kind) ?? 0) + 1)
-    const values: Partial<Record<GroupKey, string>> = {}
-    for (const k of this.keys) values[k] = KEY_READERS[k](ev)
+    const values = this.values
+    for (let i = 0; i < this.readers.length; i++) values[i] = this.readers[i]!(ev)
     for (const t of this.tables) {
-      let key = values[t.by[0]!]!
-      for (let i = 1; i < t.by.length; i++) key += SEP + values[t.by[i]!]!
+      const slots = t.slots
+      let key = values[slots[0]!]!
+      for (let i = 1; i < slots.length; i++) key += SEP + values[slots[i]!]!
       const g = t.map.get(key)
       if (g === undefined) {
+        // A joined key is a new string (V8 flattens it when hashing); a single value may be a
+        // slice of the whole log line, which a kept key would keep alive.
         t.map.set(ownString(key), {count: 1, first: ev.time, firstTz: ev.tz, last: ev.time, lastTz: ev.tz})
       } else {
         g.count++
@@ -65,6 +84,36 @@ export class Aggregator {
         }
       }
     }
+  }
+
+  dump(): AggregateDump {
+    return {
+      totals: [...this.totals],
+      tables: this.tables.map((t) => [...t.map].map(([k, g]): GroupEntry => [k, g.count, g.first, g.firstTz, g.last, g.lastTz])),
+    }
+  }
+
+  /** Adds another aggregator's counts (same tables) to this one's. */
+  absorb(d: AggregateDump): void {
+    for (const [k, n] of d.totals) this.totals.set(k, (this.totals.get(k) ?? 0) + n)
+    d.tables.forEach((entries, i) => {
+      const map = this.tables[i]!.map
+      for (const [key, count, first, firstTz, last, lastTz] of entries) {
+        const g = map.get(key)
+        if (g === undefined) map.set(key, {count, first, firstTz, last, lastTz})
+        else {
+          g.count += count
+          if (first < g.first) {
+            g.first = first
+            g.firstTz = firstTz
+          }
+          if (last > g.last) {
+            g.last = last
+            g.lastTz = lastTz
+          }
+        }
+      }
+    })
   }
 
   /** Each table's groups, sorted by count descending, then keys ascending; cut to `top` rows if given. */

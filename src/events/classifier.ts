@@ -18,6 +18,13 @@ export interface ClassifierOptions {
   keepRaw?: boolean
   /** Remember main-log events so reject/panic copies count once (set when those logs are read too). */
   dedupe?: boolean
+  /** Message id + recipient of quota failures seen so far, shared with whoever read the input before. */
+  quotaSeen?: Set<string>
+  /**
+   * A delivery line that would complete a quota event if its message and recipient had failed for
+   * quota earlier: told, so that a reader of the input's earlier part can settle it.
+   */
+  onUnsettledFollowUp?: (key: string) => void
 }
 
 interface PendingDigit {
@@ -39,12 +46,23 @@ export class Classifier {
   private readonly seen = new SeenEvents()
   // Message id + recipient of deliveries that failed for quota: later attempts and their
   // `retry time not reached` lines belong to the same event.
-  private readonly quotaHit = new Set<string>()
+  private readonly quotaHit: Set<string>
 
   constructor(
     private readonly opts: ClassifierOptions,
     private readonly emit: (ev: EximEvent) => void,
-  ) {}
+  ) {
+    this.quotaHit = opts.quotaSeen ?? new Set()
+  }
+
+  /** The main-log events remembered for de-duplication, to hand to another classifier. */
+  seenDump(): [number, number][] {
+    return this.seen.dump()
+  }
+
+  seenAbsorb(d: [number, number][]): void {
+    this.seen.absorb(d)
+  }
 
   beginFile(file: string, logType: LogType): void {
     this.file = file
@@ -74,7 +92,7 @@ export class Classifier {
     if (r === null) return 'other'
     const kind: EventKind =
       r.stage === 'rcpt' ? (r.temporary ? 'rcpt-defer' : 'rcpt-reject') : r.temporary ? 'data-defer' : 'data-reject'
-    if (this.isCopy(`${kind}|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
+    if (this.opts.dedupe && this.isCopy(`${kind}|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
     const ev = this.makeEvent(kind, s, lineNo, pre)
     ev.recipient = r.recipient.toLowerCase()
     ev.sender = r.id.sender ?? ''
@@ -97,8 +115,11 @@ export class Classifier {
       // A later attempt, the final bounce, or a `retry time not reached` for the same message and mailbox.
       return d.failed || d.message.startsWith('retry time not reached') || isQuotaFailure(d.message) ? 'delivery-quota' : 'other'
     }
-    if (!isQuotaFailure(d.message)) return 'other'
-    if (this.isCopy(`delivery|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
+    if (!isQuotaFailure(d.message)) {
+      if (d.failed || d.message.startsWith('retry time not reached')) this.opts.onUnsettledFollowUp?.(key)
+      return 'other'
+    }
+    if (this.opts.dedupe && this.isCopy(`delivery|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
     this.quotaHit.add(key)
     const ev = this.makeEvent('delivery-quota', s, lineNo, pre)
     ev.recipient = recipient
@@ -116,7 +137,7 @@ export class Classifier {
   private discardLine(s: string, lineNo: number, pre: Prefix): LineUse {
     const d = readDiscard(s, pre.text)
     if (d === null) return 'other'
-    if (this.isCopy(`discard|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
+    if (this.opts.dedupe && this.isCopy(`discard|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
     const digit = this.takePending(pre, d.message)
     // Without its digit line (a reject log read alone) the wrong code still shows in the message.
     const code = leadingCode(d.message)

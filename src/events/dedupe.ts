@@ -35,6 +35,14 @@ export class SeenEvents {
     return true
   }
 
+  dump(): [number, number][] {
+    return [...this.counts]
+  }
+
+  absorb(d: [number, number][]): void {
+    for (const [h, n] of d) this.counts.set(h, (this.counts.get(h) ?? 0) + n)
+  }
+
   get size(): number {
     return this.counts.size
   }

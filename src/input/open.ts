@@ -2,19 +2,52 @@
 // say. The first bytes can be looked at before reading (peek) without losing them, which is
 // how standard input can be sniffed. Streams end to end: no temporary files, no whole-file buffers.
 
-import {createReadStream} from 'node:fs'
+import {open, type FileHandle} from 'node:fs/promises'
 import type {Readable} from 'node:stream'
 import {inputError, EximRejectsError} from '../errors.js'
 import {decompress, detectCompression, MAGIC_BYTES} from './decompress.js'
 import type {Source} from './sources.js'
 
-export const CHUNK_SIZE = 256 * 1024
+export const CHUNK_SIZE = 1024 * 1024
+
+/**
+ * Reads bytes [start, end) of a file in large chunks, the next read already under way while the
+ * caller works on the last one (a stream's machinery costs more than it saves here).
+ */
+export async function* readRange(path: string, start = 0, end = Infinity): AsyncGenerator<Buffer> {
+  let fh: FileHandle
+  try {
+    fh = await open(path, 'r')
+  } catch (err) {
+    throw inputError(path, err)
+  }
+  try {
+    let pos = start
+    const next = (): Promise<Buffer> | null => {
+      if (pos >= end) return null
+      const buf = Buffer.allocUnsafe(Math.min(CHUNK_SIZE, end - pos))
+      const at = pos
+      return fh.read(buf, 0, buf.length, at).then(({bytesRead}) => buf.subarray(0, bytesRead))
+    }
+    let pending = next()
+    while (pending !== null) {
+      const chunk = await pending
+      if (chunk.length === 0) return
+      pos += chunk.length
+      pending = next()
+      yield chunk
+    }
+  } catch (err) {
+    throw inputError(path, err)
+  } finally {
+    await fh.close()
+  }
+}
 
 export class InputStream {
   private compression_ = 'none'
   private raw = 0
   private readonly rawIt: AsyncIterator<Buffer>
-  private readonly stream: Readable
   private decoded: AsyncIterator<Buffer> | null = null
   private peeked: Buffer[] = []
   private peekedLen = 0
@@ -24,8 +57,7 @@ export class InputStream {
     private readonly src: Source,
     stdin: NodeJS.ReadableStream = process.stdin,
   ) {
-    this.stream = src.path === null ? (stdin as Readable) : createReadStream(src.path, {highWaterMark: CHUNK_SIZE})
-    this.rawIt = this.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>
+    this.rawIt = src.path === null ? ((stdin as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer>) : readRange(src.path)
   }
 
   get compression(): string {
@@ -44,6 +76,7 @@ export class InputStream {
       this.raw += n.value.length
       return n.value
     } catch (err) {
+      if (err instanceof EximRejectsError) throw err
       throw inputError(this.src.name, err)
     }
   }
@@ -115,6 +148,7 @@ export class InputStream {
   }
 
   close(): void {
-    if (this.src.path !== null) this.stream.destroy()
+    // Ends the file reader (its finally closes the file); standard input is left open.
+    if (this.src.path !== null) void this.rawIt.return?.()
   }
 }

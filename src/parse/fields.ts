@@ -15,10 +15,23 @@ export interface Identity {
   end: number
 }
 
-// Fields whose value runs to the next space.
+// Fields whose value runs to the next space. Looked up by code, without cutting the key out:
+// this runs for every candidate line.
 const PLAIN_KEYS = new Set(['I', 'U', 'Ci', 'X', 'CV', 'A', 'P', 'S', 'SPF', 'DMARC', 'DKIM', 'SNI', 'R', 'T', 'DT'])
 // Bare words Exim may write between the fields and the verb (selectors spf, dmarc, dnssec).
 const BARE_WORDS = new Set(['SPF', 'DMARC', 'DS'])
+
+/** `s.slice(i, e)` for short keys, interned through a small table so no string is made per line. */
+function keyAt(s: string, i: number, e: number): string {
+  switch (e - i) {
+    case 1:
+      return s[i]!
+    case 2:
+      return s.charCodeAt(i) === 67 ? (s.charCodeAt(i + 1) === 105 ? 'Ci' : s.charCodeAt(i + 1) === 86 ? 'CV' : '?') : s.charCodeAt(i) === 68 ? (s.charCodeAt(i + 1) === 78 ? 'DN' : s.charCodeAt(i + 1) === 83 ? 'DS' : s.charCodeAt(i + 1) === 84 ? 'DT' : '?') : '?'
+    default:
+      return e - i <= 5 ? s.slice(i, e) : '?'
+  }
+}
 
 /** Normalises an IPv4-mapped IPv6 address to plain IPv4, as Exim does for its own fields. */
 export function plainIp(ip: string): string {
@@ -94,10 +107,21 @@ export function parseIdentity(s: string, i: number): Identity {
   out.end = k
   while (k < s.length) {
     let next = -1
-    const eq = s.indexOf('=', k)
-    const sp = s.indexOf(' ', k)
-    if (eq !== -1 && (sp === -1 || eq < sp)) {
-      const key = s.slice(k, eq)
+    // The word runs to the next space; a field is `KEY=value` with a short key.
+    let eq = -1
+    let e = k
+    const n = s.length
+    while (e < n) {
+      const c = s.charCodeAt(e)
+      if (c === 32) break
+      if (c === 61 && eq === -1) {
+        eq = e
+        if (e - k <= 5) break
+      }
+      e++
+    }
+    if (eq !== -1 && eq - k <= 5) {
+      const key = keyAt(s, k, eq)
       const v = eq + 1
       if (key === 'H' || key === 'DSH') {
         next = parseHost(s, v, out)
@@ -111,9 +135,9 @@ export function parseIdentity(s: string, i: number): Identity {
             next = close + 1
           }
         } else {
-          const e = wordEnd(s, v)
-          out.sender = s.slice(v, e)
-          next = e
+          const we = wordEnd(s, v)
+          out.sender = s.slice(v, we)
+          next = we
         }
       } else if (key === 'DN' || (key === 'SNI' && s.charCodeAt(v) === 34)) {
         next = s.charCodeAt(v) === 34 ? quotedEnd(s, v) : wordEnd(s, v)
@@ -121,9 +145,8 @@ export function parseIdentity(s: string, i: number): Identity {
         next = wordEnd(s, v)
         if (key === 'U' && out.ip === '') out.ident = s.slice(v, next)
       }
-    } else {
-      const e = sp === -1 ? s.length : sp
-      if (BARE_WORDS.has(s.slice(k, e))) next = e
+    } else if (eq === -1 && e - k <= 5) {
+      if (BARE_WORDS.has(keyAt(s, k, e))) next = e
     }
     if (next === -1) break
     k = next

@@ -36,13 +36,21 @@ export interface Stamp {
 
 const d2 = (s: string, i: number): number => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48
 
+// Neighbouring lines mostly share their date, hour and minute: remember the last one read.
+let lastMinute = ''
+let lastMinuteMs = 0
+
 /** Parses the timestamp at the start of `s`; `length` is 0 when there is none. */
 export function parseStamp(s: string, from = 0): Stamp {
   const n = stampLengthOfString(s, from)
   if (n === 0) return {naive: NaN, offset: NaN, length: 0}
-  const year = d2(s, from) * 100 + d2(s, from + 2)
   const ms = n === 23 || n === 29 ? d2(s, from + 20) * 10 + s.charCodeAt(from + 22) - 48 : 0
-  const naive = Date.UTC(year, d2(s, from + 5) - 1, d2(s, from + 8), d2(s, from + 11), d2(s, from + 14), d2(s, from + 17), ms)
+  if (!s.startsWith(lastMinute, from) || lastMinute === '') {
+    lastMinute = s.slice(from, from + 16)
+    const year = d2(s, from) * 100 + d2(s, from + 2)
+    lastMinuteMs = Date.UTC(year, d2(s, from + 5) - 1, d2(s, from + 8), d2(s, from + 11), d2(s, from + 14))
+  }
+  const naive = lastMinuteMs + d2(s, from + 17) * 1000 + ms
   let offset = NaN
   if (n === 25 || n === 29) {
     const o = from + n - 5

@@ -1,18 +1,22 @@
 // Report CSV: a header row, then one row per group: the --by keys, count, first, last.
+// csv-stringify writes every row that needs quoting; rows that do not (nearly all) are joined
+// directly, which gives the same bytes at a fraction of the cost on reports with many groups.
 
 import {stringify} from 'csv-stringify/sync'
 import type {Report} from '../aggregate/report.js'
 import {isoTime} from './time.js'
 import type {Writer} from './writer.js'
 
-const BATCH = 1000
+// Characters that make csv-stringify quote a field (delimiter, quote, record delimiters).
+const NEEDS_QUOTES = /[",\r\n]/
+
+/** One CSV record: exactly what csv-stringify writes for it. */
+export function csvRow(cells: (string | number)[]): string {
+  const line = cells.join(',')
+  return NEEDS_QUOTES.test(line) ? stringify([cells]) : line + '\n'
+}
 
 export function renderCsv(r: Report, out: Writer): void {
-  const header = [...r.main.by, 'count', 'first', 'last']
-  out.write(stringify([header]))
-  const rows = r.main.rows
-  for (let i = 0; i < rows.length; i += BATCH) {
-    const batch = rows.slice(i, i + BATCH).map((g) => [...g.keys, g.count, isoTime(g.first, g.firstTz), isoTime(g.last, g.lastTz)])
-    out.write(stringify(batch))
-  }
+  out.write(csvRow([...r.main.by, 'count', 'first', 'last']))
+  for (const g of r.main.rows) out.write(csvRow([...g.keys, g.count, isoTime(g.first, g.firstTz), isoTime(g.last, g.lastTz)]))
 }

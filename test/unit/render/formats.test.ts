@@ -70,3 +70,13 @@ describe('isoTime', () => {
     expect(isoTime(Date.UTC(2020, 5, 20, 4, 32, 57, 5), -120)).toBe('2020-06-20T02:32:57.005-02:00')
   })
 })
+
+describe('csvRow', () => {
+  it('writes exactly what csv-stringify writes, fast path or not', async () => {
+    const {stringify} = await import('csv-stringify/sync')
+    const {csvRow} = await import('../../../src/render/csv.js')
+    for (const row of [['a', 'b', 1], ['a,b', 'c'], ['say "hi"', ''], ['line\nbreak', 'cr\r'], ['', '', ''], ['ünï', '<>', 'x y']]) {
+      expect(csvRow(row)).toBe(stringify([row]))
+    }
+  })
+})

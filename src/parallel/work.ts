@@ -1,0 +1,73 @@
+// What one thread does with one byte range of a plain log: scan, classify, filter and aggregate,
+// keeping aside what only the whole input can settle (quota failures, which count once per message
+// and recipient across the input; follow-up lines of failures seen earlier; main-log events that a
+// reject log read later will repeat). Shared by the worker thread and by tests.
+
+import {Aggregator, type AggregateDump} from '../aggregate/aggregator.js'
+import type {GroupKey} from '../aggregate/keys.js'
+import {Classifier} from '../events/classifier.js'
+import {buildPredicate, type FilterOptions} from '../filter/predicate.js'
+import {newFileAccount, SAMPLE_LIMIT} from '../input/account.js'
+import {readRange} from '../input/open.js'
+import {DEFAULT_MAX_LINE, LineScanner} from '../parse/scanner.js'
+import {ZoneClock, type ZoneSpec} from '../parse/zone.js'
+import type {EventKind, EximEvent, FileAccount, LogType, UnparsedSample} from '../types.js'
+
+export interface RangeJob {
+  path: string
+  name: string
+  start: number
+  end: number
+  logType: LogType
+  dedupe: boolean
+  zone: ZoneSpec
+  /** The filter, with kinds as a list (it crosses a thread boundary). */
+  filter: Omit<FilterOptions, 'kinds'> & {kinds: EventKind[]}
+  tables: GroupKey[][]
+  maxLine?: number
+}
+
+export interface RangeResult {
+  acct: FileAccount
+  samples: UnparsedSample[]
+  aggregate: AggregateDump
+  /** Every delivery-quota event, unfiltered: whether each counts depends on earlier ranges. */
+  quota: EximEvent[]
+  /** Keys (message id + recipient) of delivery lines that complete a quota failure if an earlier range saw one. */
+  followUps: string[]
+  /** Main-log events remembered for de-duplication against reject and panic logs. */
+  seen: [number, number][]
+}
+
+export async function readRangeJob(job: RangeJob): Promise<RangeResult> {
+  const zone = new ZoneClock(job.zone)
+  const agg = new Aggregator(job.tables)
+  const keep = buildPredicate({...job.filter, kinds: new Set(job.filter.kinds)})
+  const quota: EximEvent[] = []
+  const followUps: string[] = []
+  const samples: UnparsedSample[] = []
+  const classifier = new Classifier({zone, dedupe: job.dedupe, onUnsettledFollowUp: (k) => followUps.push(k)}, (ev) => {
+    if (ev.kind === 'delivery-quota') quota.push(ev)
+    else if (keep(ev)) agg.add(ev)
+  })
+  const acct = newFileAccount(job.name, job.logType)
+  classifier.beginFile(job.name, job.logType)
+  const instant = (naive: number, offset: number): number => naive - (Number.isNaN(offset) ? zone.offsetAt(naive) : offset) * 60_000
+  const scanner = new LineScanner(
+    acct,
+    {
+      candidate: (text, lineNo) => classifier.candidate(text, lineNo),
+      unparsed: (text, line) => {
+        if (samples.length < SAMPLE_LIMIT) samples.push({file: job.name, line, text})
+      },
+    },
+    instant,
+    job.maxLine ?? DEFAULT_MAX_LINE,
+    null,
+    job.logType !== 'main',
+  )
+  for await (const chunk of readRange(job.path, job.start, job.end)) scanner.push(chunk)
+  scanner.end()
+  classifier.endOfFile()
+  return {acct, samples, aggregate: agg.dump(), quota, followUps, seen: job.dedupe ? classifier.seenDump() : []}
+}
