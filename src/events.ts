@@ -6,6 +6,7 @@ import {buildPredicate} from './filter/predicate.js'
 import {followSource, resolveSources} from './input/sources.js'
 import {ZoneClock, type ZoneSpec} from './parse/zone.js'
 import {followLog, readLogs} from './pipeline.js'
+import {safeCell} from './render/csv.js'
 import {csvEvents} from './render/event-csv.js'
 import type {EventSink} from './render/event-fields.js'
 import {ndjsonEvents} from './render/event-ndjson.js'
@@ -25,6 +26,12 @@ export interface EventsOptions {
   color: boolean
   /** Terminal width for the table. */
   width: number
+  /** Standard output is a terminal (raw lines are then shown with control characters escaped). */
+  terminal?: boolean
+  /** CSV cells as logged, without the spreadsheet-formula guard. */
+  csvRaw?: boolean
+  keepGoing?: boolean
+  onInputError?: (err: Error) => void
   follow: boolean
   signal?: AbortSignal
   stdin?: NodeJS.ReadableStream
@@ -32,28 +39,31 @@ export interface EventsOptions {
   pollMs?: number
 }
 
-export function eventSink(format: EventFormat, out: Writer, color: boolean, width: number): EventSink {
+export function eventSink(format: EventFormat, out: Writer, color: boolean, width: number, terminal = false, csvRaw = false): EventSink {
   const paint = painter(color)
   switch (format) {
     case 'table':
       return tableEvents(out, paint, width)
     case 'csv':
-      return csvEvents(out)
+      return csvEvents(out, safeCell(csvRaw))
     case 'ndjson':
       return ndjsonEvents(out)
     case 'raw':
-      return rawEvents(out, paint)
+      return rawEvents(out, paint, terminal)
   }
 }
 
 export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): void}): Promise<void> {
   const clock = new ZoneClock(opts.zone)
-  const sink = eventSink(opts.format, out, opts.color, opts.width)
+  const sink = eventSink(opts.format, out, opts.color, opts.width, opts.terminal, opts.csvRaw)
   const keep = buildPredicate(opts.filter)
   const onEvent = (ev: Parameters<EventSink['event']>[0]): void => {
     if (keep(ev)) sink.event(ev)
   }
-  const read = {zone: clock, stdin: opts.stdin, since: opts.filter.since, until: opts.filter.until, now: opts.now, keepRaw: opts.format === 'raw'}
+  const read = {
+    zone: clock, stdin: opts.stdin, since: opts.filter.since, until: opts.filter.until, now: opts.now, keepRaw: opts.format === 'raw',
+    keepGoing: opts.keepGoing, onInputError: opts.onInputError,
+  }
   if (opts.follow) {
     const src = await followSource(opts.paths)
     // Rows go out as they come when following, not when a buffer fills.
@@ -62,7 +72,7 @@ export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): vo
       out.flush?.()
     })
   } else {
-    await readLogs(await resolveSources(opts.paths), read, onEvent)
+    await readLogs(await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError}), read, onEvent)
   }
   sink.end()
 }

@@ -3,6 +3,7 @@
 // proves empty, then reads every source in order and pushes each event to a sink.
 // Filtering and aggregation are the sink's business; this module only wires the stages.
 
+import {EximRejectsError} from './errors.js'
 import {Classifier} from './events/classifier.js'
 import {newFileAccount, SAMPLE_LIMIT, totalAccount} from './input/account.js'
 import {detectFraming, detectLogType, type Framing, SNIFF_BYTES} from './input/detect.js'
@@ -31,6 +32,9 @@ export interface ReadOptions {
   until?: number
   /** The current time: the year of syslog lines read from standard input. */
   now?: Date
+  /** Go on past an input that cannot be read (told to onInputError; its account carries the error). */
+  keepGoing?: boolean
+  onInputError?: (err: Error) => void
   /** Called as input is read, with bytes read so far and the total expected (0 when unknown). */
   onProgress?: (done: number, total: number) => void
   /**
@@ -101,7 +105,19 @@ function makeScanner(p: Probed, acct: FileAccount, classifier: Classifier, sampl
 
 export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (ev: EximEvent) => void): Promise<InputAccount> {
   const probed: Probed[] = []
-  for (const src of sources) probed.push(await probe(src, opts))
+  const failed: FileAccount[] = []
+  for (const src of sources) {
+    try {
+      probed.push(await probe(src, opts))
+    } catch (err) {
+      if (!opts.keepGoing || !(err instanceof EximRejectsError)) throw err
+      opts.onInputError?.(err)
+      const acct = newFileAccount(src.name, src.logType ?? 'main')
+      acct.error = err.message
+      failed.push(acct)
+    }
+  }
+  sources = probed.map((p) => p.src)
   const byType = new Map(probed.map((p) => [p.src, p.logType]))
   const ordered = readingOrder(sources.map((s) => ({...s, logType: byType.get(s) ?? 'main'})))
   const bySource = new Map(probed.map((p) => [p.src.name + '\u0000' + p.src.path, p]))
@@ -142,9 +158,16 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
     classifier.beginFile(src.name, p.logType)
     const scanner = makeScanner(p, acct, classifier, samples, opts)
     const input = p.stream ?? new InputStream(src, opts.stdin)
-    for await (const chunk of input.chunks()) {
-      scanner.push(chunk)
-      opts.onProgress?.(doneBefore + input.rawBytes, total)
+    try {
+      for await (const chunk of input.chunks()) {
+        scanner.push(chunk)
+        opts.onProgress?.(doneBefore + input.rawBytes, total)
+      }
+    } catch (err) {
+      // What was read before the failure stays counted; the account says where it stopped.
+      if (!opts.keepGoing || !(err instanceof EximRejectsError)) throw err
+      opts.onInputError?.(err)
+      acct.error = err.message
     }
     scanner.end()
     classifier.endOfFile()
@@ -152,7 +175,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
     acct.compression = input.compression
     if (acct.compression !== 'none') acct.compressedBytes = input.rawBytes
   }
-  return totalAccount(files, samples)
+  return totalAccount([...files, ...failed], samples)
 }
 
 export interface FollowOptions extends ReadOptions {

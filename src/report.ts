@@ -30,6 +30,11 @@ export interface ReportOptions {
   until?: number
   zone: ZoneSpec
   label?: string
+  /** CSV cells as logged, without the spreadsheet-formula guard. */
+  csvRaw?: boolean
+  /** Count what can be read when an input cannot (each failure is reported, the exit status is 2). */
+  keepGoing?: boolean
+  onInputError?: (err: Error) => void
   /** Filters other than kinds and window (--recipient, --ip, ...). */
   filter?: Omit<FilterOptions, 'kinds' | 'since' | 'until'>
   stdin?: NodeJS.ReadableStream
@@ -49,7 +54,7 @@ export interface BuiltReport {
 
 export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: boolean}): Promise<BuiltReport> {
   const clock = new ZoneClock(opts.zone)
-  const sources = await resolveSources(opts.paths)
+  const sources = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
   const summary = opts.format === 'summary'
   // One aggregator for every table: the --by table, the summary's, and kind x recipient for --prom-recipients.
   const tables: GroupKey[][] = [opts.by, ...(summary ? SUMMARY_TABLES : []), ...(opts.byKindRecipient ? [['kind', 'recipient'] as GroupKey[]] : [])]
@@ -58,6 +63,7 @@ export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: b
   const keep = buildPredicate({...filter, kinds: new Set(opts.kinds)})
   const read = {
     zone: clock, stdin: opts.stdin, since: opts.since, until: opts.until, now: opts.now, onProgress: opts.onProgress,
+    keepGoing: opts.keepGoing, onInputError: opts.onInputError,
     parallel: {agg, keep, tables, filter},
   }
   const input = await readLogs(sources, read, (ev) => {
@@ -101,7 +107,7 @@ export async function followReport(opts: ReportOptions, out: Writer & {flush(): 
   let printed = false
   const print = (): void => {
     if (opts.format === 'summary' && printed) out.write('\n')
-    renderReport(assemble(agg, latest, clock, opts), opts.format, out, clock, opts.byGiven)
+    renderReport(assemble(agg, latest, clock, opts), opts.format, out, clock, opts.byGiven, opts.csvRaw)
     out.flush()
     printed = true
   }
@@ -121,13 +127,13 @@ export async function followReport(opts: ReportOptions, out: Writer & {flush(): 
   print()
 }
 
-export function renderReport(report: Report, format: ReportFormat, out: Writer, clock: ZoneClock, byGiven: boolean): void {
+export function renderReport(report: Report, format: ReportFormat, out: Writer, clock: ZoneClock, byGiven: boolean, csvRaw = false): void {
   const tz = (t: number): number => clock.offsetOfInstant(t)
   switch (format) {
     case 'summary':
       return renderSummary(report, out, {showMain: byGiven, tz})
     case 'csv':
-      return renderCsv(report, out)
+      return renderCsv(report, out, csvRaw)
     case 'json':
       return renderJson(report, out, tz)
     case 'ndjson':
@@ -137,6 +143,6 @@ export function renderReport(report: Report, format: ReportFormat, out: Writer, 
 
 export async function runReport(opts: ReportOptions & {byKindRecipient?: boolean}, out: Writer): Promise<BuiltReport> {
   const built = await buildReportFrom(opts)
-  renderReport(built.report, opts.format, out, built.clock, opts.byGiven)
+  renderReport(built.report, opts.format, out, built.clock, opts.byGiven, opts.csvRaw)
   return built
 }

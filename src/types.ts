@@ -80,6 +80,8 @@ export interface FileAccount {
   framing: string
   /** Why the file was not read, when the time window proved it holds nothing in it. */
   skipped?: string
+  /** Why reading stopped (with --keep-going): what came before is counted. */
+  error?: string
 }
 
 export interface UnparsedSample {

@@ -10,6 +10,12 @@ export abstract class BaseCommand extends Command {
     return err.exitCode
   }
 
+  /** An input that could not be read under --keep-going: said on stderr, and the run ends with 2. */
+  protected inputFailed = (err: Error): void => {
+    process.stderr.write(`exim-rejects: ${err.message}\n`)
+    process.exitCode = 2
+  }
+
   /** Tells the user what failed, in one line (check overrides it: Nagios reads stdout). */
   protected reportFailure(message: string): void {
     process.stderr.write(`exim-rejects: ${message}\n`)
@@ -18,7 +24,7 @@ export abstract class BaseCommand extends Command {
   protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
     // The failure is reported here; oclif's "did not parse its arguments" warning would be noise.
     ;(this as unknown as {parsed: boolean}).parsed = true
-    const debug = (process.env.DEBUG ?? '').split(',').some((d) => d === 'exim-rejects' || d === '*')
+    const debug = process.argv.includes('--debug') || (process.env.DEBUG ?? '').split(',').some((d) => d === 'exim-rejects' || d === '*')
     if (debug && err.stack) process.stderr.write(err.stack + '\n')
     if (err instanceof EximRejectsError) {
       this.reportFailure(err.message)
@@ -36,7 +42,7 @@ export abstract class BaseCommand extends Command {
       process.exitCode = this.failureExit(new EximRejectsError('USAGE', first))
       return
     }
-    process.stderr.write(`exim-rejects: internal error: ${err.message ?? String(err)}${debug ? '' : ' (run with DEBUG=exim-rejects for details)'}\n`)
+    process.stderr.write(`exim-rejects: internal error: ${err.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}\n`)
     process.exitCode = 1
   }
 }

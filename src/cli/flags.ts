@@ -47,3 +47,12 @@ export const followFlags = {
 export const colorFlags = {
   color: Flags.string({description: 'colour the output: auto (on a terminal, unless NO_COLOR is set), always, never', options: ['auto', 'always', 'never'], default: 'auto'}),
 }
+
+export const robustFlags = {
+  'keep-going': Flags.boolean({description: 'when an input cannot be read, say so and count the others (exit status 2)'}),
+  debug: Flags.boolean({description: 'show the stack trace of a failure (also DEBUG=exim-rejects)'}),
+}
+
+export const csvFlags = {
+  'csv-raw': Flags.boolean({description: 'CSV cells exactly as logged: no quote before a leading = + - @ (spreadsheet formula guard)'}),
+}

@@ -35,6 +35,7 @@ export default class Check extends BaseCommand {
     'crit-recipient': Flags.string({description: 'CRITICAL when one recipient is deferred more than this (or rate)', helpValue: 'N'}),
     'expect-activity': Flags.boolean({description: 'UNKNOWN when the logs have no line at all in the window'}),
     json: Flags.boolean({description: 'print the verdict as JSON instead of the status line'}),
+    debug: Flags.boolean({description: 'show the stack trace of a failure (also DEBUG=exim-rejects)'}),
     ...promFlags,
   }
 
@@ -48,6 +49,7 @@ export default class Check extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Check)
+    process.once('SIGINT', () => process.exit(130))
     const zone = parseZone(flags.utc, flags.tz)
     const now = parseNow(flags.now)
     const w = parseWindow(flags.since, flags.until, now, zone)

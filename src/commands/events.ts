@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {colorFlags, filterFlags, followFlags, selectionFlags, windowFlags} from '../cli/flags.js'
+import {colorFlags, csvFlags, filterFlags, followFlags, robustFlags, selectionFlags, windowFlags} from '../cli/flags.js'
 import {parseFilters, parseKinds, parseNow, parseWindow, parseZone, useColor} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {EVENT_FORMATS, type EventFormat, runEvents} from '../events.js'
@@ -27,6 +27,8 @@ export default class Events extends BaseCommand {
     ...windowFlags,
     ...followFlags,
     ...colorFlags,
+    ...csvFlags,
+    ...robustFlags,
     format: Flags.string({char: 'f', description: 'output format', options: [...EVENT_FORMATS], default: 'table'}),
   }
 
@@ -46,6 +48,10 @@ export default class Events extends BaseCommand {
         paths, filter, zone, now, follow: flags.follow, signal: stop.signal,
         format: flags.format as EventFormat,
         color: useColor(flags.color, process.stdout.isTTY === true),
+        terminal: process.stdout.isTTY === true,
+        csvRaw: flags['csv-raw'],
+        keepGoing: flags['keep-going'],
+        onInputError: this.inputFailed,
         width: process.stdout.columns || Number(process.env.COLUMNS) || 160,
       },
       out,

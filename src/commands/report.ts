@@ -1,6 +1,6 @@
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {filterFlags, followFlags, groupFlags, selectionFlags, windowFlags} from '../cli/flags.js'
+import {csvFlags, filterFlags, followFlags, groupFlags, robustFlags, selectionFlags, windowFlags} from '../cli/flags.js'
 import {parseBy, parseFilters, parseInterval, parseKinds, parseNow, parseWindow, parseZone} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {progressLine} from '../cli/progress.js'
@@ -31,6 +31,8 @@ export default class Report extends BaseCommand {
     ...filterFlags,
     ...windowFlags,
     ...followFlags,
+    ...csvFlags,
+    ...robustFlags,
     interval: Flags.string({description: 'with --follow: print a fresh report this often (30s, 5m, 1h)', default: '60s', helpValue: 'SPAN'}),
     format: Flags.string({char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
     json: Flags.boolean({description: 'same as --format json'}),
@@ -52,6 +54,9 @@ export default class Report extends BaseCommand {
       zone,
       now,
       filter: parseFilters(flags),
+      csvRaw: flags['csv-raw'],
+      keepGoing: flags['keep-going'],
+      onInputError: this.inputFailed,
       ...parseWindow(flags.since, flags.until, now, zone),
     }
     const out = new StreamWriter()
@@ -63,6 +68,7 @@ export default class Report extends BaseCommand {
       await out.end()
       return
     }
+    process.once('SIGINT', () => process.exit(130))
     const progress = progressLine()
     const built = await runReport({...options, onProgress: progress?.update, byKindRecipient: flags['prom-recipients'] && flags['prom-file'] !== undefined}, out)
     progress?.clear()

@@ -24,25 +24,38 @@ export interface Source {
 
 const TYPE_ORDER: Record<LogType, number> = {main: 0, reject: 1, panic: 2}
 
-export async function resolveSources(paths: string[]): Promise<Source[]> {
+export interface ResolveOptions {
+  /** Report a path that cannot be used to onError and go on with the others. */
+  keepGoing?: boolean
+  onError?: (err: Error) => void
+}
+
+export async function resolveSources(paths: string[], opts: ResolveOptions = {}): Promise<Source[]> {
   const out: Source[] = []
   for (const p of paths) {
-    if (p === '-') {
-      out.push({name: '-', path: null, logType: null, size: 0, mtime: NaN, set: null})
-      continue
-    }
-    let st
     try {
-      st = await stat(p)
+      out.push(...(await resolvePath(p)))
     } catch (err) {
-      throw inputError(p, err)
+      if (!opts.keepGoing || !(err instanceof EximRejectsError)) throw err
+      opts.onError?.(err)
     }
-    if (st.isDirectory()) out.push(...(await directorySources(p)))
-    else if (st.isFile() || st.isFIFO() || st.isCharacterDevice()) {
-      out.push({name: p, path: p, logType: parseLogName(basename(p))?.logType ?? null, size: st.size, mtime: st.mtimeMs, set: null})
-    } else throw new EximRejectsError('INPUT', `${p}: not a regular file or directory`)
   }
   return out
+}
+
+async function resolvePath(p: string): Promise<Source[]> {
+  if (p === '-') return [{name: '-', path: null, logType: null, size: 0, mtime: NaN, set: null}]
+  let st
+  try {
+    st = await stat(p)
+  } catch (err) {
+    throw inputError(p, err)
+  }
+  if (st.isDirectory()) return directorySources(p)
+  if (st.isFile() || st.isFIFO() || st.isCharacterDevice()) {
+    return [{name: p, path: p, logType: parseLogName(basename(p))?.logType ?? null, size: st.size, mtime: st.mtimeMs, set: null}]
+  }
+  throw new EximRejectsError('INPUT', `${p}: not a regular file or directory`)
 }
 
 async function directorySources(dir: string): Promise<Source[]> {

@@ -9,6 +9,8 @@ import type {Writer} from './writer.js'
 
 // Characters that make csv-stringify quote a field (delimiter, quote, record delimiters).
 const NEEDS_QUOTES = /[",\r\n]/
+// A spreadsheet takes a cell starting with one of these for a formula (OWASP, CSV injection).
+const FORMULA_START = /^[=+\-@\t\r]/
 
 /** One CSV record: exactly what csv-stringify writes for it. */
 export function csvRow(cells: (string | number)[]): string {
@@ -16,7 +18,13 @@ export function csvRow(cells: (string | number)[]): string {
   return NEEDS_QUOTES.test(line) ? stringify([cells]) : line + '\n'
 }
 
-export function renderCsv(r: Report, out: Writer): void {
+/** Log text for a CSV cell: a leading formula character gets a `'` in front (unless --csv-raw). */
+export function safeCell(raw: boolean): (v: string | number) => string | number {
+  return raw ? (v) => v : (v) => (typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : v)
+}
+
+export function renderCsv(r: Report, out: Writer, raw = false): void {
+  const cell = safeCell(raw)
   out.write(csvRow([...r.main.by, 'count', 'first', 'last']))
-  for (const g of r.main.rows) out.write(csvRow([...g.keys, g.count, isoTime(g.first, g.firstTz), isoTime(g.last, g.lastTz)]))
+  for (const g of r.main.rows) out.write(csvRow([...g.keys.map(cell), g.count, isoTime(g.first, g.firstTz), isoTime(g.last, g.lastTz)]))
 }

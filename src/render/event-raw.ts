@@ -1,15 +1,17 @@
 // events --format raw: the log lines behind each event as `file:line:text`, like `grep -n -H`,
-// so an editor or `less +N` can jump to them. A discard pair prints both its lines.
+// so an editor or `less +N` can jump to them. A discard pair prints both its lines. The lines go
+// out as logged into a pipe; on a terminal their control characters are shown escaped.
 
 import type {EximEvent} from '../types.js'
 import type {EventSink} from './event-fields.js'
 import {type Paint, printable} from './text.js'
 import type {Writer} from './writer.js'
 
-export function rawEvents(out: Writer, paint: Paint): EventSink {
+export function rawEvents(out: Writer, paint: Paint, terminal: boolean): EventSink {
+  const show = terminal ? printable : (s: string) => s
   return {
     event(ev: EximEvent) {
-      for (const r of ev.raw ?? []) out.write(`${paint('magenta', printable(r.file))}:${paint('green', String(r.line))}:${printable(r.text)}\n`)
+      for (const r of ev.raw ?? []) out.write(`${paint('magenta', show(r.file))}:${paint('green', String(r.line))}:${show(r.text)}\n`)
     },
     end() {},
   }

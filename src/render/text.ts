@@ -1,11 +1,18 @@
 // Helpers for the human-readable formats: aligned columns, thousands separators, and log text
 // made safe for a terminal (control characters and escape sequences shown escaped, never raw).
 
-/** Shows C0/C1 control characters and DEL as `\xNN` so log content cannot drive the terminal. */
+// C0 and C1 controls, DEL, and the Unicode bidirectional controls that can reorder what a
+// terminal shows: log content is written by whoever connects to the mail server.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/
+const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g')
+
+/** Shows unsafe characters as `\xNN` / `\uNNNN` so log content cannot drive the terminal. */
 export function printable(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return /[\u0000-\u001f\u007f-\u009f]/.test(s)
-    ? s.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'))
+  return UNSAFE.test(s)
+    ? s.replace(UNSAFE_ALL, (c) => {
+        const n = c.charCodeAt(0)
+        return n < 0x100 ? '\\x' + n.toString(16).padStart(2, '0') : '\\u' + n.toString(16).padStart(4, '0')
+      })
     : s
 }
 
