@@ -9,6 +9,8 @@ export class StreamWriter implements Writer {
   private buf = ''
 
   constructor(private readonly stream: NodeJS.WritableStream & {on: NodeJS.WritableStream['on']} = process.stdout) {
+    // This handler says what went wrong in one line; others (oclif's rethrows) would print a stack.
+    stream.removeAllListeners('error')
     stream.on('error', (err: NodeJS.ErrnoException) => {
       if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(0)
       process.stderr.write(`exim-rejects: cannot write output: ${err.message}\n`)

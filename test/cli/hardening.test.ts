@@ -114,3 +114,11 @@ describe('signals', () => {
     expect(code).toBe(130)
   })
 })
+
+describe('output that cannot be written', () => {
+  it('a full disk: exit 2, one line, no stack', () => {
+    const r = spawnSync('bash', ['-c', `node ${BIN} report ${hostile} > /dev/full`], {encoding: 'utf8'})
+    expect(r.status).toBe(2)
+    expect(r.stderr).toBe('exim-rejects: cannot write output: ENOSPC: no space left on device, write\n')
+  })
+})
