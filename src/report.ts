@@ -1,7 +1,7 @@
 // The report service: sources -> events -> filter -> aggregate -> one neutral report -> a renderer.
 // No oclif here; the command parses flags and calls runReport.
 
-import {Aggregator} from './aggregate/aggregator.js'
+import {Aggregator, type GroupRow, type GroupTable} from './aggregate/aggregator.js'
 import type {GroupKey} from './aggregate/keys.js'
 import {buildReport, type Instant, type Report} from './aggregate/report.js'
 import {buildPredicate, type FilterOptions} from './filter/predicate.js'
@@ -10,12 +10,13 @@ import {followSource, resolveSources} from './input/sources.js'
 import {ZoneClock, type ZoneSpec} from './parse/zone.js'
 import {followLog, readLogs} from './pipeline.js'
 import {renderCsv} from './render/csv.js'
+import {renderHtml} from './render/html.js'
 import {renderJson, renderNdjson} from './render/json.js'
 import {renderSummary} from './render/summary.js'
 import type {Writer} from './render/writer.js'
 import type {EventKind, InputAccount} from './types.js'
 
-export const REPORT_FORMATS = ['summary', 'csv', 'json', 'ndjson'] as const
+export const REPORT_FORMATS = ['summary', 'csv', 'json', 'ndjson', 'html'] as const
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
 
 export interface ReportOptions {
@@ -48,16 +49,31 @@ const SUMMARY_TOP = 10
 export interface BuiltReport {
   report: Report
   clock: ZoneClock
-  /** Events per kind and recipient, when asked for (--prom-recipients). */
-  byKindRecipient?: {kind: EventKind; recipient: string; count: number}[]
+  /** Events per kind and recipient, when asked for (--prom-recipients, and the HTML page). */
+  byKindRecipient?: GroupTable
+}
+
+/** How a report is drawn, beyond its format. */
+export interface RenderOptions {
+  format: ReportFormat
+  /** --by was given: the summary and the page show that table too. */
+  byGiven: boolean
+  csvRaw?: boolean
+  width?: number
+  ascii?: boolean
+  /** For the page: every recipient whose mail was dropped. */
+  discarded?: GroupRow[]
+  version?: string
+  now?: Date
 }
 
 export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: boolean}): Promise<BuiltReport> {
   const clock = new ZoneClock(opts.zone)
   const sources = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
-  const summary = opts.format === 'summary'
+  const summary = opts.format === 'summary' || opts.format === 'html'
   // One aggregator for every table: the --by table, the summary's, and kind x recipient for --prom-recipients.
-  const tables: GroupKey[][] = [opts.by, ...(summary ? SUMMARY_TABLES : []), ...(opts.byKindRecipient ? [['kind', 'recipient'] as GroupKey[]] : [])]
+  const perRecipient = opts.byKindRecipient || opts.format === 'html'
+  const tables: GroupKey[][] = [opts.by, ...(summary ? SUMMARY_TABLES : []), ...(perRecipient ? [['kind', 'recipient'] as GroupKey[]] : [])]
   const agg = new Aggregator(tables)
   const filter = {...opts.filter, kinds: opts.kinds, since: opts.since, until: opts.until}
   const keep = buildPredicate({...filter, kinds: new Set(opts.kinds)})
@@ -70,14 +86,13 @@ export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: b
     if (keep(ev)) agg.add(ev)
   })
   const report = assemble(agg, input, clock, opts)
-  if (!opts.byKindRecipient) return {report, clock}
+  if (!perRecipient) return {report, clock}
   report.tables.pop()
-  const kr = agg.result().at(-1)!
-  return {report, clock, byKindRecipient: kr.rows.map((r) => ({kind: r.keys[0] as EventKind, recipient: r.keys[1]!, count: r.count}))}
+  return {report, clock, byKindRecipient: agg.result().at(-1)!}
 }
 
 function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: ReportOptions): Report {
-  const summary = opts.format === 'summary'
+  const summary = opts.format === 'summary' || opts.format === 'html'
   const at = (t: number | undefined): Instant | null => (t === undefined || !Number.isFinite(t) ? null : {time: t, tz: clock.offsetOfInstant(t)})
   const firsts = input.files.map((f) => f.firstTime).filter(Number.isFinite)
   const lasts = input.files.map((f) => f.lastTime).filter(Number.isFinite)
@@ -90,7 +105,10 @@ function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: 
       first: firsts.length ? at(Math.min(...firsts)) : null,
       last: lasts.length ? at(Math.max(...lasts)) : null,
     },
-    {kinds: opts.kinds, top: summary ? (opts.top ?? SUMMARY_TOP) : opts.top, summaryTop: opts.top ?? SUMMARY_TOP, label: opts.label ?? null},
+    {
+      kinds: opts.kinds, top: summary ? (opts.top ?? SUMMARY_TOP) : opts.top, summaryTop: opts.top ?? SUMMARY_TOP, label: opts.label ?? null,
+      tz: (t) => clock.offsetOfInstant(t),
+    },
   )
 }
 
@@ -107,7 +125,7 @@ export async function followReport(opts: ReportOptions, out: Writer & {flush(): 
   let printed = false
   const print = (): void => {
     if (opts.format === 'summary' && printed) out.write('\n')
-    renderReport(assemble(agg, latest, clock, opts), opts.format, out, clock, opts.byGiven, opts.csvRaw)
+    renderReport(assemble(agg, latest, clock, opts), out, clock, {format: opts.format, byGiven: opts.byGiven, csvRaw: opts.csvRaw})
     out.flush()
     printed = true
   }
@@ -127,22 +145,29 @@ export async function followReport(opts: ReportOptions, out: Writer & {flush(): 
   print()
 }
 
-export function renderReport(report: Report, format: ReportFormat, out: Writer, clock: ZoneClock, byGiven: boolean, csvRaw = false): void {
+export function renderReport(report: Report, out: Writer, clock: ZoneClock, o: RenderOptions): void {
   const tz = (t: number): number => clock.offsetOfInstant(t)
-  switch (format) {
+  switch (o.format) {
     case 'summary':
-      return renderSummary(report, out, {showMain: byGiven, tz})
+      return renderSummary(report, out, {showMain: o.byGiven, tz, width: o.width, ascii: o.ascii})
     case 'csv':
-      return renderCsv(report, out, csvRaw)
+      return renderCsv(report, out, o.csvRaw)
     case 'json':
       return renderJson(report, out, tz)
     case 'ndjson':
       return renderNdjson(report, out)
+    case 'html':
+      return renderHtml(report, out, {tz, showMain: o.byGiven, discarded: o.discarded, version: o.version, now: o.now})
   }
 }
 
-export async function runReport(opts: ReportOptions & {byKindRecipient?: boolean}, out: Writer): Promise<BuiltReport> {
+/** Every recipient of the discard-misconfig kind, from a kind x recipient table. */
+export function discardedRows(t: GroupTable | undefined): GroupRow[] {
+  return (t?.rows ?? []).filter((r) => r.keys[0] === 'discard-misconfig').map((r) => ({...r, keys: [r.keys[1]!]}))
+}
+
+export async function runReport(opts: ReportOptions & {byKindRecipient?: boolean}, out: Writer, render: Omit<RenderOptions, 'format' | 'byGiven'> = {}): Promise<BuiltReport> {
   const built = await buildReportFrom(opts)
-  renderReport(built.report, opts.format, out, built.clock, opts.byGiven, opts.csvRaw)
+  renderReport(built.report, out, built.clock, {...render, format: opts.format, byGiven: opts.byGiven, csvRaw: opts.csvRaw, discarded: discardedRows(built.byKindRecipient)})
   return built
 }

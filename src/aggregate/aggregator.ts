@@ -2,7 +2,9 @@
 // last seen. Several tables fill in one pass (the summary wants recipients, hosts and reasons at
 // once). Keys are computed once per event and stored joined, so a group costs one Map entry.
 
-import type {EventKind, EximEvent} from '../types.js'
+import {EVENT_KINDS, type EventKind, type EximEvent} from '../types.js'
+
+const KIND_INDEX = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as Record<EventKind, number>
 import {type GroupKey, KEY_READERS} from './keys.js'
 
 export interface Group {
@@ -31,7 +33,11 @@ export type GroupEntry = [string, number, number, number, number, number]
 export interface AggregateDump {
   totals: [EventKind, number][]
   tables: GroupEntry[][]
+  series: [number, number[]][]
 }
+
+/** Events are also counted per five minutes and kind, for charts; coarser steps are sums of these. */
+export const SERIES_STEP = 5 * 60_000
 
 // Joins key values; NUL sorts first, so comparing joined keys compares the key lists in order.
 const SEP = '\u0000'
@@ -51,6 +57,8 @@ export class Aggregator {
   // Key values of the current event, one per distinct key: computed once, shared by the tables.
   private readonly values: string[]
   readonly totals = new Map<EventKind, number>()
+  /** Five-minute bucket (start, epoch ms) -> events per kind, in EVENT_KINDS order. */
+  readonly series = new Map<number, number[]>()
 
   constructor(tableKeys: GroupKey[][]) {
     const keys = [...new Set(tableKeys.flat())]
@@ -61,6 +69,12 @@ export class Aggregator {
 
   add(ev: EximEvent): void {
     this.totals.set(ev.kind, (this.totals.get(ev.kind) ?? 0) + 1)
+    if (Number.isFinite(ev.time)) {
+      const bucket = ev.time - (((ev.time % SERIES_STEP) + SERIES_STEP) % SERIES_STEP)
+      let counts = this.series.get(bucket)
+      if (counts === undefined) this.series.set(bucket, (counts = EVENT_KINDS.map(() => 0)))
+      counts[KIND_INDEX[ev.kind]]!++
+    }
     const values = this.values
     for (let i = 0; i < this.readers.length; i++) values[i] = this.readers[i]!(ev)
     for (const t of this.tables) {
@@ -90,12 +104,18 @@ export class Aggregator {
     return {
       totals: [...this.totals],
       tables: this.tables.map((t) => [...t.map].map(([k, g]): GroupEntry => [k, g.count, g.first, g.firstTz, g.last, g.lastTz])),
+      series: [...this.series],
     }
   }
 
   /** Adds another aggregator's counts (same tables) to this one's. */
   absorb(d: AggregateDump): void {
     for (const [k, n] of d.totals) this.totals.set(k, (this.totals.get(k) ?? 0) + n)
+    for (const [bucket, counts] of d.series) {
+      const mine = this.series.get(bucket)
+      if (mine === undefined) this.series.set(bucket, [...counts])
+      else counts.forEach((n, i) => (mine[i]! += n))
+    }
     d.tables.forEach((entries, i) => {
       const map = this.tables[i]!.map
       for (const [key, count, first, firstTz, last, lastTz] of entries) {

@@ -3,6 +3,7 @@
 
 import type {EventKind, InputAccount} from '../types.js'
 import type {Aggregator, GroupTable} from './aggregator.js'
+import {buildSeries, type Series} from './series.js'
 
 export interface Instant {
   time: number
@@ -28,6 +29,10 @@ export interface Report {
   tables: GroupTable[]
   /** A label naming where the logs came from (--label), or null. */
   label: string | null
+  /** Events over time, per kind (counts in EVENT_KINDS order), in a step that suits the span. */
+  series: Series
+  /** The same per hour, for the summary's histogram. */
+  hourly: Series
 }
 
 export interface ReportShape {
@@ -37,6 +42,8 @@ export interface ReportShape {
   /** Rows per summary table. */
   summaryTop: number
   label?: string | null
+  /** The display zone's offset at an instant (for aligning time steps). */
+  tz: (time: number) => number
 }
 
 export function buildReport(agg: Aggregator, input: InputAccount, window: ReportWindow, shape: ReportShape): Report {
@@ -52,5 +59,7 @@ export function buildReport(agg: Aggregator, input: InputAccount, window: Report
     main: cut(main!, shape.top),
     tables: rest.map((t) => cut(t, shape.summaryTop)),
     label: shape.label ?? null,
+    series: buildSeries(agg.series, shape.tz),
+    hourly: buildSeries(agg.series, shape.tz, 3_600_000),
   }
 }

@@ -8,12 +8,16 @@ const FLUSH_AT = 64 * 1024
 export class StreamWriter implements Writer {
   private buf = ''
 
-  constructor(private readonly stream: NodeJS.WritableStream & {on: NodeJS.WritableStream['on']} = process.stdout) {
+  constructor(
+    private readonly stream: NodeJS.WritableStream & {on: NodeJS.WritableStream['on']} = process.stdout,
+    /** The file written to, for the error message (standard output when absent). */
+    name?: string,
+  ) {
     // This handler says what went wrong in one line; others (oclif's rethrows) would print a stack.
     stream.removeAllListeners('error')
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') process.exit(0)
-      process.stderr.write(`exim-rejects: cannot write output: ${err.message}\n`)
+      if (name === undefined && (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED')) process.exit(0)
+      process.stderr.write(`exim-rejects: ${name === undefined ? 'cannot write output' : `${name}: cannot write`}: ${err.message}\n`)
       process.exit(2)
     })
   }

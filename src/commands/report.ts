@@ -1,3 +1,4 @@
+import {createWriteStream} from 'node:fs'
 import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
 import {csvFlags, filterFlags, followFlags, groupFlags, robustFlags, selectionFlags, windowFlags} from '../cli/flags.js'
@@ -6,6 +7,8 @@ import {StreamWriter} from '../cli/output.js'
 import {progressLine} from '../cli/progress.js'
 import {promFlags, writePromFile} from '../cli/prom.js'
 import {defaultPaths} from '../input/sources.js'
+import {isUtf8Locale} from '../render/histogram.js'
+import type {EventKind} from '../types.js'
 import {followReport, REPORT_FORMATS, type ReportFormat, runReport} from '../report.js'
 
 export default class Report extends BaseCommand {
@@ -18,6 +21,7 @@ export default class Report extends BaseCommand {
     '<%= config.bin %> report --recipient "*petrova*" --by ip,reason /var/log/exim4',
     '<%= config.bin %> report --follow --interval 5m /var/log/exim4',
     'zcat mainlog.2.gz | <%= config.bin %> report --format json -',
+    '<%= config.bin %> report --kind all --since 7d --format html --output week.html /var/log/exim4',
   ]
 
   static override strict = false
@@ -33,6 +37,8 @@ export default class Report extends BaseCommand {
     ...followFlags,
     ...csvFlags,
     ...robustFlags,
+    output: Flags.string({char: 'o', description: 'write the report to this file instead of standard output', helpValue: 'FILE'}),
+    ascii: Flags.boolean({description: 'draw the summary\'s histogram with ASCII characters (the default where the locale is not UTF-8)'}),
     interval: Flags.string({description: 'with --follow: print a fresh report this often (30s, 5m, 1h)', default: '60s', helpValue: 'SPAN'}),
     format: Flags.string({char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
     json: Flags.boolean({description: 'same as --format json'}),
@@ -59,7 +65,7 @@ export default class Report extends BaseCommand {
       onInputError: this.inputFailed,
       ...parseWindow(flags.since, flags.until, now, zone),
     }
-    const out = new StreamWriter()
+    const out = flags.output === undefined ? new StreamWriter() : new StreamWriter(createWriteStream(flags.output), flags.output)
     if (flags.follow) {
       const interval = parseInterval(flags.interval)
       const stop = new AbortController()
@@ -70,11 +76,17 @@ export default class Report extends BaseCommand {
     }
     process.once('SIGINT', () => process.exit(130))
     const progress = progressLine()
-    const built = await runReport({...options, onProgress: progress?.update, byKindRecipient: flags['prom-recipients'] && flags['prom-file'] !== undefined}, out)
+    const built = await runReport({...options, onProgress: progress?.update, byKindRecipient: flags['prom-recipients'] && flags['prom-file'] !== undefined}, out, {
+      width: process.stdout.columns || Number(process.env.COLUMNS) || 80,
+      ascii: flags.ascii || !isUtf8Locale(),
+      version: this.config.version,
+      now,
+    })
     progress?.clear()
     const r = built.report
     await writePromFile(flags, {
-      counts: r.totals, byKindRecipient: built.byKindRecipient, input: r.input,
+      counts: r.totals, input: r.input,
+      byKindRecipient: built.byKindRecipient?.rows.map((g) => ({kind: g.keys[0] as EventKind, recipient: g.keys[1]!, count: g.count})),
       window: {since: r.window.since?.time ?? null, until: r.window.until?.time ?? null}, label: r.label, now: now.getTime(),
     })
     await out.end()

@@ -49,7 +49,12 @@ export function readRejection(s: string, text: number): Rejection | null {
     const a = v + 5
     let recipient: string
     let after: number
-    const close = s.charCodeAt(a) === 60 ? s.indexOf('>', a + 1) : -1
+    // `<addr>` ends at a `>` before `: ` or the line's end; a quoted local part may hold `>` itself.
+    let close = -1
+    if (s.charCodeAt(a) === 60) {
+      close = s.indexOf('>: ', a + 1)
+      if (close === -1 || close - a > RCPT_ARG_LIMIT + 1) close = s.endsWith('>') && s.length - 1 - a <= RCPT_ARG_LIMIT + 1 ? s.length - 1 : s.indexOf('>', a + 1)
+    }
     if (close !== -1 && close - a <= RCPT_ARG_LIMIT + 1) {
       recipient = s.slice(a + 1, close)
       after = close + 1

@@ -5,6 +5,7 @@ import type {GroupTable} from '../aggregate/aggregator.js'
 import type {GroupKey} from '../aggregate/keys.js'
 import type {Report} from '../aggregate/report.js'
 import type {EventKind} from '../types.js'
+import {renderHistogram} from './histogram.js'
 import {bytesHuman, printable, table, thousands} from './text.js'
 import {wallTime} from './time.js'
 import type {Writer} from './writer.js'
@@ -42,7 +43,7 @@ function groupTable(t: GroupTable, title: string, tz: Tz): string {
 }
 
 /** Summary times are all shown in one zone (the system's, --utc or --tz), named in the header. */
-export function renderSummary(r: Report, out: Writer, opts: {showMain: boolean; tz: Tz}): void {
+export function renderSummary(r: Report, out: Writer, opts: {showMain: boolean; tz: Tz; width?: number; ascii?: boolean}): void {
   const tz = opts.tz
   const wall = (t: number): string => wallTime(t, tz(t))
   const w = r.window
@@ -74,6 +75,10 @@ export function renderSummary(r: Report, out: Writer, opts: {showMain: boolean; 
       r.kinds.map((k) => [thousands(r.totals[k] ?? 0), k, KIND_MEANING[k]]),
     ),
   )
+  if (r.hourly.points.length > 0) {
+    out.write('\n' + heading(`Events per hour (${offsetLabel(tz(r.hourly.points[0]!.time))})`))
+    out.write(renderHistogram(r.hourly, tz, opts.width ?? 80, opts.ascii ?? false))
+  }
   for (const t of r.tables) out.write('\n' + groupTable(t, TITLES[t.by[0]!] ?? t.by.join(', '), tz))
   if (opts.showMain) out.write('\n' + groupTable(r.main, `groups by ${r.main.by.join(', ')}`, tz))
   if (i.unparsed > 0) {

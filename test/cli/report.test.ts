@@ -14,6 +14,14 @@ describe('report on the shipped samples', () => {
     expect(r.stdout).toMatch(/\n\s+8\s+petrova@example\.net\s/)
   })
 
+  it('summary: a histogram of events per hour, Unicode or ASCII', () => {
+    const u = runCli(['report', '--utc', SAMPLES], {env: {LANG: 'C.UTF-8', LC_ALL: ''}}).stdout
+    expect(u).toContain('Events per hour (UTC+00:00)')
+    expect(u).toMatch(/\n {2}2026-11-24 {2}[·▁▂▃▄▅▆▇█]{24} +9\n/)
+    const a = runCli(['report', '--utc', '--ascii', SAMPLES]).stdout
+    expect(a).toMatch(/\n {2}2026-11-24 {2}[.\-_=+*%#@]{24} +9\n/)
+  })
+
   it('CSV by recipient and ip: exact counts over main, reject, panic and the rotated gzip', () => {
     const r = runCli(['report', '--utc', '--kind', 'rcpt-defer', '--by', 'recipient,ip', '--format', 'csv', SAMPLES])
     expect(r.code).toBe(0)
