@@ -41,7 +41,7 @@ export interface ReadOptions {
    * Large plain main logs may be read by worker threads, which filter and aggregate themselves:
    * then their events go to `agg` (through `keep`), not to onEvent. onEvent must do the same.
    */
-  parallel?: {agg: Aggregator; keep: EventPredicate; tables: GroupKey[][]; filter: RangeJob['filter']; minBytes?: number; threads?: number}
+  parallel?: {agg: Aggregator; keep: EventPredicate; tables: GroupKey[][]; filter: RangeJob['filter']; maxGroups?: number; minBytes?: number; threads?: number}
 }
 
 interface Probed {
@@ -146,7 +146,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
     }
     const par = opts.parallel
     if (par && src.path !== null && p.framing === 'plain' && p.compression === 'none' && p.logType === 'main' && src.size >= (par.minBytes ?? PARALLEL_MIN_BYTES)) {
-      const job = {path: src.path, name: src.name, logType: p.logType, dedupe, zone: opts.zone.spec, filter: par.filter, tables: par.tables, maxLine: opts.maxLine}
+      const job = {path: src.path, name: src.name, logType: p.logType, dedupe, zone: opts.zone.spec, filter: par.filter, tables: par.tables, maxGroups: par.maxGroups, maxLine: opts.maxLine}
       const whole = await readInRanges(job, src.size, {agg: par.agg, keep: par.keep, classifier, quotaSeen, samples}, par.threads)
       if (whole !== null) {
         files[files.length - 1] = whole

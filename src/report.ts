@@ -33,6 +33,8 @@ export interface ReportOptions {
   label?: string
   /** CSV cells as logged, without the spreadsheet-formula guard. */
   csvRaw?: boolean
+  /** Groups kept per table; the rest is folded into an `(other)` row. */
+  maxGroups?: number
   /** Count what can be read when an input cannot (each failure is reported, the exit status is 2). */
   keepGoing?: boolean
   onInputError?: (err: Error) => void
@@ -70,17 +72,18 @@ export interface RenderOptions {
 export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: boolean}): Promise<BuiltReport> {
   const clock = new ZoneClock(opts.zone)
   const sources = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
-  const summary = opts.format === 'summary' || opts.format === 'html'
+  // The summary's tables: for the summary and the page, and in JSON made for merge (--label).
+  const summary = opts.format === 'summary' || opts.format === 'html' || (opts.format === 'json' && opts.label !== undefined)
   // One aggregator for every table: the --by table, the summary's, and kind x recipient for --prom-recipients.
   const perRecipient = opts.byKindRecipient || opts.format === 'html'
   const tables: GroupKey[][] = [opts.by, ...(summary ? SUMMARY_TABLES : []), ...(perRecipient ? [['kind', 'recipient'] as GroupKey[]] : [])]
-  const agg = new Aggregator(tables)
+  const agg = new Aggregator(tables, opts.maxGroups)
   const filter = {...opts.filter, kinds: opts.kinds, since: opts.since, until: opts.until}
   const keep = buildPredicate({...filter, kinds: new Set(opts.kinds)})
   const read = {
     zone: clock, stdin: opts.stdin, since: opts.since, until: opts.until, now: opts.now, onProgress: opts.onProgress,
     keepGoing: opts.keepGoing, onInputError: opts.onInputError,
-    parallel: {agg, keep, tables, filter},
+    parallel: {agg, keep, tables, filter, maxGroups: opts.maxGroups},
   }
   const input = await readLogs(sources, read, (ev) => {
     if (keep(ev)) agg.add(ev)
@@ -92,7 +95,6 @@ export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: b
 }
 
 function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: ReportOptions): Report {
-  const summary = opts.format === 'summary' || opts.format === 'html'
   const at = (t: number | undefined): Instant | null => (t === undefined || !Number.isFinite(t) ? null : {time: t, tz: clock.offsetOfInstant(t)})
   const firsts = input.files.map((f) => f.firstTime).filter(Number.isFinite)
   const lasts = input.files.map((f) => f.lastTime).filter(Number.isFinite)
@@ -106,7 +108,8 @@ function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: 
       last: lasts.length ? at(Math.max(...lasts)) : null,
     },
     {
-      kinds: opts.kinds, top: summary ? (opts.top ?? SUMMARY_TOP) : opts.top, summaryTop: opts.top ?? SUMMARY_TOP, label: opts.label ?? null,
+      kinds: opts.kinds, top: opts.format === 'summary' ? (opts.top ?? SUMMARY_TOP) : opts.top,
+      summaryTop: opts.format === 'json' ? undefined : (opts.top ?? SUMMARY_TOP), label: opts.label ?? null,
       tz: (t) => clock.offsetOfInstant(t),
     },
   )
@@ -119,7 +122,7 @@ function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: 
 export async function followReport(opts: ReportOptions, out: Writer & {flush(): void}, interval: number, signal: AbortSignal, pollMs?: number): Promise<void> {
   const clock = new ZoneClock(opts.zone)
   const src = await followSource(opts.paths)
-  const agg = new Aggregator([opts.by, ...(opts.format === 'summary' ? SUMMARY_TABLES : [])])
+  const agg = new Aggregator([opts.by, ...(opts.format === 'summary' ? SUMMARY_TABLES : [])], opts.maxGroups)
   const keep = buildPredicate({...opts.filter, kinds: new Set(opts.kinds), since: opts.since, until: opts.until})
   let latest: InputAccount = totalAccount([], [])
   let printed = false

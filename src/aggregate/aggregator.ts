@@ -24,7 +24,14 @@ export interface GroupTable {
   rows: GroupRow[]
   /** Distinct groups before any --top cut. */
   groups: number
+  /** Events folded into the last row, `(other)`, once the table held --max-groups groups. */
+  folded: number
 }
+
+/** The key value of the row that takes what --max-groups leaves out. */
+export const OTHER = '(other)'
+/** The default --max-groups: large; a cap on memory, not a view. */
+export const DEFAULT_MAX_GROUPS = 2_000_000
 
 /** A group as it crosses from one thread to another: joined key, count, first, its offset, last, its offset. */
 export type GroupEntry = [string, number, number, number, number, number]
@@ -33,6 +40,8 @@ export type GroupEntry = [string, number, number, number, number, number]
 export interface AggregateDump {
   totals: [EventKind, number][]
   tables: GroupEntry[][]
+  /** Each table's `(other)` group, when it folded any. */
+  others: (Group | null)[]
   series: [number, number[]][]
 }
 
@@ -44,6 +53,7 @@ const SEP = '\u0000'
 
 class TableState {
   readonly map = new Map<string, Group>()
+  other: Group | null = null
   constructor(
     readonly by: GroupKey[],
     /** Positions of this table's keys in the aggregator's list of distinct keys. */
@@ -60,7 +70,10 @@ export class Aggregator {
   /** Five-minute bucket (start, epoch ms) -> events per kind, in EVENT_KINDS order. */
   readonly series = new Map<number, number[]>()
 
-  constructor(tableKeys: GroupKey[][]) {
+  constructor(
+    tableKeys: GroupKey[][],
+    private readonly maxGroups = DEFAULT_MAX_GROUPS,
+  ) {
     const keys = [...new Set(tableKeys.flat())]
     this.readers = keys.map((k) => KEY_READERS[k])
     this.values = keys.map(() => '')
@@ -82,21 +95,12 @@ export class Aggregator {
       let key = values[slots[0]!]!
       for (let i = 1; i < slots.length; i++) key += SEP + values[slots[i]!]!
       const g = t.map.get(key)
-      if (g === undefined) {
-        // A joined key is a new string (V8 flattens it when hashing); a single value may be a
-        // slice of the whole log line, which a kept key would keep alive.
+      if (g !== undefined) count(g, 1, ev.time, ev.tz, ev.time, ev.tz)
+      else if (t.map.size < this.maxGroups) {
+        // A copy: a key cut from the log line (or joined from such cuts) would keep the whole line alive.
         t.map.set(ownString(key), {count: 1, first: ev.time, firstTz: ev.tz, last: ev.time, lastTz: ev.tz})
-      } else {
-        g.count++
-        if (ev.time < g.first) {
-          g.first = ev.time
-          g.firstTz = ev.tz
-        }
-        if (ev.time > g.last) {
-          g.last = ev.time
-          g.lastTz = ev.tz
-        }
-      }
+      } else if (t.other === null) t.other = {count: 1, first: ev.time, firstTz: ev.tz, last: ev.time, lastTz: ev.tz}
+      else count(t.other, 1, ev.time, ev.tz, ev.time, ev.tz)
     }
   }
 
@@ -104,6 +108,7 @@ export class Aggregator {
     return {
       totals: [...this.totals],
       tables: this.tables.map((t) => [...t.map].map(([k, g]): GroupEntry => [k, g.count, g.first, g.firstTz, g.last, g.lastTz])),
+      others: this.tables.map((t) => t.other),
       series: [...this.series],
     }
   }
@@ -117,21 +122,18 @@ export class Aggregator {
       else counts.forEach((n, i) => (mine[i]! += n))
     }
     d.tables.forEach((entries, i) => {
-      const map = this.tables[i]!.map
-      for (const [key, count, first, firstTz, last, lastTz] of entries) {
-        const g = map.get(key)
-        if (g === undefined) map.set(key, {count, first, firstTz, last, lastTz})
-        else {
-          g.count += count
-          if (first < g.first) {
-            g.first = first
-            g.firstTz = firstTz
-          }
-          if (last > g.last) {
-            g.last = last
-            g.lastTz = lastTz
-          }
-        }
+      const t = this.tables[i]!
+      for (const [key, n, first, firstTz, last, lastTz] of entries) {
+        const g = t.map.get(key)
+        if (g !== undefined) count(g, n, first, firstTz, last, lastTz)
+        else if (t.map.size < this.maxGroups) t.map.set(key, {count: n, first, firstTz, last, lastTz})
+        else if (t.other === null) t.other = {count: n, first, firstTz, last, lastTz}
+        else count(t.other, n, first, firstTz, last, lastTz)
+      }
+      const o = d.others?.[i]
+      if (o) {
+        if (t.other === null) t.other = {...o}
+        else count(t.other, o.count, o.first, o.firstTz, o.last, o.lastTz)
       }
     })
   }
@@ -142,8 +144,23 @@ export class Aggregator {
       const entries = [...t.map.entries()]
       entries.sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       const cut = top === undefined ? entries : entries.slice(0, top)
-      return {by: t.by, groups: entries.length, rows: cut.map(([k, g]) => ({keys: k.split(SEP), ...g}))}
+      const rows = cut.map(([k, g]) => ({keys: k.split(SEP), ...g}))
+      // What --max-groups left out comes last, whatever its count.
+      if (t.other !== null) rows.push({keys: t.by.map(() => OTHER), ...t.other})
+      return {by: t.by, groups: entries.length, rows, folded: t.other?.count ?? 0}
     })
+  }
+}
+
+function count(g: Group, n: number, first: number, firstTz: number, last: number, lastTz: number): void {
+  g.count += n
+  if (first < g.first) {
+    g.first = first
+    g.firstTz = firstTz
+  }
+  if (last > g.last) {
+    g.last = last
+    g.lastTz = lastTz
   }
 }
 
@@ -152,5 +169,6 @@ export class Aggregator {
  * string's whole parent alive, and group keys live as long as the report.
  */
 function ownString(s: string): string {
-  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8')
+  // Prepending a space makes a new string; slicing it back flattens that into one fresh copy.
+  return s.length < 13 ? s : (' ' + s).slice(1)
 }

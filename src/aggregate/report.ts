@@ -33,14 +33,16 @@ export interface Report {
   series: Series
   /** The same per hour, for the summary's histogram. */
   hourly: Series
+  /** The five-minute counts behind both, for merging reports. */
+  buckets: [number, number[]][]
 }
 
 export interface ReportShape {
   kinds: EventKind[]
   /** Rows per table; undefined keeps all. */
   top?: number
-  /** Rows per summary table. */
-  summaryTop: number
+  /** Rows per summary table; undefined keeps all (JSON made for merge). */
+  summaryTop?: number
   label?: string | null
   /** The display zone's offset at an instant (for aligning time steps). */
   tz: (time: number) => number
@@ -61,5 +63,6 @@ export function buildReport(agg: Aggregator, input: InputAccount, window: Report
     label: shape.label ?? null,
     series: buildSeries(agg.series, shape.tz),
     hourly: buildSeries(agg.series, shape.tz, 3_600_000),
+    buckets: [...agg.series].sort((a, b) => a[0] - b[0]),
   }
 }

@@ -24,6 +24,7 @@ export interface RangeJob {
   /** The filter, with kinds as a list (it crosses a thread boundary). */
   filter: Omit<FilterOptions, 'kinds'> & {kinds: EventKind[]}
   tables: GroupKey[][]
+  maxGroups?: number
   maxLine?: number
 }
 
@@ -41,7 +42,7 @@ export interface RangeResult {
 
 export async function readRangeJob(job: RangeJob): Promise<RangeResult> {
   const zone = new ZoneClock(job.zone)
-  const agg = new Aggregator(job.tables)
+  const agg = new Aggregator(job.tables, job.maxGroups)
   const keep = buildPredicate({...job.filter, kinds: new Set(job.filter.kinds)})
   const quota: EximEvent[] = []
   const followUps: string[] = []

@@ -1,6 +1,7 @@
 // JSON report: { window, input, totals, groups } as the contract gives it, plus by and kinds.
 
-import type {GroupRow} from '../aggregate/aggregator.js'
+import {type GroupRow, SERIES_STEP} from '../aggregate/aggregator.js'
+import {EVENT_KINDS} from '../types.js'
 import type {Report} from '../aggregate/report.js'
 import type {GroupKey} from '../aggregate/keys.js'
 import type {FileAccount, InputAccount} from '../types.js'
@@ -43,7 +44,12 @@ export function reportObject(r: Report, tz: (t: number) => number): Record<strin
     kinds: r.kinds,
     totals: r.totals,
     by: r.main.by,
+    ...(r.main.folded > 0 ? {folded: r.main.folded} : {}),
     groups: r.main.rows.map((row) => groupObject(r.main.by, row)),
+    // What merge needs to draw any format from several reports: the summary's tables (with
+    // --label) and the events per five minutes and kind.
+    ...(r.label !== null && r.tables.length > 0 ? {tables: Object.fromEntries(r.tables.map((t) => [t.by.join(','), t.rows.map((row) => groupObject(t.by, row))]))} : {}),
+    series: {step: SERIES_STEP, kinds: EVENT_KINDS, buckets: r.buckets},
   }
 }
 

@@ -35,11 +35,12 @@ function offsetLabel(tz: number): string {
 function groupTable(t: GroupTable, title: string, tz: Tz): string {
   let s = heading(t.groups > t.rows.length ? `Top ${t.rows.length} ${title} (of ${thousands(t.groups)})` : `${title[0]!.toUpperCase()}${title.slice(1)}`)
   if (t.rows.length === 0) return s + '  (none)\n'
+  const note = t.folded > 0 ? `  (${thousands(t.folded)} events past --max-groups are counted in the (other) row)\n` : ''
   s += table(
     [{title: 'count', align: 'right'}, ...t.by.map((k) => ({title: k})), {title: 'first'}, {title: 'last'}],
     t.rows.map((r) => [thousands(r.count), ...r.keys.map((k) => (k === '' ? '-' : k)), wallTime(r.first, tz(r.first)), wallTime(r.last, tz(r.last))]),
   )
-  return s
+  return s + note
 }
 
 /** Summary times are all shown in one zone (the system's, --utc or --tz), named in the header. */

@@ -1,0 +1,142 @@
+// The merge service: JSON reports from several hosts -> one report, as if their logs had been
+// read together. Groups are summed (first is the earliest, last the latest), totals and line
+// accounting added, events over time summed; `label` (the host a report came from, --label) can
+// be grouped by. No oclif here.
+
+import {readFile} from 'node:fs/promises'
+import {type AggregateDump, Aggregator, type GroupEntry} from './aggregate/aggregator.js'
+import {GROUP_KEYS, type GroupKey} from './aggregate/keys.js'
+import {buildReport, type Instant, type Report} from './aggregate/report.js'
+import {EximRejectsError, inputError, usageError} from './errors.js'
+import {totalAccount} from './input/account.js'
+import {ZoneClock, type ZoneSpec} from './parse/zone.js'
+import {EVENT_KINDS, type EventKind, type FileAccount, type UnparsedSample} from './types.js'
+
+/** Merge groups by the report keys, and by `label`. */
+export type MergeKey = GroupKey | 'label'
+export const MERGE_KEYS: readonly MergeKey[] = [...GROUP_KEYS, 'label']
+
+interface JsonGroup {
+  [key: string]: string | number
+  count: number
+  first: string
+  last: string
+}
+
+interface JsonReport {
+  label?: string
+  window: {since: string | null; until: string | null; first: string | null; last: string | null}
+  input: {files: (FileAccount & {first: string | null; last: string | null})[]; samples: {file: string; line: number; text: string}[]}
+  kinds: EventKind[]
+  totals: Record<string, number>
+  by: GroupKey[]
+  groups: JsonGroup[]
+  tables?: Record<string, JsonGroup[]>
+  series?: {step: number; kinds: EventKind[]; buckets: [number, number[]][]}
+}
+
+const SEP = '\u0000'
+
+/** An ISO time with offset, as the reports write it, back to an instant and its offset. */
+export function parseIso(iso: string): {time: number; tz: number} {
+  const time = Date.parse(iso)
+  const m = /([+-])(\d\d):(\d\d)$/.exec(iso)
+  const tz = m === null ? 0 : (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]))
+  return {time, tz}
+}
+
+async function load(path: string): Promise<JsonReport> {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (err) {
+    throw inputError(path, err)
+  }
+  let j: JsonReport
+  try {
+    j = JSON.parse(text) as JsonReport
+  } catch (err) {
+    throw new EximRejectsError('INPUT', `${path}: not JSON (${(err as Error).message})`)
+  }
+  if (!j || !Array.isArray(j.by) || !Array.isArray(j.groups) || typeof j.totals !== 'object' || !j.input || !j.window) {
+    throw new EximRejectsError('INPUT', `${path}: not an exim-rejects JSON report (made with report --format json)`)
+  }
+  return j
+}
+
+function entries(rows: JsonGroup[], by: MergeKey[], label: string): GroupEntry[] {
+  return rows.map((g) => {
+    const key = by.map((k) => (k === 'label' ? label : String(g[k] ?? ''))).join(SEP)
+    const f = parseIso(g.first)
+    const l = parseIso(g.last)
+    return [key, g.count, f.time, f.tz, l.time, l.tz]
+  })
+}
+
+export interface MergeOptions {
+  files: string[]
+  /** Keys of the merged table; default: the reports' own (which must then agree). */
+  by?: MergeKey[]
+  zone: ZoneSpec
+  top?: number
+  summaryTop?: number
+}
+
+export async function mergeReports(opts: MergeOptions): Promise<{report: Report; clock: ZoneClock}> {
+  const reports: {path: string; r: JsonReport}[] = []
+  for (const path of opts.files) reports.push({path, r: await load(path)})
+  const by = opts.by ?? reports[0]!.r.by
+  for (const {path, r} of reports) {
+    const missing = by.filter((k) => k !== 'label' && !r.by.includes(k as GroupKey))
+    if (opts.by === undefined && r.by.join(',') !== by.join(',')) {
+      throw usageError('--by', `reports grouped alike, or --by with keys they all have (${path} is by ${r.by.join(',')}, the first by ${by.join(',')})`, r.by.join(','))
+    }
+    if (missing.length > 0) throw usageError('--by', `keys every report has (${path} has ${r.by.join(',')})`, by.join(','))
+  }
+  // The summary's tables, when every report carries them (made with --label).
+  const SUMMARY = ['recipient', 'host', 'reason']
+  const withTables = reports.every(({r}) => r.tables !== undefined && SUMMARY.every((k) => Array.isArray(r.tables![k])))
+  const tableKeys = [by as GroupKey[], ...(withTables ? SUMMARY.map((k) => [k as GroupKey]) : [])]
+  // The aggregator only joins and sums here; `label` is just another column to it.
+  const agg = new Aggregator(tableKeys)
+  const kinds: EventKind[] = EVENT_KINDS.filter((k) => reports.some(({r}) => r.kinds?.includes(k)))
+  const files: FileAccount[] = []
+  const samples: UnparsedSample[] = []
+  let since: string | null | undefined
+  let until: string | null | undefined
+  let first = Infinity
+  let last = -Infinity
+  for (const {path, r} of reports) {
+    const label = r.label ?? path
+    const dump: AggregateDump = {
+      totals: Object.entries(r.totals) as [EventKind, number][],
+      tables: [entries(r.groups, by, label), ...(withTables ? SUMMARY.map((k) => entries(r.tables![k]!, [k as GroupKey], label)) : [])],
+      others: [],
+      series: r.series?.buckets.map(([t, counts]) => [t, EVENT_KINDS.map((k) => counts[r.series!.kinds.indexOf(k)] ?? 0)]) ?? [],
+    }
+    agg.absorb(dump)
+    for (const f of r.input.files) {
+      const {first: ff, last: fl, ...rest} = f
+      const a = {...rest, path: `${label}:${f.path}`, firstTime: ff ? parseIso(ff).time : NaN, lastTime: fl ? parseIso(fl).time : NaN}
+      files.push(a)
+    }
+    for (const s of r.input.samples) if (samples.length < 5) samples.push({file: `${label}:${s.file}`, line: s.line, text: s.text})
+    since = since === undefined ? r.window.since : since === r.window.since ? since : null
+    until = until === undefined ? r.window.until : until === r.window.until ? until : null
+    if (r.window.first) first = Math.min(first, parseIso(r.window.first).time)
+    if (r.window.last) last = Math.max(last, parseIso(r.window.last).time)
+  }
+  const clock = new ZoneClock(opts.zone)
+  const at = (t: number): Instant | null => (Number.isFinite(t) ? {time: t, tz: clock.offsetOfInstant(t)} : null)
+  const window = {
+    since: since ? at(parseIso(since).time) : null,
+    until: until ? at(parseIso(until).time) : null,
+    first: at(first),
+    last: at(last),
+  }
+  const labels = [...new Set(reports.map(({r, path}) => r.label ?? path))]
+  const report = buildReport(agg, totalAccount(files, samples), window, {
+    kinds, top: opts.top, summaryTop: opts.summaryTop, label: labels.join(', '), tz: (t) => clock.offsetOfInstant(t),
+  })
+  return {report, clock}
+}

@@ -1,0 +1,78 @@
+// merge: JSON reports of parts of the logs add up to the report of the whole, field for field.
+
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {runCli} from './run-cli.js'
+
+const FIX = new URL('../fixtures/exim-4.96/', import.meta.url).pathname
+const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-merge-'))
+
+/** Two halves of a log, cut at an entry boundary (not between a digit line and its discard). */
+function halves(scenario: string): [string, string, string] {
+  const whole = join(FIX, scenario, 'mainlog')
+  const lines = readFileSync(whole, 'utf8').split('\n').filter(Boolean)
+  let cut = lines.length >> 1
+  while (/discarded by/.test(lines[cut]!)) cut++
+  const a = join(dir, `${scenario}-a`)
+  const b = join(dir, `${scenario}-b`)
+  writeFileSync(a, lines.slice(0, cut).join('\n') + '\n')
+  writeFileSync(b, lines.slice(cut).join('\n') + '\n')
+  return [whole, a, b]
+}
+
+const json = (args: string[]) => {
+  const r = runCli(args)
+  expect(r.stderr).toBe('')
+  return JSON.parse(r.stdout)
+}
+
+describe('merge', () => {
+  // Not a log with delivery-quota events: one message's failures split over two reports count once in each.
+  it.each(['defer-pid-ms-port', 'discard-tz-ms-iface', 'defer-tz'])('%s: halves merged equal the whole', (scenario) => {
+    const [whole, a, b] = halves(scenario)
+    const by = ['--kind', 'all', '--by', 'recipient,ip,kind']
+    writeFileSync(join(dir, 'a.json'), runCli(['report', '--json', '--label', 'mx1', ...by, a]).stdout)
+    writeFileSync(join(dir, 'b.json'), runCli(['report', '--json', '--label', 'mx2', ...by, b]).stdout)
+    const merged = json(['merge', '--json', join(dir, 'a.json'), join(dir, 'b.json')])
+    const one = json(['report', '--json', ...by, whole])
+    for (const field of ['kinds', 'totals', 'by', 'groups']) expect(merged[field], field).toEqual(one[field])
+    expect(merged.window.first).toBe(one.window.first)
+    expect(merged.window.last).toBe(one.window.last)
+    for (const field of ['lines', 'bytes', 'events', 'duplicates', 'other', 'unparsed', 'byKind']) expect(merged.input[field], field).toEqual(one.input[field])
+    expect(merged.series.buckets).toEqual(one.series.buckets)
+    // and in the other formats
+    expect(runCli(['merge', '--format', 'csv', join(dir, 'a.json'), join(dir, 'b.json')]).stdout).toBe(runCli(['report', '--format', 'csv', ...by, whole]).stdout)
+    const summary = runCli(['merge', join(dir, 'a.json'), join(dir, 'b.json')]).stdout
+    expect(summary).toContain('exim-rejects report for mx1, mx2')
+  })
+
+  it('groups by the host a report came from (label), and by fewer keys than the reports have', () => {
+    const [, a, b] = halves('defer-plain')
+    writeFileSync(join(dir, 'p.json'), runCli(['report', '--json', '--label', 'mx1', '--by', 'recipient,ip', a]).stdout)
+    writeFileSync(join(dir, 'q.json'), runCli(['report', '--json', '--label', 'mx2', '--by', 'recipient,ip', b]).stdout)
+    const m = json(['merge', '--json', '--by', 'label', join(dir, 'p.json'), join(dir, 'q.json')])
+    expect(m.groups.map((g: {label: string}) => g.label).sort()).toEqual(['mx1', 'mx2'])
+    expect(m.groups.reduce((n: number, g: {count: number}) => n + g.count, 0)).toBe(9)
+    const r = json(['merge', '--json', '--by', 'recipient', join(dir, 'p.json'), join(dir, 'q.json')])
+    expect(Object.fromEntries(r.groups.map((g: {recipient: string; count: number}) => [g.recipient, g.count]))).toEqual({'full1@example.test': 5, 'full2@example.test': 4})
+    expect(runCli(['merge', '--by', 'sender', join(dir, 'p.json')]).stderr).toMatch(/^exim-rejects: --by: expected keys every report has/)
+  })
+
+  it('a file that is not a JSON report: exit 2, one line naming it', () => {
+    const r = runCli(['merge', join(FIX, 'defer-plain', 'mainlog')])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/mainlog: not JSON/)
+  })
+})
+
+describe('--max-groups', () => {
+  it('keeps that many groups and folds the rest into an (other) row', () => {
+    const r = json(['report', '--json', '--kind', 'all', '--by', 'recipient,ip', '--max-groups', '3', join(FIX, 'defer-plain')])
+    expect(r.groups).toHaveLength(4)
+    expect(r.groups.at(-1)).toMatchObject({recipient: '(other)', ip: '(other)'})
+    expect(r.groups.reduce((n: number, g: {count: number}) => n + g.count, 0)).toBe(9)
+    expect(r.folded).toBe(r.groups.at(-1).count)
+  })
+})
