@@ -90,7 +90,23 @@ function leadingCodes(s: string): number {
   return n
 }
 
+// The same few messages come back again and again (one per recipient, at most): remember them.
+const cache = new Map<string, string>()
+const CACHE_LIMIT = 20_000
+
 export function normalizeReason(msg: string): string {
+  let r = cache.get(msg)
+  if (r === undefined) {
+    // Copies: kept strings must not hold on to the log lines they were cut from.
+    r = normalize(msg)
+    if (r.length >= 13) r = (' ' + r).slice(1)
+    if (cache.size >= CACHE_LIMIT) cache.clear()
+    cache.set(msg.length < 13 ? msg : (' ' + msg).slice(1), r)
+  }
+  return r
+}
+
+function normalize(msg: string): string {
   const s = msg.length > MAX_REASON * 4 ? msg.slice(0, MAX_REASON * 4) : msg
   const head = leadingCodes(s)
   let out = s.slice(0, head)
