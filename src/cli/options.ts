@@ -3,7 +3,7 @@
 
 import {DEFAULT_BY, GROUP_KEYS, type GroupKey} from '../aggregate/keys.js'
 import {ipMatcher} from '../filter/ip.js'
-import {reasonMatcher} from '../filter/predicate.js'
+import {type FilterOptions, reasonMatcher} from '../filter/predicate.js'
 import {usageError} from '../errors.js'
 import {isKnownZone, type ZoneSpec} from '../parse/zone.js'
 import {DEFAULT_KINDS, EVENT_KINDS, type EventKind} from '../types.js'
@@ -60,14 +60,7 @@ export function parseNow(value: string | undefined): Date {
   return d
 }
 
-export interface FilterFlags {
-  recipient?: string[]
-  sender?: string[]
-  host?: string[]
-  domain?: string[]
-  ip?: string[]
-  reason?: string[]
-}
+export type FilterFlags = Pick<FilterOptions, 'recipient' | 'sender' | 'host' | 'domain' | 'ip' | 'reason'>
 
 /** Filter flags, checked once here: a bad --ip or --reason is a usage error before anything is read. */
 export function parseFilters(f: FilterFlags): FilterFlags {

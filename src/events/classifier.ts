@@ -2,6 +2,7 @@
 // incorrect-digit line with the discard that follows it, and counts main-log events once when
 // the reject and panic logs are read too. Emits events through a callback; does no I/O.
 
+import type {Identity} from '../parse/fields.js'
 import {parsePrefix, type Prefix} from '../parse/prefix.js'
 import type {ZoneClock} from '../parse/zone.js'
 import type {EventKind, EximEvent, LogType, RawLine} from '../types.js'
@@ -94,12 +95,7 @@ export class Classifier {
       r.stage === 'rcpt' ? (r.temporary ? 'rcpt-defer' : 'rcpt-reject') : r.temporary ? 'data-defer' : 'data-reject'
     if (this.opts.dedupe && this.isCopy(`${kind}|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
     const ev = this.makeEvent(kind, s, lineNo, pre)
-    ev.recipient = r.recipient.toLowerCase()
-    ev.sender = r.id.sender ?? ''
-    ev.hostName = r.id.hostName
-    ev.helo = r.id.helo
-    ev.ip = r.id.ip
-    ev.port = r.id.port
+    setParties(ev, r.recipient, r.id)
     ev.reason = r.message
     ev.code = answeredCode(r.message, r.temporary ? '451' : '550')
     this.emit(ev)
@@ -154,12 +150,7 @@ export class Classifier {
     } else if (this.opts.dedupe) {
       this.seen.add(digitKey(pre.naive, pre.pid, d.message))
     }
-    ev.recipient = d.recipient.toLowerCase()
-    ev.sender = d.id.sender ?? ''
-    ev.hostName = d.id.hostName
-    ev.helo = d.id.helo
-    ev.ip = d.id.ip
-    ev.port = d.id.port
+    setParties(ev, d.recipient, d.id)
     if (d.message !== '') ev.reason = d.message
     this.emit(ev)
     return 'discard-misconfig'
@@ -241,6 +232,16 @@ export class Classifier {
   private rawLine(text: string, line: number): RawLine {
     return {file: this.file, line, text}
   }
+}
+
+/** Recipient (lower-cased), sender and sending host of an event, from its line's identity block. */
+function setParties(ev: EximEvent, recipient: string, id: Identity): void {
+  ev.recipient = recipient.toLowerCase()
+  ev.sender = id.sender ?? ''
+  ev.hostName = id.hostName
+  ev.helo = id.helo
+  ev.ip = id.ip
+  ev.port = id.port
 }
 
 function digitKey(naive: number, pid: number, message: string): string {
