@@ -14,8 +14,8 @@ const FORMULA_START = /^[=+\-@\t\r]/
 
 /** One CSV record: exactly what csv-stringify writes for it. */
 export function csvRow(cells: (string | number)[]): string {
-  const line = cells.join(',')
-  return NEEDS_QUOTES.test(line) ? stringify([cells]) : line + '\n'
+  for (const c of cells) if (typeof c === 'string' && NEEDS_QUOTES.test(c)) return stringify([cells])
+  return cells.join(',') + '\n'
 }
 
 /** Log text for a CSV cell: a leading formula character gets a `'` in front (unless --csv-raw). */
