@@ -91,7 +91,7 @@ export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: b
   const report = assemble(agg, input, clock, opts)
   if (!perRecipient) return {report, clock}
   report.tables.pop()
-  return {report, clock, byKindRecipient: agg.result().at(-1)!}
+  return {report, clock, byKindRecipient: agg.tableResult(tables.length - 1)}
 }
 
 function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: ReportOptions): Report {
@@ -166,7 +166,9 @@ export function renderReport(report: Report, out: Writer, clock: ZoneClock, o: R
 
 /** Every recipient of the discard-misconfig kind, from a kind x recipient table. */
 export function discardedRows(t: GroupTable | undefined): GroupRow[] {
-  return (t?.rows ?? []).filter((r) => r.keys[0] === 'discard-misconfig').map((r) => ({...r, keys: [r.keys[1]!]}))
+  return (t?.rows ?? [])
+    .filter((r) => r.keys[0] === 'discard-misconfig')
+    .map((r) => ({keys: [r.keys[1]!], count: r.count, first: r.first, firstTz: r.firstTz, last: r.last, lastTz: r.lastTz}))
 }
 
 export async function runReport(opts: ReportOptions & {byKindRecipient?: boolean}, out: Writer, render: Omit<RenderOptions, 'format' | 'byGiven'> = {}): Promise<BuiltReport> {

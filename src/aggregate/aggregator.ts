@@ -51,14 +51,74 @@ export const SERIES_STEP = 5 * 60_000
 // Joins key values; NUL sorts first, so comparing joined keys compares the key lists in order.
 const SEP = '\u0000'
 
+/**
+ * One table's groups, in columns: a Map from joined key to a slot, and typed arrays per field.
+ * A million groups then cost a key string and a Map entry each, not an object with boxed numbers.
+ */
 class TableState {
-  readonly map = new Map<string, Group>()
+  readonly index = new Map<string, number>()
+  keys: string[] = []
+  count = new Float64Array(256)
+  first = new Float64Array(256)
+  last = new Float64Array(256)
+  firstTz = new Int16Array(256)
+  lastTz = new Int16Array(256)
   other: Group | null = null
   constructor(
     readonly by: GroupKey[],
     /** Positions of this table's keys in the aggregator's list of distinct keys. */
     readonly slots: number[],
   ) {}
+
+  get size(): number {
+    return this.keys.length
+  }
+
+  /** A new group's slot; the key must be a string of its own (see ownString). */
+  open(key: string): number {
+    const i = this.keys.length
+    if (i === this.count.length) this.grow()
+    this.keys.push(key)
+    this.index.set(key, i)
+    this.first[i] = Infinity
+    this.last[i] = -Infinity
+    return i
+  }
+
+  add(i: number, n: number, first: number, firstTz: number, last: number, lastTz: number): void {
+    this.count[i]! += n
+    if (first < this.first[i]!) {
+      this.first[i] = first
+      this.firstTz[i] = firstTz
+    }
+    if (last > this.last[i]!) {
+      this.last[i] = last
+      this.lastTz[i] = lastTz
+    }
+  }
+
+  group(i: number): Group {
+    return {count: this.count[i]!, first: this.first[i]!, firstTz: this.firstTz[i]!, last: this.last[i]!, lastTz: this.lastTz[i]!}
+  }
+
+  private grow(): void {
+    const n = this.count.length * 2
+    const f64 = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+      const b = new Float64Array(n)
+      b.set(a)
+      return b
+    }
+    const i16 = (a: Int16Array<ArrayBuffer>): Int16Array<ArrayBuffer> => {
+      const b = new Int16Array(n)
+      b.set(a)
+      return b
+    }
+    this.count = f64(this.count)
+    this.first = f64(this.first)
+    this.last = f64(this.last)
+    this.firstTz = i16(this.firstTz)
+    this.lastTz = i16(this.lastTz)
+  }
 }
 
 export class Aggregator {
@@ -94,12 +154,11 @@ export class Aggregator {
       const slots = t.slots
       let key = values[slots[0]!]!
       for (let i = 1; i < slots.length; i++) key += SEP + values[slots[i]!]!
-      const g = t.map.get(key)
-      if (g !== undefined) count(g, 1, ev.time, ev.tz, ev.time, ev.tz)
-      else if (t.map.size < this.maxGroups) {
-        // A copy: a key cut from the log line (or joined from such cuts) would keep the whole line alive.
-        t.map.set(ownString(key), {count: 1, first: ev.time, firstTz: ev.tz, last: ev.time, lastTz: ev.tz})
-      } else if (t.other === null) t.other = {count: 1, first: ev.time, firstTz: ev.tz, last: ev.time, lastTz: ev.tz}
+      let i = t.index.get(key)
+      // A copy: a key cut from the log line (or joined from such cuts) would keep the whole line alive.
+      if (i === undefined && t.size < this.maxGroups) i = t.open(ownString(key))
+      if (i !== undefined) t.add(i, 1, ev.time, ev.tz, ev.time, ev.tz)
+      else if (t.other === null) t.other = {count: 1, first: ev.time, firstTz: ev.tz, last: ev.time, lastTz: ev.tz}
       else count(t.other, 1, ev.time, ev.tz, ev.time, ev.tz)
     }
   }
@@ -107,7 +166,7 @@ export class Aggregator {
   dump(): AggregateDump {
     return {
       totals: [...this.totals],
-      tables: this.tables.map((t) => [...t.map].map(([k, g]): GroupEntry => [k, g.count, g.first, g.firstTz, g.last, g.lastTz])),
+      tables: this.tables.map((t) => t.keys.map((k, i): GroupEntry => [k, t.count[i]!, t.first[i]!, t.firstTz[i]!, t.last[i]!, t.lastTz[i]!])),
       others: this.tables.map((t) => t.other),
       series: [...this.series],
     }
@@ -124,9 +183,9 @@ export class Aggregator {
     d.tables.forEach((entries, i) => {
       const t = this.tables[i]!
       for (const [key, n, first, firstTz, last, lastTz] of entries) {
-        const g = t.map.get(key)
-        if (g !== undefined) count(g, n, first, firstTz, last, lastTz)
-        else if (t.map.size < this.maxGroups) t.map.set(key, {count: n, first, firstTz, last, lastTz})
+        let i = t.index.get(key)
+        if (i === undefined && t.size < this.maxGroups) i = t.open(key)
+        if (i !== undefined) t.add(i, n, first, firstTz, last, lastTz)
         else if (t.other === null) t.other = {count: n, first, firstTz, last, lastTz}
         else count(t.other, n, first, firstTz, last, lastTz)
       }
@@ -139,16 +198,55 @@ export class Aggregator {
   }
 
   /** Each table's groups, sorted by count descending, then keys ascending; cut to `top` rows if given. */
-  result(top?: number): GroupTable[] {
-    return this.tables.map((t) => {
-      const entries = [...t.map.entries()]
-      entries.sort((a, b) => b[1].count - a[1].count || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
-      const cut = top === undefined ? entries : entries.slice(0, top)
-      const rows = cut.map(([k, g]) => ({keys: k.split(SEP), ...g}))
+  /** One table's groups, as result() gives them. */
+  tableResult(index: number, top?: number): GroupTable {
+    return this.result(this.tables.map((_, i) => (i === index ? top : 0)))[index]!
+  }
+
+  result(top?: number | (number | undefined)[]): GroupTable[] {
+    return this.tables.map((t, ti) => {
+      const cap = Array.isArray(top) ? top[ti] : top
+      if (cap === 0) return {by: t.by, groups: t.size, rows: [], folded: t.other?.count ?? 0}
+      const order = new Uint32Array(t.size)
+      for (let i = 0; i < order.length; i++) order[i] = i
+      const {count, keys} = t
+      order.sort((a, b) => count[b]! - count[a]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0))
+      const n = cap === undefined ? order.length : Math.min(cap, order.length)
+      // Rows are views on the table's columns: a report of a million groups holds no million objects of numbers.
+      const rows: GroupRow[] = new Array(n)
+      for (let r = 0; r < n; r++) rows[r] = new RowView(t, order[r]!)
       // What --max-groups left out comes last, whatever its count.
       if (t.other !== null) rows.push({keys: t.by.map(() => OTHER), ...t.other})
-      return {by: t.by, groups: entries.length, rows, folded: t.other?.count ?? 0}
+      return {by: t.by, groups: t.size, rows, folded: t.other?.count ?? 0}
     })
+  }
+
+
+}
+
+/** A group row read from a table's columns when asked for. */
+class RowView implements GroupRow {
+  constructor(
+    private readonly t: TableState,
+    private readonly i: number,
+  ) {}
+  get keys(): string[] {
+    return this.t.keys[this.i]!.split(SEP)
+  }
+  get count(): number {
+    return this.t.count[this.i]!
+  }
+  get first(): number {
+    return this.t.first[this.i]!
+  }
+  get firstTz(): number {
+    return this.t.firstTz[this.i]!
+  }
+  get last(): number {
+    return this.t.last[this.i]!
+  }
+  get lastTz(): number {
+    return this.t.lastTz[this.i]!
   }
 }
 
