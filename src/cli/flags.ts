@@ -1,6 +1,6 @@
 // Flags shared by the commands, defined once.
 
-import {Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import {GROUP_KEYS} from '../aggregate/keys.js'
 import {EVENT_KINDS} from '../types.js'
 
@@ -55,4 +55,9 @@ export const robustFlags = {
 
 export const csvFlags = {
   'csv-raw': Flags.boolean({description: 'CSV cells exactly as logged: no quote before a leading = + - @ (spreadsheet formula guard)'}),
+}
+
+/** The PATH argument of the commands that read logs (more may follow: they are not strict). */
+export const pathArgs = {
+  path: Args.string({description: 'log file, directory of Exim logs, or - for standard input (more may follow)', required: false}),
 }

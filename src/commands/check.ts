@@ -1,7 +1,7 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 import {parseThreshold, runCheck} from '../check.js'
 import {BaseCommand} from '../cli/base.js'
-import {windowFlags} from '../cli/flags.js'
+import {pathArgs, windowFlags} from '../cli/flags.js'
 import {parseNow, parseWindow, parseZone} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {promFlags, writePromFile} from '../cli/prom.js'
@@ -22,9 +22,7 @@ export default class Check extends BaseCommand {
   ]
 
   static override strict = false
-  static override args = {
-    path: Args.string({description: 'log file, directory of Exim logs, or - for standard input', required: false}),
-  }
+  static override args = pathArgs
 
   static override flags = {
     ...windowFlags,

@@ -1,6 +1,6 @@
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {colorFlags, csvFlags, filterFlags, followFlags, robustFlags, selectionFlags, windowFlags} from '../cli/flags.js'
+import {colorFlags, csvFlags, filterFlags, followFlags, robustFlags, pathArgs, selectionFlags, windowFlags} from '../cli/flags.js'
 import {parseFilters, parseKinds, parseNow, parseWindow, parseZone, useColor} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {EVENT_FORMATS, type EventFormat, runEvents} from '../events.js'
@@ -17,9 +17,7 @@ export default class Events extends BaseCommand {
   ]
 
   static override strict = false
-  static override args = {
-    path: Args.string({description: 'log file, directory of Exim logs, or - for standard input', required: false}),
-  }
+  static override args = pathArgs
 
   static override flags = {
     ...selectionFlags,

@@ -1,7 +1,7 @@
 import {createWriteStream} from 'node:fs'
-import {Args, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {csvFlags, filterFlags, followFlags, groupFlags, robustFlags, selectionFlags, windowFlags} from '../cli/flags.js'
+import {csvFlags, filterFlags, followFlags, groupFlags, robustFlags, pathArgs, selectionFlags, windowFlags} from '../cli/flags.js'
 import {parseBy, parseFilters, parseInterval, parseKinds, parseNow, parseWindow, parseZone} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {progressLine} from '../cli/progress.js'
@@ -25,9 +25,7 @@ export default class Report extends BaseCommand {
   ]
 
   static override strict = false
-  static override args = {
-    path: Args.string({description: 'log file, directory of Exim logs, or - for standard input', required: false}),
-  }
+  static override args = pathArgs
 
   static override flags = {
     ...selectionFlags,
