@@ -5,7 +5,7 @@
 import { chmod, chown, mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import { createServer, connect } from 'node:net';
 import { join } from 'node:path';
-import { HarnessError, run, sleep, tail, waitFor } from './proc.mjs';
+import { HarnessError, awaitExitOrKill, run, tail, waitFor } from './proc.mjs';
 
 /** @typedef {import('./index.mjs').ToolInfo} ToolInfo */
 /** @typedef {import('./index.mjs').MailUser} MailUser */
@@ -109,19 +109,7 @@ export async function startDovecot(opts) {
     } catch {
       // fall through to the signal below
     }
-    if (masterPid !== undefined) {
-      const pid = masterPid;
-      const gone = await waitFor(() => !isAlive(pid), { timeoutMs: 10_000, what: 'dovecot to exit' })
-        .then(() => true, () => false);
-      if (!gone) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-        await sleep(200);
-      }
-    }
+    if (masterPid !== undefined) await awaitExitOrKill(masterPid, 'dovecot to exit');
   };
 
   live.add(stop);
@@ -348,16 +336,6 @@ async function readPid(pidFile) {
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
   } catch {
     return undefined;
-  }
-}
-
-/** @param {number} pid */
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -151,6 +151,34 @@ export async function waitFor(test, opts = {}) {
   }
 }
 
+/** @param {number} pid */
+export function isAlive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits for a process to go away on its own, and kills it when it has not after `timeoutMs`.
+ *
+ * @param {number} pid
+ * @param {string} what  for the wait's description
+ * @param {number} [timeoutMs]
+ */
+export async function awaitExitOrKill(pid, what, timeoutMs = 10_000) {
+  const gone = await waitFor(() => !isAlive(pid), { timeoutMs, what }).then(() => true, () => false);
+  if (gone) return;
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+  await sleep(200);
+}
+
 /** @param {number} ms */
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));

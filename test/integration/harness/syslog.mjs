@@ -15,7 +15,7 @@ import {
   chmod, lstat, mkdir, open, readFile, readdir, readlink, realpath, stat, unlink, writeFile,
 } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HarnessError, run, sleep, tail, waitFor, which } from './proc.mjs';
+import { HarnessError, awaitExitOrKill, isAlive, run, sleep, tail, waitFor, which } from './proc.mjs';
 import { WORK_DIR_PREFIX } from './exim.mjs';
 
 /** @typedef {import('./index.mjs').SyslogProbeResult} SyslogProbeResult */
@@ -455,26 +455,7 @@ async function killLeftover(pid) {
   } catch {
     return;
   }
-  const gone = await waitFor(() => !isAlive(pid), { timeoutMs: 10_000, what: 'leftover rsyslogd to exit' })
-    .then(() => true, () => false);
-  if (!gone) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-    await sleep(200);
-  }
-}
-
-/** @param {number} pid */
-function isAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+  await awaitExitOrKill(pid, 'leftover rsyslogd to exit');
 }
 
 /** @param {{ pid: number, rsyslogPid?: number, createdDevLog?: boolean }} content */
