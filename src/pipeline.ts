@@ -117,11 +117,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
       failed.push(acct)
     }
   }
-  sources = probed.map((p) => p.src)
-  const byType = new Map(probed.map((p) => [p.src, p.logType]))
-  const ordered = readingOrder(sources.map((s) => ({...s, logType: byType.get(s) ?? 'main'})))
-  const bySource = new Map(probed.map((p) => [p.src.name + '\u0000' + p.src.path, p]))
-  const inOrder = ordered.map((s) => bySource.get(s.name + '\u0000' + s.path)!)
+  const inOrder = readingOrder(probed)
 
   const types = new Set(inOrder.filter((p) => p.framing === 'plain').map((p) => p.logType))
   const dedupe = types.has('main') && types.size > 1
@@ -129,7 +125,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
   const classifier = new Classifier({zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe, quotaSeen}, onEvent)
   const samples: UnparsedSample[] = []
   const files: FileAccount[] = []
-  const total = sources.reduce((n, s) => n + s.size, 0)
+  const total = probed.reduce((n, p) => n + p.src.size, 0)
   let doneBefore = 0
 
   for (let i = 0; i < inOrder.length; i++) {

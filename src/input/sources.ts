@@ -87,8 +87,8 @@ async function directorySources(dir: string): Promise<Source[]> {
 }
 
 /** Main logs first, then reject, then panic, keeping the given order within each: copies are recognised against the main log. */
-export function readingOrder(sources: Source[]): Source[] {
-  return sources
+export function readingOrder<T extends {logType: LogType | null}>(items: T[]): T[] {
+  return items
     .map((s, i) => ({s, i}))
     .sort((a, b) => TYPE_ORDER[a.s.logType ?? 'main'] - TYPE_ORDER[b.s.logType ?? 'main'] || a.i - b.i)
     .map((x) => x.s)
