@@ -69,14 +69,20 @@ export interface RenderOptions {
   now?: Date
 }
 
+/**
+ * One aggregator holds every table a report draws: the --by table, the summary's (for the summary,
+ * the page, and JSON made for merge with --label), and kind x recipient (--prom-recipients, the page).
+ */
+function tablesFor(opts: ReportOptions, perRecipient: boolean): GroupKey[][] {
+  const summary = opts.format === 'summary' || opts.format === 'html' || (opts.format === 'json' && opts.label !== undefined)
+  return [opts.by, ...(summary ? SUMMARY_TABLES : []), ...(perRecipient ? [['kind', 'recipient'] as GroupKey[]] : [])]
+}
+
 export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: boolean}): Promise<BuiltReport> {
   const clock = new ZoneClock(opts.zone)
   const sources = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
-  // The summary's tables: for the summary and the page, and in JSON made for merge (--label).
-  const summary = opts.format === 'summary' || opts.format === 'html' || (opts.format === 'json' && opts.label !== undefined)
-  // One aggregator for every table: the --by table, the summary's, and kind x recipient for --prom-recipients.
-  const perRecipient = opts.byKindRecipient || opts.format === 'html'
-  const tables: GroupKey[][] = [opts.by, ...(summary ? SUMMARY_TABLES : []), ...(perRecipient ? [['kind', 'recipient'] as GroupKey[]] : [])]
+  const perRecipient = opts.byKindRecipient === true || opts.format === 'html'
+  const tables = tablesFor(opts, perRecipient)
   const agg = new Aggregator(tables, opts.maxGroups)
   const filter = {...opts.filter, kinds: opts.kinds, since: opts.since, until: opts.until}
   const keep = buildPredicate({...filter, kinds: new Set(opts.kinds)})
@@ -122,7 +128,7 @@ function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: 
 export async function followReport(opts: ReportOptions, out: Writer & {flush(): void}, interval: number, signal: AbortSignal, pollMs?: number): Promise<void> {
   const clock = new ZoneClock(opts.zone)
   const src = await followSource(opts.paths)
-  const agg = new Aggregator([opts.by, ...(opts.format === 'summary' ? SUMMARY_TABLES : [])], opts.maxGroups)
+  const agg = new Aggregator(tablesFor(opts, false), opts.maxGroups)
   const keep = buildPredicate({...opts.filter, kinds: new Set(opts.kinds), since: opts.since, until: opts.until})
   let latest: InputAccount = totalAccount([], [])
   let printed = false

@@ -7,7 +7,7 @@ import type {GroupRow, GroupTable} from '../aggregate/aggregator.js'
 import type {Report} from '../aggregate/report.js'
 import type {Series} from '../aggregate/series.js'
 import {EVENT_KINDS, type EventKind} from '../types.js'
-import {KIND_MEANING} from './summary.js'
+import {KIND_MEANING, TABLE_TITLES} from './summary.js'
 import {bytesHuman, thousands} from './text.js'
 import {isoTime, wallTime} from './time.js'
 import type {Writer} from './writer.js'
@@ -136,8 +136,11 @@ export function renderHtml(r: Report, out: Writer, opts: {tz: Tz; showMain: bool
   const files = i.files
     .map((f) => `<tr><td class="k">${esc(f.path)}</td><td>${f.logType}</td><td class="opt">${esc(f.compression)}</td><td class="n">${thousands(f.lines)}</td><td class="n">${thousands(f.events)}</td><td class="n opt">${thousands(f.duplicates)}</td><td class="n opt">${thousands(f.other)}</td><td class="n">${thousands(f.unparsed)}</td></tr>`)
     .join('')
-  const TITLES: Record<string, string> = {recipient: 'Top recipients', host: 'Top sending hosts', reason: 'Top reasons'}
-  const tables = r.tables.map((t) => barsAndTable(`top-${t.by.join('-')}`, TITLES[t.by[0]!] ?? t.by.join(', '), t, tz)).join('')
+  const tableTitle = (t: GroupTable): string => {
+    const name = TABLE_TITLES[t.by[0]!]
+    return name === undefined ? t.by.join(', ') : `Top ${name}`
+  }
+  const tables = r.tables.map((t) => barsAndTable(`top-${t.by.join('-')}`, tableTitle(t), t, tz)).join('')
   const main = opts.showMain ? barsAndTable('groups', `Groups by ${r.main.by.join(', ')}`, r.main, tz) : ''
   const dropped =
     opts.discarded && opts.discarded.length > 0

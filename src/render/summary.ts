@@ -19,7 +19,8 @@ export const KIND_MEANING: Record<EventKind, string> = {
   'data-reject': 'rejected after DATA (5xx)',
 }
 
-const TITLES: Partial<Record<GroupKey, string>> = {recipient: 'recipients', host: 'sending hosts', reason: 'reasons'}
+/** What the summary's tables are called (the page says "Top ..."). */
+export const TABLE_TITLES: Partial<Record<GroupKey, string>> = {recipient: 'recipients', host: 'sending hosts', reason: 'reasons'}
 
 function heading(text: string): string {
   return `${text}\n${'-'.repeat(text.length)}\n`
@@ -80,7 +81,7 @@ export function renderSummary(r: Report, out: Writer, opts: {showMain: boolean; 
     out.write('\n' + heading(`Events per hour (${offsetLabel(tz(r.hourly.points[0]!.time))})`))
     out.write(renderHistogram(r.hourly, tz, opts.width ?? 80, opts.ascii ?? false))
   }
-  for (const t of r.tables) out.write('\n' + groupTable(t, TITLES[t.by[0]!] ?? t.by.join(', '), tz))
+  for (const t of r.tables) out.write('\n' + groupTable(t, TABLE_TITLES[t.by[0]!] ?? t.by.join(', '), tz))
   if (opts.showMain) out.write('\n' + groupTable(r.main, `groups by ${r.main.by.join(', ')}`, tz))
   if (i.unparsed > 0) {
     out.write('\n' + heading(`Unparsed lines (${thousands(i.unparsed)}; the first ${i.samples.length})`))
