@@ -207,7 +207,8 @@ export class Aggregator {
     return this.tables.map((t, ti) => {
       const cap = Array.isArray(top) ? top[ti] : top
       if (cap === 0) return {by: t.by, groups: t.size, rows: [], folded: t.other?.count ?? 0}
-      const order = new Uint32Array(t.size)
+      // A plain array: V8 sorts it with a comparator several times faster than a typed array.
+      const order: number[] = new Array(t.size)
       for (let i = 0; i < order.length; i++) order[i] = i
       const {count, keys} = t
       order.sort((a, b) => count[b]! - count[a]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0))
@@ -231,7 +232,7 @@ class RowView implements GroupRow {
     private readonly i: number,
   ) {}
   get keys(): string[] {
-    return this.t.keys[this.i]!.split(SEP)
+    return splitKey(this.t.keys[this.i]!)
   }
   get count(): number {
     return this.t.count[this.i]!
@@ -248,6 +249,18 @@ class RowView implements GroupRow {
   get lastTz(): number {
     return this.t.lastTz[this.i]!
   }
+}
+
+/** A joined key's values: by hand, as String#split costs several times more on a report's worth of rows. */
+function splitKey(key: string): string[] {
+  const values: string[] = []
+  let from = 0
+  for (let at = key.indexOf(SEP); at !== -1; at = key.indexOf(SEP, from)) {
+    values.push(key.slice(from, at))
+    from = at + 1
+  }
+  values.push(key.slice(from))
+  return values
 }
 
 function count(g: Group, n: number, first: number, firstTz: number, last: number, lastTz: number): void {

@@ -9,22 +9,31 @@ import type {Writer} from './writer.js'
 
 // Characters that make csv-stringify quote a field (delimiter, quote, record delimiters).
 const NEEDS_QUOTES = /[",\r\n]/
-// A spreadsheet takes a cell starting with one of these for a formula (OWASP, CSV injection).
-const FORMULA_START = /^[=+\-@\t\r]/
+// A spreadsheet takes a cell starting with one of = + - @ TAB CR for a formula (OWASP, CSV injection).
+const formulaStart = (c: number): boolean => c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13
 
 /** One CSV record: exactly what csv-stringify writes for it. */
 export function csvRow(cells: (string | number)[]): string {
-  for (const c of cells) if (typeof c === 'string' && NEEDS_QUOTES.test(c)) return stringify([cells])
-  return cells.join(',') + '\n'
+  let row = ''
+  for (let i = 0; i < cells.length; i++) {
+    const c = cells[i]!
+    if (typeof c === 'string' && NEEDS_QUOTES.test(c)) return stringify([cells])
+    row += i === 0 ? c : ',' + c
+  }
+  return row + '\n'
 }
 
 /** Log text for a CSV cell: a leading formula character gets a `'` in front (unless --csv-raw). */
 export function safeCell(raw: boolean): (v: string | number) => string | number {
-  return raw ? (v) => v : (v) => (typeof v === 'string' && FORMULA_START.test(v) ? `'${v}` : v)
+  return raw ? (v) => v : (v) => (typeof v === 'string' && formulaStart(v.charCodeAt(0)) ? `'${v}` : v)
 }
 
 export function renderCsv(r: Report, out: Writer, raw = false): void {
   const cell = safeCell(raw)
   out.write(csvRow([...r.main.by, 'count', 'first', 'last']))
-  for (const g of r.main.rows) out.write(csvRow([...g.keys.map(cell), g.count, isoTime(g.first, g.firstTz), isoTime(g.last, g.lastTz)]))
+  for (const g of r.main.rows) {
+    const cells: (string | number)[] = g.keys.map(cell)
+    cells.push(g.count, isoTime(g.first, g.firstTz), isoTime(g.last, g.lastTz))
+    out.write(csvRow(cells))
+  }
 }
