@@ -276,10 +276,11 @@ function count(g: Group, n: number, first: number, firstTz: number, last: number
 }
 
 /**
- * A copy of `s` that does not share memory with the line it was cut from: V8 keeps a sliced
- * string's whole parent alive, and group keys live as long as the report.
+ * A flat copy of `s` that does not share memory with the line it was cut from: V8 keeps a sliced
+ * string's whole parent alive, and group keys live as long as the report. Flat, not a slice of a
+ * copy: sorting a report's groups compares flat strings twice as fast, and they take less room.
+ * The JSON round trip is exact for any string, lone surrogates included.
  */
 function ownString(s: string): string {
-  // Prepending a space makes a new string; slicing it back flattens that into one fresh copy.
-  return s.length < 13 ? s : (' ' + s).slice(1)
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string)
 }
