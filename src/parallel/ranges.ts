@@ -10,7 +10,7 @@ import type {EventPredicate} from '../filter/predicate.js'
 import {SAMPLE_LIMIT} from '../input/account.js'
 import type {FileAccount, UnparsedSample} from '../types.js'
 import {splitRanges} from './split.js'
-import type {RangeJob, RangeResult} from './work.js'
+import {type RangeJob, type RangeResult, readRangeJob} from './work.js'
 
 /** Below this size a file is read by the main thread: each worker warms its own JIT up and keeps its own heap, which costs more than it saves on smaller files (measured). */
 export const PARALLEL_MIN_BYTES = 512 * 1024 * 1024
@@ -48,7 +48,10 @@ export interface Settle {
 export async function readInRanges(job: Omit<RangeJob, 'start' | 'end'>, size: number, s: Settle, threads = workerCount()): Promise<FileAccount | null> {
   const ranges = await splitRanges(job.path, size, threads)
   if (ranges.length < 2) return null
-  const results = await Promise.all(ranges.map(([start, end]) => runWorker({...job, start, end})))
+  // The main thread reads the first range itself: it is up and running while the workers start.
+  const [first, ...rest] = ranges.map(([start, end]) => ({...job, start, end}))
+  const others = rest.map(runWorker)
+  const results = await Promise.all([readRangeJob(first!), ...others])
   let acct: FileAccount | null = null
   let lineBase = 0
   for (const r of results) {
