@@ -139,15 +139,15 @@ export class LineScanner {
     let nextR = framed ? -1 : nextRejected(b, from)
     let nextD = !framed && this.base + from < this.discardsUntil ? b.indexOf(DISCARDED, from) : -1
     const clean = isUtf8(b.subarray(from, to))
+    // Most lines are timestamped and carry nothing: they are counted in locals, without a call
+    // each, once the input's first time is known (the first such line sets it).
+    const quick = clean && !framed && !Number.isNaN(this.acct.firstTime)
+    let plain = 0
+    let lastPlain = -1
     this.lastStampAt = -1
     let p = from
     while (p < to) {
       const nl = b.indexOf(NL, p)
-      let end = nl
-      if (end - p > this.maxLine) {
-        this.acct.oversized++
-        end = p + this.maxLine
-      }
       let hit = false
       if (nextR !== -1 && nextR < nl) {
         hit = true
@@ -157,13 +157,38 @@ export class LineScanner {
         hit = true
         nextD = this.base + nl < this.discardsUntil ? b.indexOf(DISCARDED, nl) : -1
       }
+      if (quick && !hit && nl - p <= this.maxLine && isPlainLine(b, p, nl > p && b[nl - 1] === CR ? nl - 1 : nl)) {
+        plain++
+        lastPlain = p
+        p = nl + 1
+        continue
+      }
+      if (plain > 0) {
+        this.countPlain(plain, lastPlain)
+        plain = 0
+      }
+      let end = nl
+      if (end - p > this.maxLine) {
+        this.acct.oversized++
+        end = p + this.maxLine
+      }
       if (!clean && !isUtf8(b.subarray(p, nl))) this.acct.invalidUtf8++
       const opened = this.line(b, p, end, hit, this.base + p)
       // An incorrect-digit line: its discard follows; search for it from here on.
       if (opened && nextD === -1) nextD = b.indexOf(DISCARDED, nl)
       p = nl + 1
     }
+    if (plain > 0) this.countPlain(plain, lastPlain)
     this.noteLastTime(b)
+  }
+
+  /** Accounts for `n` lines that were timestamped and carried nothing, the last starting at `last`. */
+  private countPlain(n: number, last: number): void {
+    this.lineNo += n
+    this.acct.lines += n
+    this.acct.other += n
+    this.inEntry = true
+    this.lastStampAt = last
   }
 
   private noteLastTime(b: Buffer): void {
@@ -248,6 +273,14 @@ function textStart(b: Buffer, q: number, end: number): number {
   if (b[q] !== 91) return q
   const close = b.indexOf(93, q)
   return close === -1 || close - q > 16 || close >= end ? q : close + 2
+}
+
+/** A timestamped line that is neither an incorrect-digit nor a delivery-failure line. */
+function isPlainLine(b: Buffer, p: number, end: number): boolean {
+  const n = stampLength(b, p, end)
+  if (n === 0) return false
+  const text = textStart(b, p + n + 1, end)
+  return !isDigitLine(b, text, end) && !isDeliveryFailure(b, text, end)
 }
 
 function isDigitLine(b: Buffer, q: number, end: number): boolean {
