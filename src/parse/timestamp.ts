@@ -42,7 +42,7 @@ let lastMinuteMs = 0
 
 /** Parses the timestamp at the start of `s`; `length` is 0 when there is none. */
 export function parseStamp(s: string, from = 0): Stamp {
-  const n = stampLengthOfString(s, from)
+  const n = lastMinute !== '' && s.startsWith(lastMinute, from) ? restLength(s, from) : stampLengthOfString(s, from)
   if (n === 0) return {naive: NaN, offset: NaN, length: 0}
   const ms = n === 23 || n === 29 ? d2(s, from + 20) * 10 + s.charCodeAt(from + 22) - 48 : 0
   if (!s.startsWith(lastMinute, from) || lastMinute === '') {
@@ -58,6 +58,23 @@ export function parseStamp(s: string, from = 0): Stamp {
     offset = s.charCodeAt(o) === 45 ? -mins : mins
   }
   return {naive, offset, length: n}
+}
+
+const isDigitAt = (s: string, i: number): boolean => isDigit(s.charCodeAt(i))
+
+/** stampLength for a line whose first 16 characters are those of a timestamp read before. */
+function restLength(s: string, from: number): number {
+  const p = from
+  if (s.charCodeAt(p + 16) !== 58 || !isDigitAt(s, p + 17) || !isDigitAt(s, p + 18)) return 0
+  let n = 19
+  if (s.charCodeAt(p + 19) === 46 && isDigitAt(s, p + 20) && isDigitAt(s, p + 21) && isDigitAt(s, p + 22)) n = 23
+  const q = p + n
+  const c = s.charCodeAt(q + 1)
+  if (
+    s.charCodeAt(q) === 32 && (c === 43 || c === 45) && isDigitAt(s, q + 2) && isDigitAt(s, q + 3) &&
+    isDigitAt(s, q + 4) && isDigitAt(s, q + 5) && s.charCodeAt(q + 6) === 32
+  ) n += 6
+  return s.charCodeAt(p + n) === 32 ? n : 0
 }
 
 // Timestamps are ASCII; 30 code units are enough to hold the longest form and its space.
