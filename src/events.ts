@@ -61,7 +61,7 @@ export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): vo
     if (keep(ev)) sink.event(ev)
   }
   const read = {
-    zone: clock, stdin: opts.stdin, since: opts.filter.since, until: opts.filter.until, now: opts.now, keepRaw: opts.format === 'raw',
+    zone: clock, kinds: opts.filter.kinds, stdin: opts.stdin, since: opts.filter.since, until: opts.filter.until, now: opts.now, keepRaw: opts.format === 'raw',
     keepGoing: opts.keepGoing, onInputError: opts.onInputError,
   }
   if (opts.follow) {

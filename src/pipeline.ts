@@ -20,11 +20,13 @@ import type {Prefix} from './parse/prefix.js'
 import {DEFAULT_MAX_LINE, type FramedLines, LineScanner} from './parse/scanner.js'
 import {parseStamp} from './parse/timestamp.js'
 import type {ZoneClock} from './parse/zone.js'
-import type {EximEvent, FileAccount, InputAccount, LogType, UnparsedSample} from './types.js'
+import type {EventKind, EximEvent, FileAccount, InputAccount, LogType, UnparsedSample} from './types.js'
 
 export interface ReadOptions {
   zone: ZoneClock
   keepRaw?: boolean
+  /** The kinds whose events are wanted: lines of other kinds are still counted, but their events need not be built. */
+  kinds?: ReadonlySet<EventKind>
   maxLine?: number
   stdin?: NodeJS.ReadableStream
   /** Files of a rotated set wholly outside [since, until) are not read. */
@@ -122,7 +124,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
   const types = new Set(inOrder.filter((p) => p.framing === 'plain').map((p) => p.logType))
   const dedupe = types.has('main') && types.size > 1
   const quotaSeen = new Set<string>()
-  const classifier = new Classifier({zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe, quotaSeen}, onEvent)
+  const classifier = new Classifier({zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe, quotaSeen, wanted: opts.kinds}, onEvent)
   const samples: UnparsedSample[] = []
   const files: FileAccount[] = []
   const total = probed.reduce((n, p) => n + p.src.size, 0)
@@ -189,7 +191,7 @@ export interface FollowOptions extends ReadOptions {
  */
 export async function followLog(src: Source, opts: FollowOptions, onEvent: (ev: EximEvent) => void): Promise<InputAccount> {
   const p = await probe(src, opts)
-  const classifier = new Classifier({zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe: false}, onEvent)
+  const classifier = new Classifier({zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe: false, wanted: opts.kinds}, onEvent)
   const samples: UnparsedSample[] = []
   const files: FileAccount[] = []
   let acct!: FileAccount

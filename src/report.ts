@@ -85,9 +85,10 @@ export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: b
   const tables = tablesFor(opts, perRecipient)
   const agg = new Aggregator(tables, opts.maxGroups)
   const filter = {...opts.filter, kinds: opts.kinds, since: opts.since, until: opts.until}
-  const keep = buildPredicate({...filter, kinds: new Set(opts.kinds)})
+  const keepKinds = new Set(opts.kinds)
+  const keep = buildPredicate({...filter, kinds: keepKinds})
   const read = {
-    zone: clock, stdin: opts.stdin, since: opts.since, until: opts.until, now: opts.now, onProgress: opts.onProgress,
+    zone: clock, kinds: keepKinds, stdin: opts.stdin, since: opts.since, until: opts.until, now: opts.now, onProgress: opts.onProgress,
     keepGoing: opts.keepGoing, onInputError: opts.onInputError,
     parallel: {agg, keep, tables, filter, maxGroups: opts.maxGroups},
   }
@@ -129,7 +130,8 @@ export async function followReport(opts: ReportOptions, out: Writer & {flush(): 
   const clock = new ZoneClock(opts.zone)
   const src = await followSource(opts.paths)
   const agg = new Aggregator(tablesFor(opts, false), opts.maxGroups)
-  const keep = buildPredicate({...opts.filter, kinds: new Set(opts.kinds), since: opts.since, until: opts.until})
+  const kinds = new Set(opts.kinds)
+  const keep = buildPredicate({...opts.filter, kinds, since: opts.since, until: opts.until})
   let latest: InputAccount = totalAccount([], [])
   let printed = false
   const print = (): void => {
@@ -139,7 +141,7 @@ export async function followReport(opts: ReportOptions, out: Writer & {flush(): 
     printed = true
   }
   let due = 0
-  const read = {zone: clock, since: opts.since, until: opts.until, now: opts.now, fromStart: true, signal, pollMs}
+  const read = {zone: clock, kinds, since: opts.since, until: opts.until, now: opts.now, fromStart: true, signal, pollMs}
   latest = await followLog(src, {...read, onPoll: (acct) => {
     latest = acct
     // The first report once the log has been read to its end, then one per interval.

@@ -26,6 +26,11 @@ export interface ClassifierOptions {
    * quota earlier: told, so that a reader of the input's earlier part can settle it.
    */
   onUnsettledFollowUp?: (key: string) => void
+  /**
+   * The rejection kinds whose events are wanted (default: all). A line of another kind is still
+   * read and counted as that kind; only its event is not built.
+   */
+  wanted?: ReadonlySet<EventKind>
 }
 
 interface PendingDigit {
@@ -94,6 +99,7 @@ export class Classifier {
     const kind: EventKind =
       r.stage === 'rcpt' ? (r.temporary ? 'rcpt-defer' : 'rcpt-reject') : r.temporary ? 'data-defer' : 'data-reject'
     if (this.opts.dedupe && this.isCopy(`${kind}|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
+    if (this.opts.wanted !== undefined && !this.opts.wanted.has(kind)) return kind
     const ev = this.makeEvent(kind, s, lineNo, pre)
     setParties(ev, r.recipient, r.id)
     ev.reason = r.message

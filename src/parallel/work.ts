@@ -47,7 +47,7 @@ export async function readRangeJob(job: RangeJob): Promise<RangeResult> {
   const quota: EximEvent[] = []
   const followUps: string[] = []
   const samples: UnparsedSample[] = []
-  const classifier = new Classifier({zone, dedupe: job.dedupe, onUnsettledFollowUp: (k) => followUps.push(k)}, (ev) => {
+  const classifier = new Classifier({zone, dedupe: job.dedupe, wanted: new Set(job.filter.kinds), onUnsettledFollowUp: (k) => followUps.push(k)}, (ev) => {
     if (ev.kind === 'delivery-quota') quota.push(ev)
     else if (keep(ev)) agg.add(ev)
   })
