@@ -22,7 +22,7 @@ export function scanAll(inputs: ScanInput[], opts: Partial<ClassifierOptions> & 
   const zone = opts.zone ?? new ZoneClock({kind: 'utc'})
   const events: EximEvent[] = []
   const samples: UnparsedSample[] = []
-  const classifier = new Classifier({zone, keepRaw: opts.keepRaw, dedupe: opts.dedupe}, (ev) => events.push(ev))
+  const classifier = new Classifier({zone, keepRaw: opts.keepRaw, dedupe: opts.dedupe, wanted: opts.wanted}, (ev) => events.push(ev))
   const accts: FileAccount[] = []
   for (const input of inputs) {
     const name = input.name ?? 'mainlog'

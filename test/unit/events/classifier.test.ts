@@ -59,6 +59,14 @@ describe('rcpt-defer and rcpt-reject', () => {
     ])
   })
 
+  it('counts lines of kinds not wanted by their kind, without making their events', () => {
+    const text = defer('2019-06-11 22:48:31', 'a@b') + '2017-05-01 07:42:42 H=h.example [192.0.2.3] F=<a@b.c> rejected RCPT <x@d.e>: 550 Unknown user\n'
+    const {events, acct} = scan(text, {wanted: new Set(['rcpt-reject'])})
+    expect(events.map((e) => [e.kind, e.recipient])).toEqual([['rcpt-reject', 'x@d.e']])
+    expect(acct.byKind).toEqual({'rcpt-defer': 1, 'rcpt-reject': 1})
+    expect(identityHolds(acct)).toBe(true)
+  })
+
   it('is not fooled by the phrase elsewhere in a line', () => {
     const {events, acct} = scan(
       '2019-06-11 22:48:31 1hanjs-0007Ab-Vx <= a@b H=x [192.0.2.1] T="temporarily rejected RCPT <x@y>"\n' +
