@@ -129,6 +129,9 @@ export class Aggregator {
   readonly totals = new Map<EventKind, number>()
   /** Five-minute bucket (start, epoch ms) -> events per kind, in EVENT_KINDS order. */
   readonly series = new Map<number, number[]>()
+  // Logs are in time order: the bucket of the last event is nearly always the next one's too.
+  private bucketStart = NaN
+  private bucketCounts: number[] = []
 
   constructor(
     tableKeys: GroupKey[][],
@@ -142,12 +145,7 @@ export class Aggregator {
 
   add(ev: EximEvent): void {
     this.totals.set(ev.kind, (this.totals.get(ev.kind) ?? 0) + 1)
-    if (Number.isFinite(ev.time)) {
-      const bucket = ev.time - (((ev.time % SERIES_STEP) + SERIES_STEP) % SERIES_STEP)
-      let counts = this.series.get(bucket)
-      if (counts === undefined) this.series.set(bucket, (counts = EVENT_KINDS.map(() => 0)))
-      counts[KIND_INDEX[ev.kind]]!++
-    }
+    if (Number.isFinite(ev.time)) this.seriesAt(ev.time)[KIND_INDEX[ev.kind]]!++
     const values = this.values
     for (let i = 0; i < this.readers.length; i++) values[i] = this.readers[i]!(ev)
     for (const t of this.tables) {
@@ -161,6 +159,16 @@ export class Aggregator {
       else if (t.other === null) t.other = {count: 1, first: ev.time, firstTz: ev.tz, last: ev.time, lastTz: ev.tz}
       else count(t.other, 1, ev.time, ev.tz, ev.time, ev.tz)
     }
+  }
+
+  private seriesAt(time: number): number[] {
+    if (time >= this.bucketStart && time < this.bucketStart + SERIES_STEP) return this.bucketCounts
+    const bucket = time - (((time % SERIES_STEP) + SERIES_STEP) % SERIES_STEP)
+    let counts = this.series.get(bucket)
+    if (counts === undefined) this.series.set(bucket, (counts = EVENT_KINDS.map(() => 0)))
+    this.bucketStart = bucket
+    this.bucketCounts = counts
+    return counts
   }
 
   dump(): AggregateDump {
@@ -275,12 +283,20 @@ function count(g: Group, n: number, first: number, firstTz: number, last: number
   }
 }
 
+// Room for any string ownString copies through bytes: up to 3 bytes per UTF-16 code unit.
+const scratch = Buffer.allocUnsafe(64 * 1024)
+const SCRATCH_CHARS = Math.floor(scratch.length / 3)
+
 /**
  * A flat copy of `s` that does not share memory with the line it was cut from: V8 keeps a sliced
  * string's whole parent alive, and group keys live as long as the report. Flat, not a slice of a
  * copy: sorting a report's groups compares flat strings twice as fast, and they take less room.
- * The JSON round trip is exact for any string, lone surrogates included.
+ * Through UTF-8 bytes when that is exact (no lone surrogates), else through JSON.
  */
 function ownString(s: string): string {
-  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string)
+  if (s.length < 13) return s
+  if (s.length <= SCRATCH_CHARS && (s as string & {isWellFormed(): boolean}).isWellFormed()) {
+    return scratch.toString('utf8', 0, scratch.write(s, 0, 'utf8'))
+  }
+  return JSON.parse(JSON.stringify(s)) as string
 }

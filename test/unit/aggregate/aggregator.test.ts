@@ -24,6 +24,24 @@ describe('Aggregator', () => {
     expect(agg.totals.get('rcpt-defer')).toBe(4)
   })
 
+  it('keeps keys exactly: non-ASCII text, lone surrogates (from merged JSON) and long values', () => {
+    const odd = ['почта@пример.рф', 'x\ud800y@example.org', 'z'.repeat(30_000) + '@example.org', 'é@x']
+    const agg = new Aggregator([['recipient']])
+    for (const r of odd) agg.add(ev({recipient: r}))
+    agg.add(ev({recipient: odd[1]!}))
+    const rows = agg.result()[0]!.rows.map((r) => [r.keys[0], r.count])
+    expect(rows).toEqual([[odd[1], 2], ...[odd[3], odd[2], odd[0]].sort().map((r) => [r, 1])])
+  })
+
+  it('counts five-minute buckets per kind, in and out of time order', () => {
+    const agg = new Aggregator([['recipient']])
+    const at = (m: number, s = 0) => Date.UTC(2026, 10, 24, 10, m, s)
+    for (const t of [at(0), at(4, 59), at(5), at(1), at(9, 59), at(10)]) agg.add(ev({time: t}))
+    agg.add(ev({time: at(6), kind: 'delivery-quota'}))
+    const series = [...agg.series].map(([b, c]) => [(b - at(0)) / 60_000, c.reduce((a, n) => a + n, 0)])
+    expect(series).toEqual([[0, 3], [5, 3], [10, 1]])
+  })
+
   it('groups by every key in the table', () => {
     const agg = new Aggregator([['domain'], ['host'], ['reason'], ['hour'], ['day'], ['kind'], ['code'], ['sender'], ['helo'], ['file']])
     agg.add(ev({}))
