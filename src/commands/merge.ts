@@ -41,8 +41,7 @@ export default class Merge extends BaseCommand {
       files: argv as string[], by, zone: parseZone(flags.utc, flags.tz),
       top: format === 'summary' ? (flags.top ?? 10) : flags.top, summaryTop: flags.top ?? 10,
     })
-    const {createWriteStream} = await import('node:fs')
-    const out = flags.output === undefined ? new StreamWriter() : new StreamWriter(createWriteStream(flags.output), flags.output)
+    const out = new StreamWriter(flags.output)
     renderReport(report, out, clock, {
       format, byGiven: flags.by !== undefined, width: process.stdout.columns || 80, ascii: flags.ascii || !isUtf8Locale(),
       version: this.config.version,

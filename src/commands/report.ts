@@ -1,4 +1,3 @@
-import {createWriteStream} from 'node:fs'
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
 import {csvFlags, filterFlags, followFlags, groupFlags, robustFlags, pathArgs, selectionFlags, windowFlags} from '../cli/flags.js'
@@ -67,7 +66,7 @@ export default class Report extends BaseCommand {
       onInputError: this.inputFailed,
       ...parseWindow(flags.since, flags.until, now, zone),
     }
-    const out = flags.output === undefined ? new StreamWriter() : new StreamWriter(createWriteStream(flags.output), flags.output)
+    const out = new StreamWriter(flags.output)
     if (flags.follow) {
       const interval = parseInterval(flags.interval)
       const stop = new AbortController()
