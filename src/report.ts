@@ -74,8 +74,12 @@ export interface RenderOptions {
  * the page, and JSON made for merge with --label), and kind x recipient (--prom-recipients, the page).
  */
 function tablesFor(opts: ReportOptions, perRecipient: boolean): GroupKey[][] {
-  const summary = opts.format === 'summary' || opts.format === 'html' || (opts.format === 'json' && opts.label !== undefined)
-  return [opts.by, ...(summary ? SUMMARY_TABLES : []), ...(perRecipient ? [['kind', 'recipient'] as GroupKey[]] : [])]
+  const page = opts.format === 'summary' || opts.format === 'html'
+  const summary = page || (opts.format === 'json' && opts.label !== undefined)
+  // The summary and the page draw the --by table only when --by was given: otherwise it stands in
+  // for their recipients table, which the aggregator then fills once.
+  const main = page && !opts.byGiven ? SUMMARY_TABLES[0]! : opts.by
+  return [main, ...(summary ? SUMMARY_TABLES : []), ...(perRecipient ? [['kind', 'recipient'] as GroupKey[]] : [])]
 }
 
 export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: boolean}): Promise<BuiltReport> {

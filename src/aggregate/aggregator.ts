@@ -39,6 +39,7 @@ export type GroupEntry = [string, number, number, number, number, number]
 /** An aggregator's state, to be absorbed by another (threads reading parts of one input). */
 export interface AggregateDump {
   totals: [EventKind, number][]
+  /** Each table's groups, in the order the tables were asked for. */
   tables: GroupEntry[][]
   /** Each table's `(other)` group, when it folded any. */
   others: (Group | null)[]
@@ -122,7 +123,9 @@ class TableState {
 }
 
 export class Aggregator {
+  /** One per table asked for, in order; `states` holds each distinct one once. */
   private readonly tables: TableState[]
+  private readonly states: TableState[]
   private readonly readers: ((ev: EximEvent) => string)[]
   // Key values of the current event, one per distinct key: computed once, shared by the tables.
   private readonly values: string[]
@@ -140,7 +143,14 @@ export class Aggregator {
     const keys = [...new Set(tableKeys.flat())]
     this.readers = keys.map((k) => KEY_READERS[k])
     this.values = keys.map(() => '')
-    this.tables = tableKeys.map((by) => new TableState(by, by.map((k) => keys.indexOf(k))))
+    // Tables asked for twice with the same keys share their groups.
+    const shared = new Map<string, TableState>()
+    this.tables = tableKeys.map((by) => {
+      let t = shared.get(by.join())
+      if (t === undefined) shared.set(by.join(), (t = new TableState(by, by.map((k) => keys.indexOf(k)))))
+      return t
+    })
+    this.states = [...shared.values()]
   }
 
   add(ev: EximEvent): void {
@@ -148,7 +158,7 @@ export class Aggregator {
     if (Number.isFinite(ev.time)) this.seriesAt(ev.time)[KIND_INDEX[ev.kind]]!++
     const values = this.values
     for (let i = 0; i < this.readers.length; i++) values[i] = this.readers[i]!(ev)
-    for (const t of this.tables) {
+    for (const t of this.states) {
       const slots = t.slots
       let key = values[slots[0]!]!
       for (let i = 1; i < slots.length; i++) key += SEP + values[slots[i]!]!
@@ -190,6 +200,8 @@ export class Aggregator {
     }
     d.tables.forEach((entries, i) => {
       const t = this.tables[i]!
+      // A table shared by two that were asked for takes its groups once.
+      if (this.tables.indexOf(t) !== i) return
       for (const [key, n, first, firstTz, last, lastTz] of entries) {
         let i = t.index.get(key)
         if (i === undefined && t.size < this.maxGroups) i = t.open(key)
@@ -205,12 +217,12 @@ export class Aggregator {
     })
   }
 
-  /** Each table's groups, sorted by count descending, then keys ascending; cut to `top` rows if given. */
   /** One table's groups, as result() gives them. */
   tableResult(index: number, top?: number): GroupTable {
     return this.result(this.tables.map((_, i) => (i === index ? top : 0)))[index]!
   }
 
+  /** Each table's groups, sorted by count descending, then keys ascending; cut to `top` rows if given. */
   result(top?: number | (number | undefined)[]): GroupTable[] {
     return this.tables.map((t, ti) => {
       const cap = Array.isArray(top) ? top[ti] : top

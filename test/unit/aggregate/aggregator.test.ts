@@ -42,6 +42,22 @@ describe('Aggregator', () => {
     expect(series).toEqual([[0, 3], [5, 3], [10, 1]])
   })
 
+  it('tables asked for twice share their groups, and pass through dump and absorb once', () => {
+    const a = new Aggregator([['recipient'], ['ip'], ['recipient']])
+    a.add(ev({}))
+    a.add(ev({recipient: 'b@x.example'}))
+    a.add(ev({}))
+    const b = new Aggregator([['recipient'], ['ip'], ['recipient']])
+    b.absorb(a.dump())
+    b.absorb(a.dump())
+    for (const agg of [a, b]) {
+      const [first, ips, again] = agg.result()
+      expect(again!.rows.map((r) => [...r.keys, r.count])).toEqual(first!.rows.map((r) => [...r.keys, r.count]))
+      expect(ips!.rows.map((r) => r.count)).toEqual([agg === a ? 3 : 6])
+    }
+    expect(b.result()[0]!.rows.map((r) => [...r.keys, r.count])).toEqual([['a@x.example', 4], ['b@x.example', 2]])
+  })
+
   it('groups by every key in the table', () => {
     const agg = new Aggregator([['domain'], ['host'], ['reason'], ['hour'], ['day'], ['kind'], ['code'], ['sender'], ['helo'], ['file']])
     agg.add(ev({}))
