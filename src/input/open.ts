@@ -152,7 +152,10 @@ export class InputStream {
   }
 
   close(): void {
-    // Ends the file reader (its finally closes the file); standard input is left open.
-    if (this.src.path !== null) void this.rawIt.return?.()
+    // Ends the decompressor (which may be a child process) and the file reader (its finally
+    // closes the file); standard input is left open.
+    if (this.src.path === null) return
+    void this.decoded?.return?.()
+    void this.rawIt.return?.()
   }
 }

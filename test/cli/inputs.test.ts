@@ -132,3 +132,22 @@ describe.each(SCENARIOS)('%s read in every form', (scenario) => {
     expect(counts([f])).toEqual(expected)
   })
 })
+
+describe('a compressed log larger than its first look', () => {
+  // The first bytes are decompressed to tell what the input is; the decompressor started for
+  // that look must not be left running (a tool blocked on a full pipe would keep the run alive).
+  const main = readFileSync(join(FIXTURES, 'defer-plain', 'mainlog'), 'utf8')
+  const copies = 1000
+  const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-big-'))
+  const defers = (main.match(/temporarily rejected RCPT/g) ?? []).length * copies
+
+  it.each([['bzip2', '.bz2'], ['xz', '.xz'], ['zstd', '.zst'], ['gzip', '.gz']])('%s', (tool, ext) => {
+    const f = join(dir, `big-${tool}`)
+    writeFileSync(f, main.repeat(copies))
+    const c = spawnSync(tool, ['-1', '-f', f])
+    if (c.error) return // the tool is not installed here; .ci/run installs it
+    const r = runCli(['report', '--json', '--kind', 'rcpt-defer', f + ext])
+    expect(r.code).toBe(0)
+    expect(JSON.parse(r.stdout).totals['rcpt-defer']).toBe(defers)
+  })
+})
