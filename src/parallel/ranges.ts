@@ -48,10 +48,11 @@ export interface Settle {
 export async function readInRanges(job: Omit<RangeJob, 'start' | 'end'>, size: number, s: Settle, threads = workerCount()): Promise<FileAccount | null> {
   const ranges = await splitRanges(job.path, size, threads)
   if (ranges.length < 2) return null
-  // The main thread reads the first range itself: it is up and running while the workers start.
+  // The main thread reads the first range itself, into the report's aggregator: it is up and
+  // running while the workers start, and holds no second copy of the groups.
   const [first, ...rest] = ranges.map(([start, end]) => ({...job, start, end}))
   const others = rest.map(runWorker)
-  const results = await Promise.all([readRangeJob(first!), ...others])
+  const results = await Promise.all([readRangeJob(first!, s.agg), ...others])
   let acct: FileAccount | null = null
   let lineBase = 0
   for (const r of results) {

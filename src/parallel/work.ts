@@ -40,9 +40,13 @@ export interface RangeResult {
   seen: [number, number][]
 }
 
-export async function readRangeJob(job: RangeJob): Promise<RangeResult> {
+/**
+ * Reads one range. A worker aggregates into an Aggregator of its own and returns its dump; the main
+ * thread passes the report's own (`into`), whose counts then need no dump (the result's is empty).
+ */
+export async function readRangeJob(job: RangeJob, into?: Aggregator): Promise<RangeResult> {
   const zone = new ZoneClock(job.zone)
-  const agg = new Aggregator(job.tables, job.maxGroups)
+  const agg = into ?? new Aggregator(job.tables, job.maxGroups)
   const keep = buildPredicate({...job.filter, kinds: new Set(job.filter.kinds)})
   const quota: EximEvent[] = []
   const followUps: string[] = []
@@ -70,5 +74,6 @@ export async function readRangeJob(job: RangeJob): Promise<RangeResult> {
   for await (const chunk of readRange(job.path, job.start, job.end)) scanner.push(chunk)
   scanner.end()
   classifier.endOfFile()
-  return {acct, samples, aggregate: agg.dump(), quota, followUps, seen: job.dedupe ? classifier.seenDump() : []}
+  const aggregate = into === undefined ? agg.dump() : new Aggregator(job.tables).dump()
+  return {acct, samples, aggregate, quota, followUps, seen: job.dedupe ? classifier.seenDump() : []}
 }
