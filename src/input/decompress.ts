@@ -4,6 +4,7 @@
 
 import {spawn} from 'node:child_process'
 import {Readable} from 'node:stream'
+import split2 from 'split2'
 import * as zlib from 'node:zlib'
 import {EximRejectsError} from '../errors.js'
 
@@ -50,8 +51,11 @@ async function* viaZlib(stream: NodeJS.ReadWriteStream, kind: string, name: stri
 async function* viaTool(kind: string, name: string, raw: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const tool = TOOLS[kind]!
   const child = spawn(tool.cmd, ['-dc'], {stdio: ['pipe', 'pipe', 'pipe']})
-  let stderr = ''
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()))
+  // The tool's first complaint names the problem; the rest (a tool may repeat itself) is not kept.
+  let complaint = ''
+  child.stderr.pipe(split2()).on('data', (line: string) => {
+    if (complaint === '') complaint = line.trim()
+  })
   const spawned = new Promise<void>((resolve, reject) => {
     child.once('spawn', () => resolve())
     child.once('error', (e: NodeJS.ErrnoException) =>
@@ -77,7 +81,7 @@ async function* viaTool(kind: string, name: string, raw: AsyncIterable<Buffer>):
     for await (const c of child.stdout) yield c as Buffer
     const code = await exited
     if (feedError) throw feedError
-    if (code !== 0) throw corrupt(name, kind, stderr.trim().split('\n')[0] || `${tool.cmd} exited with ${code}`)
+    if (code !== 0) throw corrupt(name, kind, complaint || `${tool.cmd} exited with ${code}`)
   } finally {
     feed.destroy()
     if (child.exitCode === null) child.kill()
