@@ -4,7 +4,7 @@
 // be grouped by. No oclif here.
 
 import {readFile} from 'node:fs/promises'
-import {type AggregateDump, Aggregator, type GroupEntry} from './aggregate/aggregator.js'
+import {type AggregateDump, Aggregator, DEFAULT_MAX_GROUPS, type GroupEntry} from './aggregate/aggregator.js'
 import {GROUP_KEYS, type GroupKey} from './aggregate/keys.js'
 import {buildReport, type Instant, type Report} from './aggregate/report.js'
 import {EximRejectsError, inputError, usageError} from './errors.js'
@@ -97,8 +97,9 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
   const SUMMARY = ['recipient', 'host', 'reason']
   const withTables = reports.every(({r}) => r.tables !== undefined && SUMMARY.every((k) => Array.isArray(r.tables![k])))
   const tableKeys = [by as GroupKey[], ...(withTables ? SUMMARY.map((k) => [k as GroupKey]) : [])]
-  // The aggregator only joins and sums here; `label` is just another column to it.
-  const agg = new Aggregator(tableKeys)
+  // The aggregator only joins and sums here; `label` is just another column to it. Each table is
+  // filled from its own part of the reports, even when two have the same keys.
+  const agg = new Aggregator(tableKeys, DEFAULT_MAX_GROUPS, false)
   const kinds: EventKind[] = EVENT_KINDS.filter((k) => reports.some(({r}) => r.kinds?.includes(k)))
   const files: FileAccount[] = []
   const samples: UnparsedSample[] = []

@@ -139,15 +139,21 @@ export class Aggregator {
   constructor(
     tableKeys: GroupKey[][],
     private readonly maxGroups = DEFAULT_MAX_GROUPS,
+    /**
+     * Tables asked for twice with the same keys share their groups, as events fill them alike.
+     * Not when they are filled from different dumps (merge: the --by groups, cut to --top, and
+     * a summary table of the same key).
+     */
+    shareSameKeys = true,
   ) {
     const keys = [...new Set(tableKeys.flat())]
     this.readers = keys.map((k) => KEY_READERS[k])
     this.values = keys.map(() => '')
-    // Tables asked for twice with the same keys share their groups.
     const shared = new Map<string, TableState>()
-    this.tables = tableKeys.map((by) => {
-      let t = shared.get(by.join())
-      if (t === undefined) shared.set(by.join(), (t = new TableState(by, by.map((k) => keys.indexOf(k)))))
+    this.tables = tableKeys.map((by, i) => {
+      const id = shareSameKeys ? by.join() : String(i)
+      let t = shared.get(id)
+      if (t === undefined) shared.set(id, (t = new TableState(by, by.map((k) => keys.indexOf(k)))))
       return t
     })
     this.states = [...shared.values()]

@@ -60,6 +60,22 @@ describe('merge', () => {
     expect(runCli(['merge', '--by', 'sender', join(dir, 'p.json')]).stderr).toMatch(/^exim-rejects: --by: expected keys every report has/)
   })
 
+  it('the summary tables of reports grouped by one of their keys, cut by --top, are merged whole', () => {
+    const [whole, a, b] = halves('defer-plain')
+    const made = (f: string, label: string) => {
+      const out = join(dir, `top-${label}.json`)
+      writeFileSync(out, runCli(['report', '--json', '--kind', 'all', '--by', 'recipient', '--top', '1', '--label', label, f]).stdout)
+      return out
+    }
+    const merged = runCli(['merge', made(a, 'mx1'), made(b, 'mx2')]).stdout
+    const recipients = (summary: string) => {
+      const at = summary.indexOf('\nRecipients\n')
+      expect(at).toBeGreaterThan(-1)
+      return summary.slice(at).split('\n\n')[0]
+    }
+    expect(recipients(merged)).toBe(recipients(runCli(['report', '--kind', 'all', whole]).stdout))
+  })
+
   it('a file that is not a JSON report: exit 2, one line naming it', () => {
     const r = runCli(['merge', join(FIX, 'defer-plain', 'mainlog')])
     expect(r.code).toBe(2)
