@@ -66,7 +66,7 @@ async function probe(src: Source, opts: ReadOptions): Promise<Probed> {
   let first = NaN
   if (framing === 'plain') {
     const st = parseStamp(head.toString('latin1', 0, 40))
-    if (st.length > 0) first = st.naive - (Number.isNaN(st.offset) ? opts.zone.offsetAt(st.naive) : st.offset) * 60_000
+    if (st.length > 0) first = opts.zone.instant(st.naive, st.offset)
   }
   if (src.path !== null) stream.close()
   return {src, logType, framing, first, stream: src.path === null ? stream : null, compression: stream.compression}
@@ -99,8 +99,7 @@ function makeScanner(p: Probed, acct: FileAccount, classifier: Classifier, sampl
     }
     framed = p.framing === 'syslog' ? new SyslogLines(ctx) : new JournalJsonLines(ctx)
   }
-  const instant = (naive: number, offset: number): number =>
-    naive - (Number.isNaN(offset) ? opts.zone.offsetAt(naive) : offset) * 60_000
+  const instant = (naive: number, offset: number): number => opts.zone.instant(naive, offset)
   // In a main log a misconfigured discard always follows its incorrect-digit line; elsewhere it may stand alone.
   return new LineScanner(acct, sink, instant, opts.maxLine ?? DEFAULT_MAX_LINE, framed, p.logType !== 'main')
 }

@@ -35,7 +35,7 @@ export function scanAll(inputs: ScanInput[], opts: Partial<ClassifierOptions> & 
         candidate: (t, n) => classifier.candidate(t, n),
         unparsed: (text, line) => samples.push({file: name, line, text}),
       },
-      (naive, offset) => naive - (Number.isNaN(offset) ? zone.offsetAt(naive) : offset) * 60_000,
+      (naive, offset) => zone.instant(naive, offset),
       opts.maxLine,
       null,
       (input.logType ?? 'main') !== 'main',

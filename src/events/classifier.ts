@@ -213,7 +213,7 @@ export class Classifier {
   }
 
   private makeEvent(kind: EventKind, s: string, lineNo: number, pre: Prefix): EximEvent {
-    const tz = Number.isNaN(pre.offset) ? this.opts.zone.offsetAt(pre.naive) : pre.offset
+    const tz = this.opts.zone.offsetFor(pre.naive, pre.offset)
     const ev: EximEvent = {
       kind,
       time: pre.naive - tz * 60_000,

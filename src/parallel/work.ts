@@ -57,7 +57,6 @@ export async function readRangeJob(job: RangeJob, into?: Aggregator): Promise<Ra
   })
   const acct = newFileAccount(job.name, job.logType)
   classifier.beginFile(job.name, job.logType)
-  const instant = (naive: number, offset: number): number => naive - (Number.isNaN(offset) ? zone.offsetAt(naive) : offset) * 60_000
   const scanner = new LineScanner(
     acct,
     {
@@ -66,7 +65,7 @@ export async function readRangeJob(job: RangeJob, into?: Aggregator): Promise<Ra
         if (samples.length < SAMPLE_LIMIT) samples.push({file: job.name, line, text})
       },
     },
-    instant,
+    (naive, offset) => zone.instant(naive, offset),
     job.maxLine ?? DEFAULT_MAX_LINE,
     null,
     job.logType !== 'main',

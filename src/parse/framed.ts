@@ -141,8 +141,7 @@ export class WrappedEntries {
   }
 
   private noteTime(pre: Prefix): void {
-    const off = Number.isNaN(pre.offset) ? this.ctx.zone.offsetAt(pre.naive) : pre.offset
-    const t = pre.naive - off * 60_000
+    const t = this.ctx.zone.instant(pre.naive, pre.offset)
     const a = this.ctx.acct
     if (Number.isNaN(a.firstTime)) a.firstTime = t
     a.lastTime = t

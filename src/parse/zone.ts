@@ -35,6 +35,16 @@ export class ZoneClock {
     return Math.round((Date.UTC(y, mo, d, h, 30) - instant) / 60_000)
   }
 
+  /** Minutes east of UTC of a wall-clock time read from a line: the line's own offset, else the zone's. */
+  offsetFor(naive: number, offset: number): number {
+    return Number.isNaN(offset) ? this.offsetAt(naive) : offset
+  }
+
+  /** The instant (epoch ms) of a wall-clock time read from a line, with its own offset or NaN. */
+  instant(naive: number, offset: number): number {
+    return naive - this.offsetFor(naive, offset) * 60_000
+  }
+
   /** The zone's offset at an instant (for rendering times that carry no offset of their own). */
   offsetOfInstant(time: number): number {
     if (this.spec.kind === 'utc') return 0
