@@ -5,7 +5,7 @@
 
 import {EximRejectsError} from './errors.js'
 import {Classifier} from './events/classifier.js'
-import {newFileAccount, SAMPLE_LIMIT, totalAccount} from './input/account.js'
+import {keepSample, newFileAccount, totalAccount} from './input/account.js'
 import {detectFraming, detectLogType, type Framing, SNIFF_BYTES} from './input/detect.js'
 import {followFile} from './input/follow.js'
 import {InputStream} from './input/open.js'
@@ -83,9 +83,7 @@ function skipReason(p: Probed, newer: Probed | undefined, opts: ReadOptions): st
 
 function makeScanner(p: Probed, acct: FileAccount, classifier: Classifier, samples: UnparsedSample[], opts: ReadOptions): LineScanner {
   const src = p.src
-  const unparsed = (text: string, line: number): void => {
-    if (samples.length < SAMPLE_LIMIT) samples.push({file: src.name, line, text})
-  }
+  const unparsed = (text: string, line: number): void => keepSample(samples, {file: src.name, line, text})
   const sink = {candidate: (text: string, lineNo: number) => classifier.candidate(text, lineNo), unparsed}
   let framed: FramedLines | null = null
   if (p.framing !== 'plain') {

@@ -4,6 +4,11 @@ import type {FileAccount, InputAccount, LogType, UnparsedSample} from '../types.
 
 export const SAMPLE_LIMIT = 5
 
+/** Keeps an unparsed line as a sample while fewer than SAMPLE_LIMIT are kept. */
+export function keepSample(samples: UnparsedSample[], sample: UnparsedSample): void {
+  if (samples.length < SAMPLE_LIMIT) samples.push(sample)
+}
+
 export function newFileAccount(path: string, logType: LogType): FileAccount {
   return {
     path, logType, compression: 'none', bytes: 0, lines: 0, events: 0, duplicates: 0, other: 0,

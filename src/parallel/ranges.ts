@@ -7,7 +7,7 @@ import type {Aggregator} from '../aggregate/aggregator.js'
 import {EximRejectsError, type ErrorCode} from '../errors.js'
 import type {Classifier} from '../events/classifier.js'
 import type {EventPredicate} from '../filter/predicate.js'
-import {SAMPLE_LIMIT} from '../input/account.js'
+import {keepSample} from '../input/account.js'
 import type {FileAccount, UnparsedSample} from '../types.js'
 import {splitRanges} from './split.js'
 import {type RangeJob, type RangeResult, readRangeJob} from './work.js'
@@ -72,7 +72,7 @@ export async function readInRanges(job: Omit<RangeJob, 'start' | 'end'>, size: n
     }
     s.agg.absorb(r.aggregate)
     if (job.dedupe) s.classifier.seenAbsorb(r.seen)
-    for (const sample of r.samples) if (s.samples.length < SAMPLE_LIMIT) s.samples.push({...sample, line: sample.line + lineBase})
+    for (const sample of r.samples) keepSample(s.samples, {...sample, line: sample.line + lineBase})
     lineBase += a.lines
     acct = acct === null ? a : mergeAccounts(acct, a)
   }

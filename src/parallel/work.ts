@@ -7,7 +7,7 @@ import {Aggregator, type AggregateDump} from '../aggregate/aggregator.js'
 import type {GroupKey} from '../aggregate/keys.js'
 import {Classifier} from '../events/classifier.js'
 import {buildPredicate, type FilterOptions} from '../filter/predicate.js'
-import {newFileAccount, SAMPLE_LIMIT} from '../input/account.js'
+import {keepSample, newFileAccount} from '../input/account.js'
 import {readRange} from '../input/open.js'
 import {DEFAULT_MAX_LINE, LineScanner} from '../parse/scanner.js'
 import {ZoneClock, type ZoneSpec} from '../parse/zone.js'
@@ -61,9 +61,7 @@ export async function readRangeJob(job: RangeJob, into?: Aggregator): Promise<Ra
     acct,
     {
       candidate: (text, lineNo) => classifier.candidate(text, lineNo),
-      unparsed: (text, line) => {
-        if (samples.length < SAMPLE_LIMIT) samples.push({file: job.name, line, text})
-      },
+      unparsed: (text, line) => keepSample(samples, {file: job.name, line, text}),
     },
     (naive, offset) => zone.instant(naive, offset),
     job.maxLine ?? DEFAULT_MAX_LINE,
