@@ -2,7 +2,7 @@
 
 import type {FileAccount, InputAccount, LogType, UnparsedSample} from '../types.js'
 
-export const SAMPLE_LIMIT = 5
+const SAMPLE_LIMIT = 5
 
 /** Keeps an unparsed line as a sample while fewer than SAMPLE_LIMIT are kept. */
 export function keepSample(samples: UnparsedSample[], sample: UnparsedSample): void {
