@@ -42,10 +42,11 @@ let lastMinuteMs = 0
 
 /** Parses the timestamp at the start of `s`; `length` is 0 when there is none. */
 export function parseStamp(s: string, from = 0): Stamp {
-  const n = lastMinute !== '' && s.startsWith(lastMinute, from) ? restLength(s, from) : stampLengthOfString(s, from)
+  const sameMinute = lastMinute !== '' && s.startsWith(lastMinute, from)
+  const n = sameMinute ? restLength(s, from) : stampLengthOfString(s, from)
   if (n === 0) return {naive: NaN, offset: NaN, length: 0}
   const ms = n === 23 || n === 29 ? d2(s, from + 20) * 10 + s.charCodeAt(from + 22) - 48 : 0
-  if (!s.startsWith(lastMinute, from) || lastMinute === '') {
+  if (!sameMinute) {
     lastMinute = s.slice(from, from + 16)
     const year = d2(s, from) * 100 + d2(s, from + 2)
     lastMinuteMs = Date.UTC(year, d2(s, from + 5) - 1, d2(s, from + 8), d2(s, from + 11), d2(s, from + 14))
