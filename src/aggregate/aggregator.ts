@@ -3,9 +3,9 @@
 // once). Keys are computed once per event and stored joined, so a group costs one Map entry.
 
 import {EVENT_KINDS, type EventKind, type EximEvent} from '../types.js'
+import {type GroupKey, KEY_READERS} from './keys.js'
 
 const KIND_INDEX = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as Record<EventKind, number>
-import {type GroupKey, KEY_READERS} from './keys.js'
 
 export interface Group {
   count: number
@@ -98,8 +98,20 @@ class TableState {
     }
   }
 
-  group(i: number): Group {
-    return {count: this.count[i]!, first: this.first[i]!, firstTz: this.firstTz[i]!, last: this.last[i]!, lastTz: this.lastTz[i]!}
+  /**
+   * Counts `n` events seen from `first` to `last` under `key`, in a group opened for it (its key
+   * made by `own`) while the table has fewer than `maxGroups`, else in the `(other)` group.
+   */
+  tally(key: string, own: (key: string) => string, maxGroups: number, n: number, first: number, firstTz: number, last: number, lastTz: number): void {
+    let i = this.index.get(key)
+    if (i === undefined && this.size < maxGroups) i = this.open(own(key))
+    if (i !== undefined) this.add(i, n, first, firstTz, last, lastTz)
+    else this.addOther(n, first, firstTz, last, lastTz)
+  }
+
+  addOther(n: number, first: number, firstTz: number, last: number, lastTz: number): void {
+    if (this.other === null) this.other = {count: n, first, firstTz, last, lastTz}
+    else count(this.other, n, first, firstTz, last, lastTz)
   }
 
   private grow(): void {
@@ -168,12 +180,8 @@ export class Aggregator {
       const slots = t.slots
       let key = values[slots[0]!]!
       for (let i = 1; i < slots.length; i++) key += SEP + values[slots[i]!]!
-      let i = t.index.get(key)
       // A copy: a key cut from the log line (or joined from such cuts) would keep the whole line alive.
-      if (i === undefined && t.size < this.maxGroups) i = t.open(ownString(key))
-      if (i !== undefined) t.add(i, 1, ev.time, ev.tz, ev.time, ev.tz)
-      else if (t.other === null) t.other = {count: 1, first: ev.time, firstTz: ev.tz, last: ev.time, lastTz: ev.tz}
-      else count(t.other, 1, ev.time, ev.tz, ev.time, ev.tz)
+      t.tally(key, ownString, this.maxGroups, 1, ev.time, ev.tz, ev.time, ev.tz)
     }
   }
 
@@ -208,18 +216,10 @@ export class Aggregator {
       const t = this.tables[i]!
       // A table shared by two that were asked for takes its groups once.
       if (this.tables.indexOf(t) !== i) return
-      for (const [key, n, first, firstTz, last, lastTz] of entries) {
-        let i = t.index.get(key)
-        if (i === undefined && t.size < this.maxGroups) i = t.open(key)
-        if (i !== undefined) t.add(i, n, first, firstTz, last, lastTz)
-        else if (t.other === null) t.other = {count: n, first, firstTz, last, lastTz}
-        else count(t.other, n, first, firstTz, last, lastTz)
-      }
+      // Keys that crossed from another thread are strings of their own already.
+      for (const [key, n, first, firstTz, last, lastTz] of entries) t.tally(key, (k) => k, this.maxGroups, n, first, firstTz, last, lastTz)
       const o = d.others?.[i]
-      if (o) {
-        if (t.other === null) t.other = {...o}
-        else count(t.other, o.count, o.first, o.firstTz, o.last, o.lastTz)
-      }
+      if (o) t.addOther(o.count, o.first, o.firstTz, o.last, o.lastTz)
     })
   }
 
@@ -247,8 +247,6 @@ export class Aggregator {
       return {by: t.by, groups: t.size, rows, folded: t.other?.count ?? 0}
     })
   }
-
-
 }
 
 /** A group row read from a table's columns when asked for. */
