@@ -70,7 +70,7 @@ export async function readInRanges(job: Omit<RangeJob, 'start' | 'end'>, size: n
       s.quotaSeen.add(key)
       if (s.keep(ev)) s.agg.add(ev)
     }
-    s.agg.absorb(r.aggregate)
+    if (r.aggregate !== null) s.agg.absorb(r.aggregate)
     if (job.dedupe) s.classifier.seenAbsorb(r.seen)
     for (const sample of r.samples) keepSample(s.samples, {...sample, line: sample.line + lineBase})
     lineBase += a.lines

@@ -31,7 +31,8 @@ export interface RangeJob {
 export interface RangeResult {
   acct: FileAccount
   samples: UnparsedSample[]
-  aggregate: AggregateDump
+  /** The counts, when the range was counted into an aggregator of its own (else null). */
+  aggregate: AggregateDump | null
   /** Every delivery-quota event, unfiltered: whether each counts depends on earlier ranges. */
   quota: EximEvent[]
   /** Keys (message id + recipient) of delivery lines that complete a quota failure if an earlier range saw one. */
@@ -42,7 +43,7 @@ export interface RangeResult {
 
 /**
  * Reads one range. A worker aggregates into an Aggregator of its own and returns its dump; the main
- * thread passes the report's own (`into`), whose counts then need no dump (the result's is empty).
+ * thread passes the report's own (`into`), whose counts then need no dump.
  */
 export async function readRangeJob(job: RangeJob, into?: Aggregator): Promise<RangeResult> {
   const zone = new ZoneClock(job.zone)
@@ -71,6 +72,5 @@ export async function readRangeJob(job: RangeJob, into?: Aggregator): Promise<Ra
   for await (const chunk of readRange(job.path, job.start, job.end)) scanner.push(chunk)
   scanner.end()
   classifier.endOfFile()
-  const aggregate = into === undefined ? agg.dump() : new Aggregator(job.tables).dump()
-  return {acct, samples, aggregate, quota, followUps, seen: job.dedupe ? classifier.seenDump() : []}
+  return {acct, samples, aggregate: into === undefined ? agg.dump() : null, quota, followUps, seen: job.dedupe ? classifier.seenDump() : []}
 }
