@@ -4,6 +4,7 @@
 
 import {EVENT_KINDS, type EventKind, type EximEvent} from '../types.js'
 import {type GroupKey, KEY_READERS} from './keys.js'
+import {ownString} from './own-string.js'
 
 const KIND_INDEX = Object.fromEntries(EVENT_KINDS.map((k, i) => [k, i])) as Record<EventKind, number>
 
@@ -297,22 +298,4 @@ function count(g: Group, n: number, first: number, firstTz: number, last: number
     g.last = last
     g.lastTz = lastTz
   }
-}
-
-// Room for any string ownString copies through bytes: up to 3 bytes per UTF-16 code unit.
-const scratch = Buffer.allocUnsafe(64 * 1024)
-const SCRATCH_CHARS = Math.floor(scratch.length / 3)
-
-/**
- * A flat copy of `s` that does not share memory with the line it was cut from: V8 keeps a sliced
- * string's whole parent alive, and group keys live as long as the report. Flat, not a slice of a
- * copy: sorting a report's groups compares flat strings twice as fast, and they take less room.
- * Through UTF-8 bytes when that is exact (no lone surrogates), else through JSON.
- */
-function ownString(s: string): string {
-  if (s.length < 13) return s
-  if (s.length <= SCRATCH_CHARS && (s as string & {isWellFormed(): boolean}).isWellFormed()) {
-    return scratch.toString('utf8', 0, scratch.write(s, 0, 'utf8'))
-  }
-  return JSON.parse(JSON.stringify(s)) as string
 }

@@ -2,6 +2,8 @@
 // addresses, IP addresses, message ids and numbers become placeholders; SMTP and enhanced
 // status codes stay. One forward pass over the text, no regex on it: the text is client-made.
 
+import {ownString} from './own-string.js'
+
 const MAX_REASON = 300
 
 function isDigit(c: number): boolean {
@@ -98,10 +100,9 @@ export function normalizeReason(msg: string): string {
   let r = cache.get(msg)
   if (r === undefined) {
     // Copies: kept strings must not hold on to the log lines they were cut from.
-    r = normalize(msg)
-    if (r.length >= 13) r = (' ' + r).slice(1)
+    r = ownString(normalize(msg))
     if (cache.size >= CACHE_LIMIT) cache.clear()
-    cache.set(msg.length < 13 ? msg : (' ' + msg).slice(1), r)
+    cache.set(ownString(msg), r)
   }
   return r
 }
