@@ -3,10 +3,9 @@
 // incorrect-digit line (whose discard may follow, and is only searched for near it).
 
 import {open} from 'node:fs/promises'
-import {DISCARD_WINDOW} from '../parse/scanner.js'
+import {DIGIT, DISCARD_WINDOW} from '../parse/scanner.js'
 import {stampLength} from '../parse/timestamp.js'
 
-const DIGIT = Buffer.from('configured error code')
 const PROBE = 64 * 1024
 
 /** Byte ranges [start, end) covering the file, at most `parts` of them (fewer when no safe cut is found). */

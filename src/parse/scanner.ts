@@ -34,7 +34,8 @@ const REJECTED = Buffer.from('rejected ')
 // "j" rather than the common "r" makes the search about five times faster.
 const JECTED = Buffer.from('jected ')
 const DISCARDED = Buffer.from('discarded by RCPT ACL')
-const DIGIT = Buffer.from('configured error code')
+/** How an incorrect-digit line's text starts. */
+export const DIGIT = Buffer.from('configured error code')
 /** Bytes after an incorrect-digit line in which its discard is looked for. */
 export const DISCARD_WINDOW = 1 << 20
 
