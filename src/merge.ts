@@ -6,7 +6,7 @@
 import {readFile} from 'node:fs/promises'
 import {type AggregateDump, Aggregator, DEFAULT_MAX_GROUPS, type GroupEntry} from './aggregate/aggregator.js'
 import {GROUP_KEYS, type GroupKey} from './aggregate/keys.js'
-import {buildReport, type Instant, type Report} from './aggregate/report.js'
+import {buildReport, type Instant, type Report, SUMMARY_TABLES} from './aggregate/report.js'
 import {EximRejectsError, inputError, usageError} from './errors.js'
 import {totalAccount} from './input/account.js'
 import {ZoneClock, type ZoneSpec} from './parse/zone.js'
@@ -94,9 +94,8 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
     if (missing.length > 0) throw usageError('--by', `keys every report has (${path} has ${r.by.join(',')})`, by.join(','))
   }
   // The summary's tables, when every report carries them (made with --label).
-  const SUMMARY = ['recipient', 'host', 'reason']
-  const withTables = reports.every(({r}) => r.tables !== undefined && SUMMARY.every((k) => Array.isArray(r.tables![k])))
-  const tableKeys = [by as GroupKey[], ...(withTables ? SUMMARY.map((k) => [k as GroupKey]) : [])]
+  const withTables = reports.every(({r}) => r.tables !== undefined && SUMMARY_TABLES.every(([k]) => Array.isArray(r.tables![k!])))
+  const tableKeys = [by as GroupKey[], ...(withTables ? SUMMARY_TABLES : [])]
   // The aggregator only joins and sums here; `label` is just another column to it. Each table is
   // filled from its own part of the reports, even when two have the same keys.
   const agg = new Aggregator(tableKeys, DEFAULT_MAX_GROUPS, false)
@@ -111,7 +110,7 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
     const label = r.label ?? path
     const dump: AggregateDump = {
       totals: Object.entries(r.totals) as [EventKind, number][],
-      tables: [entries(r.groups, by, label), ...(withTables ? SUMMARY.map((k) => entries(r.tables![k]!, [k as GroupKey], label)) : [])],
+      tables: [entries(r.groups, by, label), ...(withTables ? SUMMARY_TABLES.map((keys) => entries(r.tables![keys[0]!]!, keys, label)) : [])],
       others: [],
       series: r.series?.buckets.map(([t, counts]) => [t, EVENT_KINDS.map((k) => counts[r.series!.kinds.indexOf(k)] ?? 0)]) ?? [],
     }

@@ -3,7 +3,7 @@
 
 import {Aggregator, type GroupRow, type GroupTable} from './aggregate/aggregator.js'
 import type {GroupKey} from './aggregate/keys.js'
-import {buildReport, type Instant, type Report} from './aggregate/report.js'
+import {buildReport, type Instant, type Report, SUMMARY_TABLES, SUMMARY_TOP} from './aggregate/report.js'
 import {buildPredicate, type FilterOptions} from './filter/predicate.js'
 import {totalAccount} from './input/account.js'
 import {followSource, resolveSources} from './input/sources.js'
@@ -45,8 +45,6 @@ export interface ReportOptions {
   onProgress?: (done: number, total: number) => void
 }
 
-const SUMMARY_TABLES: GroupKey[][] = [['recipient'], ['host'], ['reason']]
-const SUMMARY_TOP = 10
 
 export interface BuiltReport {
   report: Report

@@ -3,6 +3,7 @@
 
 import type {EventKind, InputAccount} from '../types.js'
 import type {Aggregator, GroupTable} from './aggregator.js'
+import type {GroupKey} from './keys.js'
 import {buildSeries, type Series} from './series.js'
 
 export interface Instant {
@@ -36,6 +37,10 @@ export interface Report {
   /** The five-minute counts behind both, for merging reports. */
   buckets: [number, number[]][]
 }
+
+/** The summary's tables (recipients, sending hosts, reasons), and its rows per table by default. */
+export const SUMMARY_TABLES: GroupKey[][] = [['recipient'], ['host'], ['reason']]
+export const SUMMARY_TOP = 10
 
 export interface ReportShape {
   kinds: EventKind[]

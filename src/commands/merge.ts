@@ -1,4 +1,5 @@
 import {Args, Flags} from '@oclif/core'
+import {SUMMARY_TOP} from '../aggregate/report.js'
 import {BaseCommand} from '../cli/base.js'
 import {parseList, parseZone} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
@@ -39,7 +40,7 @@ export default class Merge extends BaseCommand {
     const by = flags.by === undefined ? undefined : parseList('--by', flags.by, MERGE_KEYS, [])
     const {report, clock} = await mergeReports({
       files: argv as string[], by, zone: parseZone(flags.utc, flags.tz),
-      top: format === 'summary' ? (flags.top ?? 10) : flags.top, summaryTop: flags.top ?? 10,
+      top: format === 'summary' ? (flags.top ?? SUMMARY_TOP) : flags.top, summaryTop: flags.top ?? SUMMARY_TOP,
     })
     const out = new StreamWriter(flags.output)
     renderReport(report, out, clock, {
