@@ -48,9 +48,19 @@ export const colorFlags = {
   color: Flags.string({description: 'colour the output: auto (on a terminal, unless NO_COLOR is set), always, never', options: ['auto', 'always', 'never'], default: 'auto'}),
 }
 
+export const debugFlags = {
+  debug: Flags.boolean({description: 'show the stack trace of a failure (also DEBUG=exim-rejects)'}),
+}
+
 export const robustFlags = {
   'keep-going': Flags.boolean({description: 'when an input cannot be read, say so and count the others (exit status 2)'}),
-  debug: Flags.boolean({description: 'show the stack trace of a failure (also DEBUG=exim-rejects)'}),
+  ...debugFlags,
+}
+
+/** Where a report goes, and how its histogram is drawn (report and merge). */
+export const reportOutputFlags = {
+  output: Flags.string({char: 'o', description: 'write the report to this file instead of standard output', helpValue: 'FILE'}),
+  ascii: Flags.boolean({description: 'draw the summary\'s histogram with ASCII characters (the default where the locale is not UTF-8)'}),
 }
 
 export const csvFlags = {

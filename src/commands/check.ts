@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 import {parseThreshold, runCheck} from '../check.js'
 import {BaseCommand} from '../cli/base.js'
-import {pathArgs, windowFlags} from '../cli/flags.js'
+import {debugFlags, pathArgs, windowFlags} from '../cli/flags.js'
 import {parseNow, parseWindow, parseZone} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {promFlags, writePromFile} from '../cli/prom.js'
@@ -33,7 +33,7 @@ export default class Check extends BaseCommand {
     'crit-recipient': Flags.string({description: 'CRITICAL when one recipient is deferred more than this (or rate)', helpValue: 'N'}),
     'expect-activity': Flags.boolean({description: 'UNKNOWN when the logs have no line at all in the window'}),
     json: Flags.boolean({description: 'print the verdict as JSON instead of the status line'}),
-    debug: Flags.boolean({description: 'show the stack trace of a failure (also DEBUG=exim-rejects)'}),
+    ...debugFlags,
     ...promFlags,
   }
 

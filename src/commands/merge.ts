@@ -1,6 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 import {SUMMARY_TOP} from '../aggregate/report.js'
 import {BaseCommand} from '../cli/base.js'
+import {debugFlags, reportOutputFlags} from '../cli/flags.js'
 import {parseList, parseZone} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {MERGE_KEYS, mergeReports} from '../merge.js'
@@ -27,11 +28,10 @@ export default class Merge extends BaseCommand {
     format: Flags.string({char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
     json: Flags.boolean({description: 'same as --format json'}),
     top: Flags.integer({char: 'n', description: 'rows per table (summary default 10; CSV/JSON default all)', min: 1, helpValue: 'N'}),
-    output: Flags.string({char: 'o', description: 'write the report to this file instead of standard output', helpValue: 'FILE'}),
+    ...reportOutputFlags,
     utc: Flags.boolean({description: 'show times in UTC'}),
     tz: Flags.string({description: 'show times in this IANA zone', helpValue: 'ZONE'}),
-    ascii: Flags.boolean({description: 'draw the summary\'s histogram with ASCII characters'}),
-    debug: Flags.boolean({description: 'show the stack trace of a failure'}),
+    ...debugFlags,
   }
 
   async run(): Promise<void> {

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {csvFlags, filterFlags, followFlags, groupFlags, robustFlags, pathArgs, selectionFlags, windowFlags} from '../cli/flags.js'
+import {csvFlags, filterFlags, followFlags, groupFlags, reportOutputFlags, robustFlags, pathArgs, selectionFlags, windowFlags} from '../cli/flags.js'
 import {parseBy, parseFilters, parseInterval, parseKinds, parseNow, parseWindow, parseZone} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {progressLine} from '../cli/progress.js'
@@ -36,8 +36,7 @@ export default class Report extends BaseCommand {
     ...robustFlags,
     'max-groups': Flags.integer({description: 'keep at most this many groups per table, counting the rest in an (other) row [default: 2000000]', min: 1, helpValue: 'N'}),
     label: Flags.string({description: 'name the host these logs come from (shown in reports; merge groups by it)', helpValue: 'NAME'}),
-    output: Flags.string({char: 'o', description: 'write the report to this file instead of standard output', helpValue: 'FILE'}),
-    ascii: Flags.boolean({description: 'draw the summary\'s histogram with ASCII characters (the default where the locale is not UTF-8)'}),
+    ...reportOutputFlags,
     interval: Flags.string({description: 'with --follow: print a fresh report this often (30s, 5m, 1h)', default: '60s', helpValue: 'SPAN'}),
     format: Flags.string({char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
     json: Flags.boolean({description: 'same as --format json'}),
