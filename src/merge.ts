@@ -4,7 +4,7 @@
 // be grouped by. No oclif here.
 
 import {readFile} from 'node:fs/promises'
-import {type AggregateDump, Aggregator, DEFAULT_MAX_GROUPS, type GroupEntry} from './aggregate/aggregator.js'
+import {type AggregateDump, Aggregator, DEFAULT_MAX_GROUPS, type GroupEntry, joinKey} from './aggregate/aggregator.js'
 import {GROUP_KEYS, type GroupKey} from './aggregate/keys.js'
 import {buildReport, type Instant, type Report, SUMMARY_TABLES} from './aggregate/report.js'
 import {EximRejectsError, inputError, usageError} from './errors.js'
@@ -35,8 +35,6 @@ interface JsonReport {
   series?: {step: number; kinds: EventKind[]; buckets: [number, number[]][]}
 }
 
-const SEP = '\u0000'
-
 /** An ISO time with offset, as the reports write it, back to an instant and its offset. */
 export function parseIso(iso: string): {time: number; tz: number} {
   const time = Date.parse(iso)
@@ -66,7 +64,7 @@ async function load(path: string): Promise<JsonReport> {
 
 function entries(rows: JsonGroup[], by: MergeKey[], label: string): GroupEntry[] {
   return rows.map((g) => {
-    const key = by.map((k) => (k === 'label' ? label : String(g[k] ?? ''))).join(SEP)
+    const key = joinKey(by.map((k) => (k === 'label' ? label : String(g[k] ?? ''))))
     const f = parseIso(g.first)
     const l = parseIso(g.last)
     return [key, g.count, f.time, f.tz, l.time, l.tz]

@@ -276,6 +276,11 @@ class RowView implements GroupRow {
   }
 }
 
+/** A group's key values joined into its key, as a dump carries it. */
+export function joinKey(values: string[]): string {
+  return values.join(SEP)
+}
+
 /** A joined key's values: by hand, as String#split costs several times more on a report's worth of rows. */
 function splitKey(key: string): string[] {
   const values: string[] = []
