@@ -134,7 +134,7 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
   }
   const labels = [...new Set(reports.map(({r, path}) => r.label ?? path))]
   const report = buildReport(agg, totalAccount(files, samples), window, {
-    kinds, top: opts.top, summaryTop: opts.summaryTop, label: labels.join(', '), tz: (t) => clock.offsetOfInstant(t),
+    kinds, top: opts.top, summaryTop: opts.summaryTop, summaryTables: tableKeys.length - 1, label: labels.join(', '), tz: (t) => clock.offsetOfInstant(t),
   })
   return {report, clock}
 }

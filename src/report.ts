@@ -45,7 +45,6 @@ export interface ReportOptions {
   onProgress?: (done: number, total: number) => void
 }
 
-
 export interface BuiltReport {
   report: Report
   clock: ZoneClock
@@ -72,12 +71,17 @@ export interface RenderOptions {
  * the page, and JSON made for merge with --label), and kind x recipient (--prom-recipients, the page).
  */
 function tablesFor(opts: ReportOptions, perRecipient: boolean): GroupKey[][] {
-  const page = opts.format === 'summary' || opts.format === 'html'
-  const summary = page || (opts.format === 'json' && opts.label !== undefined)
   // The summary and the page draw the --by table only when --by was given: otherwise it stands in
   // for their recipients table, which the aggregator then fills once.
-  const main = page && !opts.byGiven ? SUMMARY_TABLES[0]! : opts.by
-  return [main, ...(summary ? SUMMARY_TABLES : []), ...(perRecipient ? [['kind', 'recipient'] as GroupKey[]] : [])]
+  const main = drawsPage(opts) && !opts.byGiven ? SUMMARY_TABLES[0]! : opts.by
+  return [main, ...summaryTables(opts), ...(perRecipient ? [['kind', 'recipient'] as GroupKey[]] : [])]
+}
+
+const drawsPage = (opts: ReportOptions): boolean => opts.format === 'summary' || opts.format === 'html'
+
+/** The summary's tables, when the report carries them (JSON made for merge, with --label, too). */
+function summaryTables(opts: ReportOptions): GroupKey[][] {
+  return drawsPage(opts) || (opts.format === 'json' && opts.label !== undefined) ? SUMMARY_TABLES : []
 }
 
 export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: boolean}): Promise<BuiltReport> {
@@ -98,9 +102,7 @@ export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: b
     if (keep(ev)) agg.add(ev)
   })
   const report = assemble(agg, input, clock, opts)
-  if (!perRecipient) return {report, clock}
-  report.tables.pop()
-  return {report, clock, byKindRecipient: agg.tableResult(tables.length - 1)}
+  return {report, clock, byKindRecipient: perRecipient ? agg.tableResult(tables.length - 1) : undefined}
 }
 
 function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: ReportOptions): Report {
@@ -118,7 +120,7 @@ function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: 
     },
     {
       kinds: opts.kinds, top: opts.format === 'summary' ? (opts.top ?? SUMMARY_TOP) : opts.top,
-      summaryTop: opts.format === 'json' ? undefined : (opts.top ?? SUMMARY_TOP), label: opts.label ?? null,
+      summaryTop: opts.format === 'json' ? undefined : (opts.top ?? SUMMARY_TOP), summaryTables: summaryTables(opts).length, label: opts.label ?? null,
       tz: (t) => clock.offsetOfInstant(t),
     },
   )

@@ -226,13 +226,17 @@ export class Aggregator {
 
   /** One table's groups, as result() gives them. */
   tableResult(index: number, top?: number): GroupTable {
-    return this.result(this.tables.map((_, i) => (i === index ? top : 0)))[index]!
+    return this.result([...Array<number>(index).fill(0), top])[index]!
   }
 
-  /** Each table's groups, sorted by count descending, then keys ascending; cut to `top` rows if given. */
+  /**
+   * Each table's groups, sorted by count descending, then keys ascending; cut to `top` rows if
+   * given. With a list, one cap per table (undefined: all rows), and tables past its end are left
+   * out: no rows, not sorted.
+   */
   result(top?: number | (number | undefined)[]): GroupTable[] {
     return this.tables.map((t, ti) => {
-      const cap = Array.isArray(top) ? top[ti] : top
+      const cap = Array.isArray(top) ? (ti < top.length ? top[ti] : 0) : top
       if (cap === 0) return {by: t.by, groups: t.size, rows: [], folded: t.other?.count ?? 0}
       // A plain array: V8 sorts it with a comparator several times faster than a typed array.
       const order: number[] = new Array(t.size)

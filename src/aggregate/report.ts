@@ -48,6 +48,8 @@ export interface ReportShape {
   top?: number
   /** Rows per summary table; undefined keeps all (JSON made for merge). */
   summaryTop?: number
+  /** How many of the aggregator's tables after the --by one are the summary's (any after them are not the report's). */
+  summaryTables: number
   label?: string | null
   /** The display zone's offset at an instant (for aligning time steps). */
   tz: (time: number) => number
@@ -56,7 +58,7 @@ export interface ReportShape {
 export function buildReport(agg: Aggregator, input: InputAccount, window: ReportWindow, shape: ReportShape): Report {
   const totals: Record<string, number> = {}
   for (const k of shape.kinds) totals[k] = agg.totals.get(k) ?? 0
-  const [main, ...rest] = agg.result([shape.top, ...Array<number | undefined>(64).fill(shape.summaryTop)])
+  const [main, ...rest] = agg.result([shape.top, ...Array<number | undefined>(shape.summaryTables).fill(shape.summaryTop)]).slice(0, 1 + shape.summaryTables)
   const cut = (t: GroupTable, n: number | undefined): GroupTable => (n === undefined ? t : {...t, rows: t.rows.slice(0, n)})
   return {
     window,

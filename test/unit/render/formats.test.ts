@@ -20,7 +20,7 @@ function report(by: ('recipient' | 'ip' | 'host')[]) {
   const {events, acct, samples} = scan(LOG)
   const agg = new Aggregator([by, ['recipient'], ['host'], ['reason']])
   for (const e of events) agg.add(e)
-  return buildReport(agg, totalAccount([acct], samples), {since: null, until: null, first: null, last: null}, {kinds: ['rcpt-defer', 'discard-misconfig'], summaryTop: 10, tz: () => 0})
+  return buildReport(agg, totalAccount([acct], samples), {since: null, until: null, first: null, last: null}, {kinds: ['rcpt-defer', 'discard-misconfig'], summaryTop: 10, summaryTables: 3, tz: () => 0})
 }
 
 describe('csv', () => {
