@@ -10,7 +10,7 @@ import {detectFraming, detectLogType, type Framing, SNIFF_BYTES} from './input/d
 import {followFile} from './input/follow.js'
 import {InputStream} from './input/open.js'
 import {readingOrder, type Source} from './input/sources.js'
-import {PARALLEL_MIN_BYTES, readInRanges} from './parallel/ranges.js'
+import {parallelMinBytes, readInRanges} from './parallel/ranges.js'
 import type {RangeJob} from './parallel/work.js'
 import type {Aggregator} from './aggregate/aggregator.js'
 import type {GroupKey} from './aggregate/keys.js'
@@ -140,7 +140,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
       continue
     }
     const par = opts.parallel
-    if (par && src.path !== null && p.framing === 'plain' && p.compression === 'none' && p.logType === 'main' && src.size >= (par.minBytes ?? PARALLEL_MIN_BYTES)) {
+    if (par && src.path !== null && p.framing === 'plain' && p.compression === 'none' && p.logType === 'main' && src.size >= (par.minBytes ?? parallelMinBytes())) {
       const job = {path: src.path, name: src.name, logType: p.logType, dedupe, zone: opts.zone.spec, filter: par.filter, tables: par.tables, maxGroups: par.maxGroups, maxLine: opts.maxLine}
       const whole = await readInRanges(job, src.size, {agg: par.agg, keep: par.keep, classifier, quotaSeen, samples}, par.threads)
       if (whole !== null) {

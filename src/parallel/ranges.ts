@@ -12,8 +12,15 @@ import type {FileAccount, UnparsedSample} from '../types.js'
 import {splitRanges} from './split.js'
 import {type RangeJob, type RangeResult, readRangeJob} from './work.js'
 
-/** Below this size a file is read by the main thread: each worker warms its own JIT up and keeps its own heap, which costs more than it saves on smaller files (measured). */
-export const PARALLEL_MIN_BYTES = 512 * 1024 * 1024
+/**
+ * Below this size a file is read by the main thread: each worker warms its own JIT up and keeps
+ * its own heap, which costs more than it saves on smaller files (measured on two cores).
+ * EXIM_REJECTS_PARALLEL_MB sets it in megabytes, for machines where threads pay earlier.
+ */
+export function parallelMinBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const mb = Number(env.EXIM_REJECTS_PARALLEL_MB)
+  return Number.isFinite(mb) && mb > 0 ? Math.round(mb * 1024 * 1024) : 512 * 1024 * 1024
+}
 
 /** Threads to read one large file with: the CPUs (up to 4), or EXIM_REJECTS_THREADS. */
 export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
@@ -25,6 +32,7 @@ export function workerCount(env: NodeJS.ProcessEnv = process.env): number {
 function runWorker(job: RangeJob): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
     // A small young generation: the worker's garbage is short-lived, and memory is for the groups.
+    // worker.js sits next to this module both in dist/parallel/ and in the bundle (dist/bundle/).
     const w = new Worker(new URL('./worker.js', import.meta.url), {workerData: job, resourceLimits: {maxYoungGenerationSizeMb: 12}})
     w.once('message', (m: {ok: true; result: RangeResult} | {ok: false; code: ErrorCode; message: string}) => {
       if (m.ok) resolve(m.result)
