@@ -20,7 +20,8 @@ await build({
   // oclif and its dependencies are CommonJS and require Node's own modules.
   banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
   legalComments: 'none',
-  minify: true,
-  keepNames: true,
+  // Whitespace and syntax only: names stay as written, so a --debug stack trace still reads.
+  minifyWhitespace: true,
+  minifySyntax: true,
   logLevel: 'warning',
 })
