@@ -164,10 +164,13 @@ describe('a large plain log read by several threads', () => {
   it('counts exactly what one thread counts', () => {
     const args = ['report', '--json', '--utc', '--kind', 'all', '--by', 'kind,recipient,ip', f]
     const single = runCli(args, {env: {EXIM_REJECTS_THREADS: '1'}})
-    const threads = runCli(args, {env: {EXIM_REJECTS_THREADS: '3', EXIM_REJECTS_PARALLEL_MB: '1'}})
+    // NODE_DEBUG=worker makes Node say on stderr which worker script each thread started.
+    const threads = runCli(args, {env: {EXIM_REJECTS_THREADS: '3', EXIM_REJECTS_PARALLEL_MB: '1', NODE_DEBUG: 'worker'}})
     expect(single.code).toBe(0)
-    expect(threads.stderr).toBe('')
     expect(threads.code).toBe(0)
+    expect(threads.stderr.match(/create new worker/g)).toHaveLength(2)
+    expect(threads.stderr).toContain('dist/bundle/worker.js')
+    expect(threads.stderr).not.toMatch(/exim-rejects:|Error/)
     const a = JSON.parse(single.stdout)
     expect(a.totals['rcpt-defer']).toBeGreaterThan(0)
     expect(a.totals['discard-misconfig']).toBeGreaterThan(0)
