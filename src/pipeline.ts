@@ -98,8 +98,9 @@ function makeScanner(p: Probed, acct: FileAccount, classifier: Classifier, sampl
     framed = p.framing === 'syslog' ? new SyslogLines(ctx) : new JournalJsonLines(ctx)
   }
   const instant = (naive: number, offset: number): number => opts.zone.instant(naive, offset)
-  // In a main log a misconfigured discard always follows its incorrect-digit line; elsewhere it may stand alone.
-  return new LineScanner(acct, sink, instant, opts.maxLine ?? DEFAULT_MAX_LINE, framed, p.logType !== 'main')
+  // In a main log a misconfigured discard always follows its incorrect-digit line, if need be at
+  // the start of the next file of a rotated set; elsewhere it may stand alone.
+  return new LineScanner(acct, sink, instant, opts.maxLine ?? DEFAULT_MAX_LINE, framed, p.logType !== 'main', classifier.waiting)
 }
 
 export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (ev: EximEvent) => void): Promise<InputAccount> {
@@ -140,7 +141,8 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
       continue
     }
     const par = opts.parallel
-    if (par && src.path !== null && p.framing === 'plain' && p.compression === 'none' && p.logType === 'main' && src.size >= (par.minBytes ?? parallelMinBytes())) {
+    // Not in ranges when an incorrect-digit line of the file before waits: its discard may open this one.
+    if (par && src.path !== null && p.framing === 'plain' && p.compression === 'none' && p.logType === 'main' && src.size >= (par.minBytes ?? parallelMinBytes()) && !classifier.waiting) {
       const job = {path: src.path, name: src.name, logType: p.logType, dedupe, zone: opts.zone.spec, filter: par.filter, tables: par.tables, maxGroups: par.maxGroups, maxLine: opts.maxLine}
       const whole = await readInRanges(job, src.size, {agg: par.agg, keep: par.keep, classifier, quotaSeen, samples}, par.threads)
       if (whole !== null) {
@@ -164,12 +166,14 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
       opts.onInputError?.(err)
       acct.error = err.message
     }
+    // The classifier is not told the file ended: the next file of a rotated set may start with
+    // the discard that completes an incorrect-digit line this one ended with (same second, same pid).
     scanner.end()
-    classifier.endOfFile()
     doneBefore += src.size
     acct.compression = input.compression
     if (acct.compression !== 'none') acct.compressedBytes = input.rawBytes
   }
+  classifier.settle()
   return totalAccount([...files, ...failed], samples)
 }
 
@@ -200,22 +204,20 @@ export async function followLog(src: Source, opts: FollowOptions, onEvent: (ev: 
     classifier.beginFile(src.name, p.logType)
     scanner = makeScanner(p, acct, classifier, samples, opts)
   }
-  const finish = (): void => {
-    scanner.end()
-    classifier.endOfFile()
-  }
   start()
   for await (const item of followFile(src.path!, {fromStart: opts.fromStart, signal: opts.signal, pollMs: opts.pollMs})) {
     if ('chunk' in item) scanner.push(item.chunk)
     else if ('restart' in item) {
-      finish()
+      // A digit line at the end of the rotated file may still get its discard from the new one.
+      scanner.end()
       start()
     } else {
       // Nothing new: a digit line still waiting for its discard will not get one.
-      if (!item.fresh) classifier.endOfFile()
+      if (!item.fresh) classifier.settle()
       opts.onPoll?.(totalAccount(files, samples))
     }
   }
-  finish()
+  scanner.end()
+  classifier.settle()
   return totalAccount(files, samples)
 }

@@ -44,7 +44,7 @@ export function scanAll(inputs: ScanInput[], opts: Partial<ClassifierOptions> & 
     const step = opts.chunk ?? buf.length
     for (let i = 0; i < buf.length; i += Math.max(1, step)) scanner.push(buf.subarray(i, i + Math.max(1, step)))
     scanner.end()
-    classifier.endOfFile()
+    classifier.settle()
   }
   return {events, accts, samples}
 }

@@ -33,7 +33,8 @@ export interface ClassifierOptions {
   wanted?: ReadonlySet<EventKind>
 }
 
-interface PendingDigit {
+/** An incorrect-digit line waiting for its discard (plain data: it may cross threads). */
+export interface PendingDigit {
   naive: number
   pid: number
   message: string
@@ -75,7 +76,27 @@ export class Classifier {
     this.logType = logType
   }
 
-  endOfFile(): void {
+  /** True while an incorrect-digit line waits for its discard. */
+  get waiting(): boolean {
+    return this.pending.length > 0
+  }
+
+  /** Gives up the incorrect-digit lines still waiting, for the reader of what comes next to take on. */
+  handOver(): PendingDigit[] {
+    return this.pending.splice(0)
+  }
+
+  /** Takes on incorrect-digit lines another classifier (of the input just before) handed over. */
+  takeOver(waiting: PendingDigit[]): void {
+    this.pending.push(...waiting)
+  }
+
+  /**
+   * Emits what still waits for a line that may complete it (incorrect-digit lines without their
+   * discard): at the end of the input, or when no more lines are coming for now. Not at the end
+   * of each file: a rotated set's next file may start with the discard.
+   */
+  settle(): void {
     this.flushPending(Infinity)
   }
 

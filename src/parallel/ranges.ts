@@ -58,7 +58,7 @@ export async function readInRanges(job: Omit<RangeJob, 'start' | 'end'>, size: n
   if (ranges.length < 2) return null
   // The main thread reads the first range itself, into the report's aggregator: it is up and
   // running while the workers start, and holds no second copy of the groups.
-  const [first, ...rest] = ranges.map(([start, end]) => ({...job, start, end}))
+  const [first, ...rest] = ranges.map(([start, end], i) => ({...job, start, end, last: i === ranges.length - 1}))
   const others = rest.map(runWorker)
   const results = await Promise.all([readRangeJob(first!, s.agg), ...others])
   let acct: FileAccount | null = null
@@ -83,6 +83,7 @@ export async function readInRanges(job: Omit<RangeJob, 'start' | 'end'>, size: n
     for (const sample of r.samples) keepSample(s.samples, {...sample, line: sample.line + lineBase})
     lineBase += a.lines
     acct = acct === null ? a : mergeAccounts(acct, a)
+    s.classifier.takeOver(r.waiting)
   }
   return acct
 }

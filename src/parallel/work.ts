@@ -5,7 +5,7 @@
 
 import {Aggregator, type AggregateDump} from '../aggregate/aggregator.js'
 import type {GroupKey} from '../aggregate/keys.js'
-import {Classifier} from '../events/classifier.js'
+import {Classifier, type PendingDigit} from '../events/classifier.js'
 import {buildPredicate, type FilterOptions} from '../filter/predicate.js'
 import {keepSample, newFileAccount} from '../input/account.js'
 import {readRange} from '../input/open.js'
@@ -26,6 +26,8 @@ export interface RangeJob {
   tables: GroupKey[][]
   maxGroups?: number
   maxLine?: number
+  /** The file's last range: incorrect-digit lines left waiting at its end are handed over, not settled. */
+  last?: boolean
 }
 
 export interface RangeResult {
@@ -39,6 +41,8 @@ export interface RangeResult {
   followUps: string[]
   /** Main-log events remembered for de-duplication against reject and panic logs. */
   seen: [number, number][]
+  /** Of the last range: incorrect-digit lines whose discard may open the next file. */
+  waiting: PendingDigit[]
 }
 
 /**
@@ -71,6 +75,7 @@ export async function readRangeJob(job: RangeJob, into?: Aggregator): Promise<Ra
   )
   for await (const chunk of readRange(job.path, job.start, job.end)) scanner.push(chunk)
   scanner.end()
-  classifier.endOfFile()
-  return {acct, samples, aggregate: into === undefined ? agg.dump() : null, quota, followUps, seen: job.dedupe ? classifier.seenDump() : []}
+  const waiting = job.last ? classifier.handOver() : []
+  classifier.settle()
+  return {acct, samples, aggregate: into === undefined ? agg.dump() : null, quota, followUps, seen: job.dedupe ? classifier.seenDump() : [], waiting}
 }

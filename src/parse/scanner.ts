@@ -66,8 +66,10 @@ export class LineScanner {
     private readonly framed: FramedLines | null = null,
     /** Search every line for discards (a reject log, or a log of unknown kind). */
     searchDiscards = false,
+    /** Search the first bytes for a discard: the file before ended with an incorrect-digit line. */
+    discardAtStart = false,
   ) {
-    this.discardsUntil = searchDiscards ? Infinity : 0
+    this.discardsUntil = searchDiscards ? Infinity : discardAtStart ? DISCARD_WINDOW : 0
   }
 
   push(chunk: Buffer): void {

@@ -90,6 +90,25 @@ describe('reading in ranges', () => {
     expect(one.input.files[1]!.duplicates).toBe(one.input.files[1]!.lines)
   }, 60_000)
 
+  it('a file whose first line completes the incorrect-digit line the file before ended with', async () => {
+    const t = ts(BLOCKS * 10)
+    const older = join(dir, 'mainlog.1')
+    writeFileSync(older, `${t} ${mid(0)} <= s@example.org H=mx.example [192.0.2.1] P=esmtp S=100\n${t} configured error code starts with incorrect digit (expected 2) in "422 Mailbox r@example.net is over quota"\n`)
+    const newer = join(dir, 'mainlog-after')
+    writeFileSync(newer, `${t} H=[192.0.2.9] F=<s@example.org> RCPT <r@example.net>: discarded by RCPT ACL: 422 Mailbox r@example.net is over quota\n` + mainlog(BLOCKS))
+    const one = await read([older, newer], 1)
+    const many = await read([older, newer], 4)
+    expect(many.totals).toEqual(one.totals)
+    expect(many.result).toEqual(one.result)
+    expect(many.input).toEqual(one.input)
+    // One event for the pair, with the recipient its discard line names.
+    const alone = await read([newer], 1)
+    const kind = (r: typeof one) => r.totals.find(([k]) => k === 'discard-misconfig')?.[1]
+    expect(kind(one)).toBe(kind(alone)! + 1)
+    const pair = one.result[0]!.rows.filter((r) => r.keys[1] === 'r@example.net')
+    expect(pair.map((r) => [r.keys, r.count])).toEqual([[['discard-misconfig', 'r@example.net', '192.0.2.9'], 1]])
+  }, 60_000)
+
   it('cuts only at timestamped lines, away from incorrect-digit lines', async () => {
     const text = mainlog(BLOCKS)
     const ranges = await splitRanges(main, Buffer.byteLength(text), 5)

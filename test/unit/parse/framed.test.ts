@@ -18,7 +18,7 @@ function run(text: string, kind: 'syslog' | 'json', reference = {year: 2026, mon
   const scanner = new LineScanner(acct, {candidate: () => 'other', unparsed: () => {}}, (n) => n, 1 << 20, framed)
   scanner.push(Buffer.from(text))
   scanner.end()
-  classifier.endOfFile()
+  classifier.settle()
   return {events, acct}
 }
 
