@@ -10,7 +10,7 @@ import {buildReport, type Instant, type Report, SUMMARY_TABLES} from './aggregat
 import {EximRejectsError, inputError, usageError} from './errors.js'
 import {totalAccount} from './input/account.js'
 import {ZoneClock, type ZoneSpec} from './parse/zone.js'
-import {EVENT_KINDS, type EventKind, type FileAccount, type UnparsedSample} from './types.js'
+import {EVENT_KINDS, type EventKind, type FileAccount, type QuotaLinks, type UnparsedSample} from './types.js'
 
 /** Merge groups by the report keys, and by `label`. */
 export type MergeKey = GroupKey | 'label'
@@ -33,6 +33,7 @@ interface JsonReport {
   groups: JsonGroup[]
   tables?: Record<string, JsonGroup[]>
   series?: {step: number; kinds: EventKind[]; buckets: [number, number[]][]}
+  quota?: QuotaLinks
 }
 
 /** An ISO time with offset, as the reports write it, back to an instant and its offset. */
@@ -41,6 +42,40 @@ export function parseIso(iso: string): {time: number; tz: number} {
   const m = /([+-])(\d\d):(\d\d)$/.exec(iso)
   const tz = m === null ? 0 : (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]))
   return {time, tz}
+}
+
+/**
+ * Settles, across reports of parts of a log, the follow-up lines a part could not: one whose
+ * failure another part saw first counts for it, as it would in the whole log. Adjusts the merged
+ * file accounts (`files`: the reports' files, in order) and returns the links that remain. Keys
+ * are message id + recipient, which do not repeat across hosts (Exim's ids carry time and pid).
+ */
+function settleQuota(parts: {links?: QuotaLinks; files: number}[], files: FileAccount[]): QuotaLinks {
+  // Message id + recipient -> when, and in which part, it failed.
+  const failed = new Map<string, [number, number][]>()
+  parts.forEach(({links}, i) => {
+    for (const [key, time] of links?.failures ?? []) {
+      const seen = failed.get(key)
+      if (seen === undefined) failed.set(key, [[time, i]])
+      else seen.push([time, i])
+    }
+  })
+  const left: QuotaLinks = {failures: [...failed].map(([key, seen]) => [key, Math.min(...seen.map(([t]) => t))]), followUps: []}
+  let base = 0
+  parts.forEach(({links, files: n}, i) => {
+    for (const [file, key, time] of links?.followUps ?? []) {
+      // Seen first: earlier, or in the same second in a part given before this one.
+      const settled = failed.get(key)?.some(([t, j]) => j !== i && (t < time || (t === time && j < i)))
+      const a = files[base + file]
+      if (settled && a !== undefined) {
+        a.other--
+        a.events++
+        a.byKind['delivery-quota'] = (a.byKind['delivery-quota'] ?? 0) + 1
+      } else left.followUps.push([base + file, key, time])
+    }
+    base += n
+  })
+  return left
 }
 
 async function load(path: string): Promise<JsonReport> {
@@ -56,7 +91,8 @@ async function load(path: string): Promise<JsonReport> {
   } catch (err) {
     throw new EximRejectsError('INPUT', `${path}: not JSON (${(err as Error).message})`)
   }
-  if (!j || !Array.isArray(j.by) || !Array.isArray(j.groups) || typeof j.totals !== 'object' || !j.input || !j.window) {
+  const linksOk = j?.quota === undefined || (Array.isArray(j.quota.failures) && Array.isArray(j.quota.followUps))
+  if (!j || !Array.isArray(j.by) || !Array.isArray(j.groups) || typeof j.totals !== 'object' || !j.input || !j.window || !linksOk) {
     throw new EximRejectsError('INPUT', `${path}: not an exim-rejects JSON report (made with report --format json)`)
   }
   return j
@@ -133,7 +169,8 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
     last: at(last),
   }
   const labels = [...new Set(reports.map(({r, path}) => r.label ?? path))]
-  const report = buildReport(agg, totalAccount(files, samples), window, {
+  const quota = settleQuota(reports.map(({r}) => ({links: r.quota, files: r.input.files.length})), files)
+  const report = buildReport(agg, {...totalAccount(files, samples), quota}, window, {
     kinds, top: opts.top, summaryTop: opts.summaryTop, summaryTables: tableKeys.length - 1, label: labels.join(', '), tz: (t) => clock.offsetOfInstant(t),
   })
   return {report, clock}

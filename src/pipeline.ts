@@ -20,7 +20,7 @@ import type {Prefix} from './parse/prefix.js'
 import {DEFAULT_MAX_LINE, type FramedLines, LineScanner} from './parse/scanner.js'
 import {parseStamp} from './parse/timestamp.js'
 import type {ZoneClock} from './parse/zone.js'
-import type {EventKind, EximEvent, FileAccount, InputAccount, LogType, UnparsedSample} from './types.js'
+import type {EventKind, EximEvent, FileAccount, InputAccount, LogType, QuotaLinks, UnparsedSample} from './types.js'
 
 export interface ReadOptions {
   zone: ZoneClock
@@ -121,10 +121,12 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
 
   const types = new Set(inOrder.filter((p) => p.framing === 'plain').map((p) => p.logType))
   const dedupe = types.has('main') && types.size > 1
-  const quotaSeen = new Set<string>()
-  const classifier = new Classifier({zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe, quotaSeen, wanted: opts.kinds}, onEvent)
-  const samples: UnparsedSample[] = []
+  const quotaSeen = new Map<string, number>()
+  const followUps: QuotaLinks['followUps'] = []
   const files: FileAccount[] = []
+  const onUnsettledFollowUp = (key: string, time: number): void => void followUps.push([files.length - 1, key, time])
+  const classifier = new Classifier({zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe, quotaSeen, wanted: opts.kinds, onUnsettledFollowUp}, onEvent)
+  const samples: UnparsedSample[] = []
   const total = probed.reduce((n, p) => n + p.src.size, 0)
   let doneBefore = 0
 
@@ -144,7 +146,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
     // Not in ranges when an incorrect-digit line of the file before waits: its discard may open this one.
     if (par && src.path !== null && p.framing === 'plain' && p.compression === 'none' && p.logType === 'main' && src.size >= (par.minBytes ?? parallelMinBytes()) && !classifier.waiting) {
       const job = {path: src.path, name: src.name, logType: p.logType, dedupe, zone: opts.zone.spec, filter: par.filter, tables: par.tables, maxGroups: par.maxGroups, maxLine: opts.maxLine}
-      const whole = await readInRanges(job, src.size, {agg: par.agg, keep: par.keep, classifier, quotaSeen, samples}, par.threads)
+      const whole = await readInRanges(job, src.size, {agg: par.agg, keep: par.keep, classifier, quotaSeen, onUnsettledFollowUp, samples}, par.threads)
       if (whole !== null) {
         files[files.length - 1] = whole
         doneBefore += src.size
@@ -174,7 +176,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
     if (acct.compression !== 'none') acct.compressedBytes = input.rawBytes
   }
   classifier.settle()
-  return totalAccount([...files, ...failed], samples)
+  return {...totalAccount([...files, ...failed], samples), quota: {failures: [...quotaSeen], followUps}}
 }
 
 export interface FollowOptions extends ReadOptions {

@@ -19,6 +19,11 @@ import type {EventKind, InputAccount} from './types.js'
 export const REPORT_FORMATS = ['summary', 'csv', 'json', 'ndjson', 'html'] as const
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
 
+/** Rows the report's tables keep with --top `top`: the --by table, then the summary's. JSON keeps every summary row, for merge. */
+export function rowsKept(format: ReportFormat, top?: number): {top?: number; summaryTop?: number} {
+  return {top: format === 'summary' ? (top ?? SUMMARY_TOP) : top, summaryTop: format === 'json' ? undefined : (top ?? SUMMARY_TOP)}
+}
+
 export interface ReportOptions {
   paths: string[]
   kinds: EventKind[]
@@ -119,8 +124,7 @@ function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: 
       last: lasts.length ? at(Math.max(...lasts)) : null,
     },
     {
-      kinds: opts.kinds, top: opts.format === 'summary' ? (opts.top ?? SUMMARY_TOP) : opts.top,
-      summaryTop: opts.format === 'json' ? undefined : (opts.top ?? SUMMARY_TOP), summaryTables: summaryTables(opts).length, label: opts.label ?? null,
+      kinds: opts.kinds, ...rowsKept(opts.format, opts.top), summaryTables: summaryTables(opts).length, label: opts.label ?? null,
       tz: (t) => clock.offsetOfInstant(t),
     },
   )

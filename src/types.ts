@@ -90,6 +90,18 @@ export interface UnparsedSample {
   text: string
 }
 
+/**
+ * What reports of parts of one host's log need from each other to count quota failures as the
+ * whole log would: a delivery line that follows up a failure counts for it only if the failure
+ * was seen first, and the failure may be in another part.
+ */
+export interface QuotaLinks {
+  /** Message id + recipient of each delivery that failed for quota, and when it first did (epoch ms). */
+  failures: [string, number][]
+  /** Follow-up lines no failure was seen for (counted as other): index in files, message id + recipient, time. */
+  followUps: [number, string, number][]
+}
+
 export interface InputAccount {
   files: FileAccount[]
   lines: number
@@ -102,4 +114,6 @@ export interface InputAccount {
   invalidUtf8: number
   byKind: Record<string, number>
   samples: UnparsedSample[]
+  /** Set by whoever read the logs (not by merge). */
+  quota?: QuotaLinks
 }

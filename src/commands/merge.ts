@@ -1,11 +1,10 @@
 import {Args, Flags} from '@oclif/core'
-import {SUMMARY_TOP} from '../aggregate/report.js'
 import {BaseCommand} from '../cli/base.js'
 import {debugFlags, reportOutputFlags} from '../cli/flags.js'
 import {parseList, parseZone} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {MERGE_KEYS, mergeReports} from '../merge.js'
-import {REPORT_FORMATS, type ReportFormat, renderReport} from '../report.js'
+import {REPORT_FORMATS, type ReportFormat, renderReport, rowsKept} from '../report.js'
 import {isUtf8Locale} from '../render/histogram.js'
 
 export default class Merge extends BaseCommand {
@@ -40,7 +39,7 @@ export default class Merge extends BaseCommand {
     const by = flags.by === undefined ? undefined : parseList('--by', flags.by, MERGE_KEYS, [])
     const {report, clock} = await mergeReports({
       files: argv as string[], by, zone: parseZone(flags.utc, flags.tz),
-      top: format === 'summary' ? (flags.top ?? SUMMARY_TOP) : flags.top, summaryTop: flags.top ?? SUMMARY_TOP,
+      ...rowsKept(format, flags.top),
     })
     const out = new StreamWriter(flags.output)
     renderReport(report, out, clock, {

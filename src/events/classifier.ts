@@ -19,13 +19,13 @@ export interface ClassifierOptions {
   keepRaw?: boolean
   /** Remember main-log events so reject/panic copies count once (set when those logs are read too). */
   dedupe?: boolean
-  /** Message id + recipient of quota failures seen so far, shared with whoever read the input before. */
-  quotaSeen?: Set<string>
+  /** Message id + recipient of quota failures seen so far (with the time of the first), shared with whoever read the input before. */
+  quotaSeen?: Map<string, number>
   /**
    * A delivery line that would complete a quota event if its message and recipient had failed for
    * quota earlier: told, so that a reader of the input's earlier part can settle it.
    */
-  onUnsettledFollowUp?: (key: string) => void
+  onUnsettledFollowUp?: (key: string, time: number) => void
   /**
    * The rejection kinds whose events are wanted (default: all). A line of another kind is still
    * read and counted as that kind; only its event is not built.
@@ -53,13 +53,13 @@ export class Classifier {
   private readonly seen = new SeenEvents()
   // Message id + recipient of deliveries that failed for quota: later attempts and their
   // `retry time not reached` lines belong to the same event.
-  private readonly quotaHit: Set<string>
+  private readonly quotaHit: Map<string, number>
 
   constructor(
     private readonly opts: ClassifierOptions,
     private readonly emit: (ev: EximEvent) => void,
   ) {
-    this.quotaHit = opts.quotaSeen ?? new Set()
+    this.quotaHit = opts.quotaSeen ?? new Map()
   }
 
   /** The main-log events remembered for de-duplication, to hand to another classifier. */
@@ -139,12 +139,12 @@ export class Classifier {
       return d.failed || d.message.startsWith('retry time not reached') || isQuotaFailure(d.message) ? 'delivery-quota' : 'other'
     }
     if (!isQuotaFailure(d.message)) {
-      if (d.failed || d.message.startsWith('retry time not reached')) this.opts.onUnsettledFollowUp?.(key)
+      if (d.failed || d.message.startsWith('retry time not reached')) this.opts.onUnsettledFollowUp?.(key, this.instantOf(pre))
       return 'other'
     }
     if (this.opts.dedupe && this.isCopy(`delivery|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
-    this.quotaHit.add(key)
     const ev = this.makeEvent('delivery-quota', s, lineNo, pre)
+    this.quotaHit.set(key, ev.time)
     ev.recipient = recipient
     ev.reason = d.message
     ev.code = replyCode(d.message)
@@ -231,6 +231,10 @@ export class Classifier {
       return false
     }
     return this.seen.take(key)
+  }
+
+  private instantOf(pre: Prefix): number {
+    return pre.naive - this.opts.zone.offsetFor(pre.naive, pre.offset) * 60_000
   }
 
   private makeEvent(kind: EventKind, s: string, lineNo: number, pre: Prefix): EximEvent {

@@ -47,8 +47,10 @@ export interface Settle {
   agg: Aggregator
   keep: EventPredicate
   classifier: Classifier
-  /** Message id + recipient of every quota failure counted so far, across inputs. */
-  quotaSeen: Set<string>
+  /** Message id + recipient of every quota failure counted so far, across inputs, with its time. */
+  quotaSeen: Map<string, number>
+  /** Told of follow-up lines whose failure no range (nor input before) saw. */
+  onUnsettledFollowUp?: (key: string, time: number) => void
   samples: UnparsedSample[]
 }
 
@@ -66,8 +68,11 @@ export async function readInRanges(job: Omit<RangeJob, 'start' | 'end'>, size: n
   for (const r of results) {
     const a = r.acct
     // Follow-up lines of a failure an earlier range (or input) counted complete its event.
-    for (const key of r.followUps) {
-      if (!s.quotaSeen.has(key)) continue
+    for (const [key, time] of r.followUps) {
+      if (!s.quotaSeen.has(key)) {
+        s.onUnsettledFollowUp?.(key, time)
+        continue
+      }
       a.other--
       a.events++
       a.byKind['delivery-quota'] = (a.byKind['delivery-quota'] ?? 0) + 1
@@ -75,7 +80,7 @@ export async function readInRanges(job: Omit<RangeJob, 'start' | 'end'>, size: n
     for (const ev of r.quota) {
       const key = `${ev.msgid}|${ev.recipient}`
       if (s.quotaSeen.has(key)) continue
-      s.quotaSeen.add(key)
+      s.quotaSeen.set(key, ev.time)
       if (s.keep(ev)) s.agg.add(ev)
     }
     if (r.aggregate !== null) s.agg.absorb(r.aggregate)

@@ -37,8 +37,8 @@ export interface RangeResult {
   aggregate: AggregateDump | null
   /** Every delivery-quota event, unfiltered: whether each counts depends on earlier ranges. */
   quota: EximEvent[]
-  /** Keys (message id + recipient) of delivery lines that complete a quota failure if an earlier range saw one. */
-  followUps: string[]
+  /** Keys (message id + recipient) and times of delivery lines that complete a quota failure if an earlier range saw one. */
+  followUps: [string, number][]
   /** Main-log events remembered for de-duplication against reject and panic logs. */
   seen: [number, number][]
   /** Of the last range: incorrect-digit lines whose discard may open the next file. */
@@ -54,9 +54,9 @@ export async function readRangeJob(job: RangeJob, into?: Aggregator): Promise<Ra
   const agg = into ?? new Aggregator(job.tables, job.maxGroups)
   const keep = buildPredicate({...job.filter, kinds: new Set(job.filter.kinds)})
   const quota: EximEvent[] = []
-  const followUps: string[] = []
+  const followUps: [string, number][] = []
   const samples: UnparsedSample[] = []
-  const classifier = new Classifier({zone, dedupe: job.dedupe, wanted: new Set(job.filter.kinds), onUnsettledFollowUp: (k) => followUps.push(k)}, (ev) => {
+  const classifier = new Classifier({zone, dedupe: job.dedupe, wanted: new Set(job.filter.kinds), onUnsettledFollowUp: (k, t) => followUps.push([k, t])}, (ev) => {
     if (ev.kind === 'delivery-quota') quota.push(ev)
     else if (keep(ev)) agg.add(ev)
   })

@@ -27,7 +27,7 @@ function fileObject(f: FileAccount, tz: (t: number) => number): Record<string, u
 }
 
 export function inputObject(input: InputAccount, tz: (t: number) => number): Record<string, unknown> {
-  const {files, samples, ...totals} = input
+  const {files, samples, quota: _links, ...totals} = input
   return {
     files: files.map((f) => fileObject(f, tz)),
     ...totals,
@@ -50,6 +50,8 @@ export function reportObject(r: Report, tz: (t: number) => number): Record<strin
     // --label) and the events per five minutes and kind.
     ...(r.label !== null && r.tables.length > 0 ? {tables: Object.fromEntries(r.tables.map((t) => [t.by.join(','), t.rows.map((row) => groupObject(t.by, row))]))} : {}),
     series: {step: SERIES_STEP, kinds: EVENT_KINDS, buckets: r.buckets},
+    // And, for parts of one host's log, the quota failures each part saw and the follow-up lines it could not settle.
+    ...(r.label !== null && r.input.quota !== undefined ? {quota: r.input.quota} : {}),
   }
 }
 

@@ -48,6 +48,32 @@ describe('merge', () => {
     expect(summary).toContain('exim-rejects report for mx1, mx2')
   })
 
+  it('a quota failure in one half and its later retries in the other count as in the whole log', () => {
+    // The real log of deliveries failing for quota, then a queue run half an hour later that finds
+    // each deferred message's retry time not reached: lines that complete the failure, in the whole.
+    const log = readFileSync(join(FIX, 'nosocket-plain', 'mainlog'), 'utf8')
+    const deferred = [...log.matchAll(/^\S+ \S+ (\S+) == (\S+) R=.*Quota exceeded/gm)].map((m) => [m[1]!, m[2]!])
+    expect(deferred.length).toBeGreaterThan(1)
+    const later = deferred.map(([id, rcpt]) => `2026-11-25 20:47:14 ${id} == ${rcpt} routing defer (-52): retry time not reached\n`).join('')
+    const [a, b, whole] = ['retry-a', 'retry-b', 'retry-whole'].map((f) => join(dir, f))
+    writeFileSync(a, log)
+    writeFileSync(b, later)
+    writeFileSync(whole, log + later)
+    const by = ['--kind', 'all', '--by', 'recipient,kind']
+    writeFileSync(join(dir, 'ra.json'), runCli(['report', '--json', '--label', 'mx1', ...by, a]).stdout)
+    writeFileSync(join(dir, 'rb.json'), runCli(['report', '--json', '--label', 'mx1b', ...by, b]).stdout)
+    const one = json(['report', '--json', ...by, whole])
+    // Given in either order: the failures are earlier than their retries.
+    for (const parts of [['ra.json', 'rb.json'], ['rb.json', 'ra.json']]) {
+      const merged = json(['merge', '--json', ...parts.map((f) => join(dir, f))])
+      for (const field of ['lines', 'events', 'other', 'byKind']) expect(merged.input[field], field).toEqual(one.input[field])
+      for (const field of ['totals', 'groups']) expect(merged[field], field).toEqual(one[field])
+    }
+    // The retries alone: lines that follow up nothing this report saw.
+    const alone = json(['report', '--json', ...by, b])
+    expect(alone.input.other).toBe(deferred.length)
+  })
+
   it('groups by the host a report came from (label), and by fewer keys than the reports have', () => {
     const [, a, b] = halves('defer-plain')
     writeFileSync(join(dir, 'p.json'), runCli(['report', '--json', '--label', 'mx1', '--by', 'recipient,ip', a]).stdout)
