@@ -4,7 +4,7 @@ import {type GroupRow, SERIES_STEP} from '../aggregate/aggregator.js'
 import {EVENT_KINDS} from '../types.js'
 import type {Report} from '../aggregate/report.js'
 import type {GroupKey} from '../aggregate/keys.js'
-import type {FileAccount, InputAccount} from '../types.js'
+import type {FileAccount, InputAccount, QuotaLinks} from '../types.js'
 import {isoTime} from './time.js'
 import type {Writer} from './writer.js'
 
@@ -35,6 +35,8 @@ export function inputObject(input: InputAccount, tz: (t: number) => number): Rec
   }
 }
 
+const hasLinks = (q: QuotaLinks | undefined): q is QuotaLinks => q !== undefined && q.failures.length + q.followUps.length > 0
+
 export function reportObject(r: Report, tz: (t: number) => number): Record<string, unknown> {
   const at = (i: {time: number; tz: number} | null): string | null => (i === null ? null : isoTime(i.time, i.tz))
   return {
@@ -51,7 +53,7 @@ export function reportObject(r: Report, tz: (t: number) => number): Record<strin
     ...(r.label !== null && r.tables.length > 0 ? {tables: Object.fromEntries(r.tables.map((t) => [t.by.join(','), t.rows.map((row) => groupObject(t.by, row))]))} : {}),
     series: {step: SERIES_STEP, kinds: EVENT_KINDS, buckets: r.buckets},
     // And, for parts of one host's log, the quota failures each part saw and the follow-up lines it could not settle.
-    ...(r.label !== null && r.input.quota !== undefined ? {quota: r.input.quota} : {}),
+    ...(r.label !== null && hasLinks(r.input.quota) ? {quota: r.input.quota} : {}),
   }
 }
 
