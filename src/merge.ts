@@ -50,7 +50,9 @@ export function parseIso(iso: string): {time: number; tz: number} {
  * file accounts (`files`: the reports' files, in order) and returns the links that remain. Keys
  * are message id + recipient, which do not repeat across hosts (Exim's ids carry time and pid).
  */
-function settleQuota(parts: {links?: QuotaLinks; files: number}[], files: FileAccount[]): QuotaLinks {
+function settleQuota(parts: {links?: QuotaLinks; files: number; first: number}[], files: FileAccount[]): QuotaLinks {
+  // Parts in time order (by their first line), whatever order they were given in.
+  const rank = new Map(parts.map((p, i) => [i, p.first] as const).sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([i], r) => [i, r]))
   // Message id + recipient -> when, and in which part, it failed.
   const failed = new Map<string, [number, number][]>()
   parts.forEach(({links}, i) => {
@@ -64,8 +66,8 @@ function settleQuota(parts: {links?: QuotaLinks; files: number}[], files: FileAc
   let base = 0
   parts.forEach(({links, files: n}, i) => {
     for (const [file, key, time] of links?.followUps ?? []) {
-      // Seen first: earlier, or in the same second in a part given before this one.
-      const settled = failed.get(key)?.some(([t, j]) => j !== i && (t < time || (t === time && j < i)))
+      // Seen first: earlier, or at the same time in a part that starts before this one.
+      const settled = failed.get(key)?.some(([t, j]) => j !== i && (t < time || (t === time && rank.get(j)! < rank.get(i)!)))
       const a = files[base + file]
       if (settled && a !== undefined) {
         a.other--
@@ -76,6 +78,19 @@ function settleQuota(parts: {links?: QuotaLinks; files: number}[], files: FileAc
     base += n
   })
   return left
+}
+
+/** Quota links, when a report has them, as report writes them. */
+function linksOk(j: JsonReport): boolean {
+  const q = j.quota as unknown
+  if (q === undefined) return true
+  if (q === null || typeof q !== 'object') return false
+  const {failures, followUps} = q as Record<string, unknown>
+  const time = (t: unknown) => typeof t === 'number' && Number.isFinite(t)
+  return (
+    Array.isArray(failures) && failures.every((f) => Array.isArray(f) && typeof f[0] === 'string' && time(f[1])) &&
+    Array.isArray(followUps) && followUps.every((f) => Array.isArray(f) && Number.isInteger(f[0]) && f[0] >= 0 && f[0] < j.input.files.length && typeof f[1] === 'string' && time(f[2]))
+  )
 }
 
 async function load(path: string): Promise<JsonReport> {
@@ -91,8 +106,7 @@ async function load(path: string): Promise<JsonReport> {
   } catch (err) {
     throw new EximRejectsError('INPUT', `${path}: not JSON (${(err as Error).message})`)
   }
-  const linksOk = j?.quota === undefined || (Array.isArray(j.quota.failures) && Array.isArray(j.quota.followUps))
-  if (!j || !Array.isArray(j.by) || !Array.isArray(j.groups) || typeof j.totals !== 'object' || !j.input || !j.window || !linksOk) {
+  if (!j || !Array.isArray(j.by) || !Array.isArray(j.groups) || typeof j.totals !== 'object' || !j.input || !Array.isArray(j.input.files) || !j.window || !linksOk(j)) {
     throw new EximRejectsError('INPUT', `${path}: not an exim-rejects JSON report (made with report --format json)`)
   }
   return j
@@ -169,7 +183,7 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
     last: at(last),
   }
   const labels = [...new Set(reports.map(({r, path}) => r.label ?? path))]
-  const quota = settleQuota(reports.map(({r}) => ({links: r.quota, files: r.input.files.length})), files)
+  const quota = settleQuota(reports.map(({r}) => ({links: r.quota, files: r.input.files.length, first: r.window.first ? parseIso(r.window.first).time : Infinity})), files)
   const report = buildReport(agg, {...totalAccount(files, samples), quota}, window, {
     kinds, top: opts.top, summaryTop: opts.summaryTop, summaryTables: tableKeys.length - 1, label: labels.join(', '), tz: (t) => clock.offsetOfInstant(t),
   })

@@ -39,6 +39,8 @@ export interface ReadOptions {
   onInputError?: (err: Error) => void
   /** Called as input is read, with bytes read so far and the total expected (0 when unknown). */
   onProgress?: (done: number, total: number) => void
+  /** Return the quota links (for a JSON report that parts of one log may be merged from). */
+  quotaLinks?: boolean
   /**
    * Large plain main logs may be read by worker threads, which filter and aggregate themselves:
    * then their events go to `agg` (through `keep`), not to onEvent. onEvent must do the same.
@@ -81,7 +83,7 @@ function skipReason(p: Probed, newer: Probed | undefined, opts: ReadOptions): st
   return null
 }
 
-function makeScanner(p: Probed, acct: FileAccount, classifier: Classifier, samples: UnparsedSample[], opts: ReadOptions): LineScanner {
+function makeScanner(p: Probed, acct: FileAccount, classifier: Classifier, samples: UnparsedSample[], opts: ReadOptions, discardAtStart: boolean): LineScanner {
   const src = p.src
   const unparsed = (text: string, line: number): void => keepSample(samples, {file: src.name, line, text})
   const sink = {candidate: (text: string, lineNo: number) => classifier.candidate(text, lineNo), unparsed}
@@ -100,7 +102,7 @@ function makeScanner(p: Probed, acct: FileAccount, classifier: Classifier, sampl
   const instant = (naive: number, offset: number): number => opts.zone.instant(naive, offset)
   // In a main log a misconfigured discard always follows its incorrect-digit line, if need be at
   // the start of the next file of a rotated set; elsewhere it may stand alone.
-  return new LineScanner(acct, sink, instant, opts.maxLine ?? DEFAULT_MAX_LINE, framed, p.logType !== 'main', classifier.waiting)
+  return new LineScanner(acct, sink, instant, opts.maxLine ?? DEFAULT_MAX_LINE, framed, p.logType !== 'main', discardAtStart)
 }
 
 export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (ev: EximEvent) => void): Promise<InputAccount> {
@@ -124,7 +126,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
   const quotaSeen = new Map<string, number>()
   const followUps: QuotaLinks['followUps'] = []
   const files: FileAccount[] = []
-  const onUnsettledFollowUp = (key: string, time: number): void => void followUps.push([files.length - 1, key, time])
+  const onUnsettledFollowUp = opts.quotaLinks ? (key: string, time: number): void => void followUps.push([files.length - 1, key, time]) : undefined
   const classifier = new Classifier({zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe, quotaSeen, wanted: opts.kinds, onUnsettledFollowUp}, onEvent)
   const samples: UnparsedSample[] = []
   const total = probed.reduce((n, p) => n + p.src.size, 0)
@@ -142,9 +144,10 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
       doneBefore += src.size
       continue
     }
+    // An incorrect-digit line at the end of the file before may have its discard at the start of this one.
+    const waiting = classifier.waitingFor(p.first)
     const par = opts.parallel
-    // Not in ranges when an incorrect-digit line of the file before waits: its discard may open this one.
-    if (par && src.path !== null && p.framing === 'plain' && p.compression === 'none' && p.logType === 'main' && src.size >= (par.minBytes ?? parallelMinBytes()) && !classifier.waiting) {
+    if (par && src.path !== null && p.framing === 'plain' && p.compression === 'none' && p.logType === 'main' && src.size >= (par.minBytes ?? parallelMinBytes()) && !waiting) {
       const job = {path: src.path, name: src.name, logType: p.logType, dedupe, zone: opts.zone.spec, filter: par.filter, tables: par.tables, maxGroups: par.maxGroups, maxLine: opts.maxLine}
       const whole = await readInRanges(job, src.size, {agg: par.agg, keep: par.keep, classifier, quotaSeen, onUnsettledFollowUp, samples}, par.threads)
       if (whole !== null) {
@@ -155,7 +158,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
       }
     }
     classifier.beginFile(src.name, p.logType)
-    const scanner = makeScanner(p, acct, classifier, samples, opts)
+    const scanner = makeScanner(p, acct, classifier, samples, opts, waiting)
     const input = p.stream ?? new InputStream(src, opts.stdin)
     try {
       for await (const chunk of input.chunks()) {
@@ -176,7 +179,8 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
     if (acct.compression !== 'none') acct.compressedBytes = input.rawBytes
   }
   classifier.settle()
-  return {...totalAccount([...files, ...failed], samples), quota: {failures: [...quotaSeen], followUps}}
+  const account = totalAccount([...files, ...failed], samples)
+  return opts.quotaLinks ? {...account, quota: {failures: [...quotaSeen], followUps}} : account
 }
 
 export interface FollowOptions extends ReadOptions {
@@ -204,7 +208,7 @@ export async function followLog(src: Source, opts: FollowOptions, onEvent: (ev: 
     acct.framing = p.framing
     files.push(acct)
     classifier.beginFile(src.name, p.logType)
-    scanner = makeScanner(p, acct, classifier, samples, opts)
+    scanner = makeScanner(p, acct, classifier, samples, opts, classifier.waitingFor(NaN))
   }
   start()
   for await (const item of followFile(src.path!, {fromStart: opts.fromStart, signal: opts.signal, pollMs: opts.pollMs})) {

@@ -101,6 +101,8 @@ export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: b
   const read = {
     zone: clock, kinds: keepKinds, stdin: opts.stdin, since: opts.since, until: opts.until, now: opts.now, onProgress: opts.onProgress,
     keepGoing: opts.keepGoing, onInputError: opts.onInputError,
+    // JSON made for merge (--label) carries what parts of one log need to add up as the whole.
+    quotaLinks: opts.format === 'json' && opts.label !== undefined,
     parallel: {agg, keep, tables, filter, maxGroups: opts.maxGroups},
   }
   const input = await readLogs(sources, read, (ev) => {

@@ -76,8 +76,12 @@ export class Classifier {
     this.logType = logType
   }
 
-  /** True while an incorrect-digit line waits for its discard. */
-  get waiting(): boolean {
+  /**
+   * Whether an incorrect-digit line still waits for a discard that may open an input whose first
+   * line is at `first` (an instant; NaN when not known). Lines too old to pair with it are emitted now.
+   */
+  waitingFor(first: number): boolean {
+    while (this.pending.length > 0 && this.pending[0]!.event.time < first - 2 * PAIR_WINDOW_MS) this.emit(this.pending.shift()!.event)
     return this.pending.length > 0
   }
 

@@ -121,7 +121,7 @@ describe.each(SCENARIOS)('%s read in every form', (scenario) => {
     mkdirSync(d)
     // Each file after the first starts with a discard whose incorrect-digit line ended the one before.
     const cuts = logs.main.flatMap((l, i) => (/discarded by RCPT ACL/.test(l) && i > 0 ? [i] : []))
-    const [a, b] = cuts.length > 1 ? [cuts[0]!, cuts.at(-1)!] : [Math.floor(logs.main.length / 3), Math.floor((logs.main.length * 2) / 3)]
+    const [a, b] = cuts.length > 1 ? [cuts[0]!, cuts.at(-1)!] : cuts.length === 1 ? [cuts[0]!, cuts[0]! + 1] : [Math.floor(logs.main.length / 3), Math.floor((logs.main.length * 2) / 3)]
     writeFileSync(join(d, 'mainlog.2.gz'), gzipSync(logs.main.slice(0, a).join('\n') + '\n'))
     writeFileSync(join(d, 'mainlog.1'), logs.main.slice(a, b).join('\n') + '\n')
     writeFileSync(join(d, 'mainlog'), logs.main.slice(b).join('\n') + '\n')

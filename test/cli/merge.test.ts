@@ -54,7 +54,12 @@ describe('merge', () => {
     const log = readFileSync(join(FIX, 'nosocket-plain', 'mainlog'), 'utf8')
     const deferred = [...log.matchAll(/^\S+ \S+ (\S+) == (\S+) R=.*Quota exceeded/gm)].map((m) => [m[1]!, m[2]!])
     expect(deferred.length).toBeGreaterThan(1)
-    const later = deferred.map(([id, rcpt]) => `2026-11-25 20:47:14 ${id} == ${rcpt} routing defer (-52): retry time not reached\n`).join('')
+    // A retry in the same second as its message's first failure: still after it, as the whole log has it.
+    const failures = [...log.matchAll(/^(\S+ \S+) (\S+) == (\S+) R=.*Quota exceeded/gm)]
+    const last = failures.filter((m) => failures.find((f) => f[2] === m[2] && f[3] === m[3]) === m).at(-1)!
+    const later =
+      `${last[1]} ${last[2]} == ${last[3]} routing defer (-52): retry time not reached\n` +
+      deferred.map(([id, rcpt]) => `2026-11-25 20:47:14 ${id} == ${rcpt} routing defer (-52): retry time not reached\n`).join('')
     const [a, b, whole] = ['retry-a', 'retry-b', 'retry-whole'].map((f) => join(dir, f))
     writeFileSync(a, log)
     writeFileSync(b, later)
@@ -63,15 +68,20 @@ describe('merge', () => {
     writeFileSync(join(dir, 'ra.json'), runCli(['report', '--json', '--label', 'mx1', ...by, a]).stdout)
     writeFileSync(join(dir, 'rb.json'), runCli(['report', '--json', '--label', 'mx1b', ...by, b]).stdout)
     const one = json(['report', '--json', ...by, whole])
-    // Given in either order: the failures are earlier than their retries.
+    // The retries alone: lines that follow up nothing this report saw.
+    const alone = json(['report', '--json', ...by, b])
+    expect(alone.input.other).toBe(deferred.length + 1)
+    const first = json(['report', '--json', ...by, a])
+    // Given in either order: the parts are put in time order.
     for (const parts of [['ra.json', 'rb.json'], ['rb.json', 'ra.json']]) {
       const merged = json(['merge', '--json', ...parts.map((f) => join(dir, f))])
       for (const field of ['lines', 'events', 'other', 'byKind']) expect(merged.input[field], field).toEqual(one.input[field])
       for (const field of ['totals', 'groups']) expect(merged[field], field).toEqual(one[field])
+      // It is the retries' file whose lines became event lines.
+      const file = (name: string) => merged.input.files.find((f: {path: string}) => f.path.endsWith(name))
+      expect([file('retry-a').events, file('retry-a').other]).toEqual([first.input.events, first.input.other])
+      expect([file('retry-b').events, file('retry-b').other]).toEqual([alone.input.events + deferred.length + 1, 0])
     }
-    // The retries alone: lines that follow up nothing this report saw.
-    const alone = json(['report', '--json', ...by, b])
-    expect(alone.input.other).toBe(deferred.length)
   })
 
   it('groups by the host a report came from (label), and by fewer keys than the reports have', () => {
@@ -106,6 +116,19 @@ describe('merge', () => {
     const r = runCli(['merge', join(FIX, 'defer-plain', 'mainlog')])
     expect(r.code).toBe(2)
     expect(r.stderr).toMatch(/mainlog: not JSON/)
+  })
+
+  it.each([
+    ['quota links that are null', null],
+    ['a follow-up naming a file the report does not have', {failures: [], followUps: [[5, 'X|r@example.test', 0]]}],
+    ['a failure without its time', {failures: [['X|r@example.test']], followUps: []}],
+  ])('a report with %s: exit 2, one line naming it', (_, quota) => {
+    const good = JSON.parse(runCli(['report', '--json', '--label', 'mx1', join(FIX, 'nosocket-plain', 'mainlog')]).stdout)
+    const f = join(dir, 'bad-links.json')
+    writeFileSync(f, JSON.stringify({...good, quota}))
+    const r = runCli(['merge', f])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(`exim-rejects: ${f}: not an exim-rejects JSON report (made with report --format json)\n`)
   })
 })
 
