@@ -143,7 +143,7 @@ export class Classifier {
       return d.failed || d.message.startsWith('retry time not reached') || isQuotaFailure(d.message) ? 'delivery-quota' : 'other'
     }
     if (!isQuotaFailure(d.message)) {
-      if (d.failed || d.message.startsWith('retry time not reached')) this.opts.onUnsettledFollowUp?.(key, this.instantOf(pre))
+      if (d.failed || d.message.startsWith('retry time not reached')) this.opts.onUnsettledFollowUp?.(key, this.opts.zone.instant(pre.naive, pre.offset))
       return 'other'
     }
     if (this.opts.dedupe && this.isCopy(`delivery|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
@@ -235,10 +235,6 @@ export class Classifier {
       return false
     }
     return this.seen.take(key)
-  }
-
-  private instantOf(pre: Prefix): number {
-    return pre.naive - this.opts.zone.offsetFor(pre.naive, pre.offset) * 60_000
   }
 
   private makeEvent(kind: EventKind, s: string, lineNo: number, pre: Prefix): EximEvent {
