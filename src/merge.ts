@@ -4,7 +4,7 @@
 // be grouped by. No oclif here.
 
 import {readFile} from 'node:fs/promises'
-import {type AggregateDump, Aggregator, DEFAULT_MAX_GROUPS, type GroupEntry, joinKey} from './aggregate/aggregator.js'
+import {type AggregateDump, Aggregator, DEFAULT_MAX_GROUPS, type GroupEntry, joinKey, seriesBucket} from './aggregate/aggregator.js'
 import {GROUP_KEYS, type GroupKey} from './aggregate/keys.js'
 import {buildReport, type Instant, type Report, SUMMARY_TABLES} from './aggregate/report.js'
 import {EximRejectsError, inputError, usageError} from './errors.js'
@@ -50,9 +50,7 @@ export function parseIso(iso: string): {time: number; tz: number} {
  * file accounts (`files`: the reports' files, in order) and returns the links that remain. Keys
  * are message id + recipient, which do not repeat across hosts (Exim's ids carry time and pid).
  */
-function settleQuota(parts: {links?: QuotaLinks; files: number; first: number}[], files: FileAccount[]): QuotaLinks {
-  // Parts in time order (by their first line), whatever order they were given in.
-  const rank = new Map(parts.map((p, i) => [i, p.first] as const).sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([i], r) => [i, r]))
+function settleQuota(parts: {links?: QuotaLinks; files: number}[], rank: Map<number, number>, files: FileAccount[]): QuotaLinks {
   // Message id + recipient -> when, and in which part, it failed.
   const failed = new Map<string, [number, number][]>()
   parts.forEach(({links}, i) => {
@@ -80,16 +78,80 @@ function settleQuota(parts: {links?: QuotaLinks; files: number; first: number}[]
   return left
 }
 
+/**
+ * The part that counts each quota failure, by message id + recipient: the one that saw it first
+ * (earlier, or at the same time in a part that starts before).
+ */
+function firstParts(parts: {links?: QuotaLinks}[], rank: Map<number, number>): Map<string, number> {
+  const best = new Map<string, [number, number]>()
+  parts.forEach(({links}, i) => {
+    for (const [key, time] of links?.failures ?? []) {
+      const b = best.get(key)
+      if (b === undefined || time < b[0] || (time === b[0] && rank.get(i)! < rank.get(b[1])!)) best.set(key, [time, i])
+    }
+  })
+  return new Map([...best].map(([key, [, i]]) => [key, i]))
+}
+
+type Without = NonNullable<QuotaLinks['without']>[number]
+
+/**
+ * A report's groups, totals and series without the quota failures it counted, plus those of them
+ * it is the part to count, as one dump: what the report adds to the merge.
+ */
+function partDump(r: JsonReport, label: string, by: MergeKey[], withTables: boolean, counts: (key: string) => boolean): AggregateDump {
+  const counted = r.quota?.counted ?? []
+  const without = new Map<string, Without>()
+  for (const w of r.quota?.without ?? []) without.set(`${w[0]}\u0000${joinKey(w[1])}`, w)
+  const own: GroupKey[][] = [r.by, ...(withTables ? SUMMARY_TABLES : [])]
+  const merged: MergeKey[][] = [by, ...(withTables ? SUMMARY_TABLES : [])]
+  const rows = [r.groups, ...(withTables ? SUMMARY_TABLES.map((keys) => r.tables![keys.join(',')]!) : [])]
+  const tables = rows.map((list, t) => {
+    const out: GroupEntry[] = []
+    for (const g of list) {
+      const key = (keys: readonly string[]): string => joinKey(keys.map((k) => (k === 'label' ? label : String(g[k] ?? ''))))
+      const w = without.get(`${t}\u0000${key(own[t]!)}`)
+      if (w === undefined) {
+        const f = parseIso(g.first)
+        const l = parseIso(g.last)
+        out.push([key(merged[t]!), g.count, f.time, f.tz, l.time, l.tz])
+      } else if (w[2] > 0) out.push([key(merged[t]!), w[2], w[3]!, w[4], w[5]!, w[6]])
+    }
+    return out
+  })
+  const totals = new Map(Object.entries(r.totals) as [EventKind, number][])
+  const series = new Map((r.series?.buckets ?? []).map(([t, counts]): [number, number[]] => [t, EVENT_KINDS.map((k) => counts[r.series!.kinds.indexOf(k)] ?? 0)]))
+  const QUOTA = EVENT_KINDS.indexOf('delivery-quota')
+  for (const [key, time, tz, values] of counted) {
+    const mine = counts(key)
+    totals.set('delivery-quota', (totals.get('delivery-quota') ?? 0) + (mine ? 0 : -1))
+    if (!mine) {
+      const b = series.get(seriesBucket(time))
+      if (b !== undefined) b[QUOTA]!--
+      continue
+    }
+    merged.forEach((keys, t) => tables[t]!.push([joinKey(keys.map((k) => (k === 'label' ? label : (values[k] ?? '')))), 1, time, tz, time, tz]))
+  }
+  return {totals: [...totals], tables, others: [], series: [...series]}
+}
+
 /** Quota links, when a report has them, as report writes them. */
 function linksOk(j: JsonReport): boolean {
   const q = j.quota as unknown
   if (q === undefined) return true
   if (q === null || typeof q !== 'object') return false
-  const {failures, followUps} = q as Record<string, unknown>
+  const {failures, followUps, counted = [], without = []} = q as Record<string, unknown>
   const time = (t: unknown) => typeof t === 'number' && Number.isFinite(t)
+  const int = (n: unknown) => Number.isInteger(n)
+  const strings = (v: unknown) => v !== null && typeof v === 'object' && Object.values(v).every((s) => typeof s === 'string')
+  // A group as it would be without the counted failures: table, keys, count, then first and last (null for none left).
+  const group = (w: unknown[]) => int(w[0]) && (w[0] as number) >= 0 && (w[0] as number) <= SUMMARY_TABLES.length && Array.isArray(w[1]) && strings(w[1]) && int(w[2]) && (w[2] as number) >= 0 &&
+    int(w[4]) && int(w[6]) && ((w[2] as number) === 0 || (time(w[3]) && time(w[5])))
   return (
     Array.isArray(failures) && failures.every((f) => Array.isArray(f) && typeof f[0] === 'string' && time(f[1])) &&
-    Array.isArray(followUps) && followUps.every((f) => Array.isArray(f) && Number.isInteger(f[0]) && f[0] >= 0 && f[0] < j.input.files.length && typeof f[1] === 'string' && time(f[2]))
+    Array.isArray(followUps) && followUps.every((f) => Array.isArray(f) && Number.isInteger(f[0]) && f[0] >= 0 && f[0] < j.input.files.length && typeof f[1] === 'string' && time(f[2])) &&
+    Array.isArray(counted) && counted.every((c) => Array.isArray(c) && typeof c[0] === 'string' && time(c[1]) && int(c[2]) && strings(c[3])) &&
+    Array.isArray(without) && without.every((w) => Array.isArray(w) && group(w))
   )
 }
 
@@ -110,15 +172,6 @@ async function load(path: string): Promise<JsonReport> {
     throw new EximRejectsError('INPUT', `${path}: not an exim-rejects JSON report (made with report --format json)`)
   }
   return j
-}
-
-function entries(rows: JsonGroup[], by: MergeKey[], label: string): GroupEntry[] {
-  return rows.map((g) => {
-    const key = joinKey(by.map((k) => (k === 'label' ? label : String(g[k] ?? ''))))
-    const f = parseIso(g.first)
-    const l = parseIso(g.last)
-    return [key, g.count, f.time, f.tz, l.time, l.tz]
-  })
 }
 
 export interface MergeOptions {
@@ -154,15 +207,13 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
   let until: string | null | undefined
   let first = Infinity
   let last = -Infinity
-  for (const {path, r} of reports) {
+  // Parts in time order (by their first line), whatever order they were given in.
+  const starts = reports.map(({r}) => (r.window.first ? parseIso(r.window.first).time : Infinity))
+  const rank = new Map(starts.map((t, i) => [i, t] as const).sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([i], n) => [i, n]))
+  const counter = firstParts(reports.map(({r}) => ({links: r.quota})), rank)
+  reports.forEach(({path, r}, i) => {
     const label = r.label ?? path
-    const dump: AggregateDump = {
-      totals: Object.entries(r.totals) as [EventKind, number][],
-      tables: [entries(r.groups, by, label), ...(withTables ? SUMMARY_TABLES.map((keys) => entries(r.tables![keys[0]!]!, keys, label)) : [])],
-      others: [],
-      series: r.series?.buckets.map(([t, counts]) => [t, EVENT_KINDS.map((k) => counts[r.series!.kinds.indexOf(k)] ?? 0)]) ?? [],
-    }
-    agg.absorb(dump)
+    agg.absorb(partDump(r, label, by, withTables, (key) => counter.get(key) === i))
     for (const f of r.input.files) {
       const {first: ff, last: fl, ...rest} = f
       const a = {...rest, path: `${label}:${f.path}`, firstTime: ff ? parseIso(ff).time : NaN, lastTime: fl ? parseIso(fl).time : NaN}
@@ -173,7 +224,7 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
     until = until === undefined ? r.window.until : until === r.window.until ? until : null
     if (r.window.first) first = Math.min(first, parseIso(r.window.first).time)
     if (r.window.last) last = Math.max(last, parseIso(r.window.last).time)
-  }
+  })
   const clock = new ZoneClock(opts.zone)
   const at = (t: number): Instant | null => (Number.isFinite(t) ? {time: t, tz: clock.offsetOfInstant(t)} : null)
   const window = {
@@ -183,7 +234,7 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
     last: at(last),
   }
   const labels = [...new Set(reports.map(({r, path}) => r.label ?? path))]
-  const quota = settleQuota(reports.map(({r}) => ({links: r.quota, files: r.input.files.length, first: r.window.first ? parseIso(r.window.first).time : Infinity})), files)
+  const quota = settleQuota(reports.map(({r}) => ({links: r.quota, files: r.input.files.length})), rank, files)
   const report = buildReport(agg, {...totalAccount(files, samples), quota}, window, {
     kinds, top: opts.top, summaryTop: opts.summaryTop, summaryTables: tableKeys.length - 1, label: labels.join(', '), tz: (t) => clock.offsetOfInstant(t),
   })

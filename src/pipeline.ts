@@ -14,7 +14,6 @@ import {parallelMinBytes, readInRanges} from './parallel/ranges.js'
 import type {RangeJob} from './parallel/work.js'
 import type {Aggregator} from './aggregate/aggregator.js'
 import type {GroupKey} from './aggregate/keys.js'
-import type {EventPredicate} from './filter/predicate.js'
 import {JournalJsonLines, SyslogLines} from './parse/framed.js'
 import type {Prefix} from './parse/prefix.js'
 import {DEFAULT_MAX_LINE, type FramedLines, LineScanner} from './parse/scanner.js'
@@ -43,9 +42,10 @@ export interface ReadOptions {
   quotaLinks?: boolean
   /**
    * Large plain main logs may be read by worker threads, which filter and aggregate themselves:
-   * then their events go to `agg` (through `keep`), not to onEvent. onEvent must do the same.
+   * then their events go to `agg` (through the filter), not to onEvent; onEvent must do the same.
+   * Their quota failures, which only the whole input can settle, still go to onEvent.
    */
-  parallel?: {agg: Aggregator; keep: EventPredicate; tables: GroupKey[][]; filter: RangeJob['filter']; maxGroups?: number; minBytes?: number; threads?: number}
+  parallel?: {agg: Aggregator; tables: GroupKey[][]; filter: RangeJob['filter']; maxGroups?: number; minBytes?: number; threads?: number}
 }
 
 interface Probed {
@@ -149,7 +149,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
     const par = opts.parallel
     if (par && src.path !== null && p.framing === 'plain' && p.compression === 'none' && p.logType === 'main' && src.size >= (par.minBytes ?? parallelMinBytes()) && !waiting) {
       const job = {path: src.path, name: src.name, logType: p.logType, dedupe, zone: opts.zone.spec, filter: par.filter, tables: par.tables, maxGroups: par.maxGroups, maxLine: opts.maxLine}
-      const whole = await readInRanges(job, src.size, {agg: par.agg, keep: par.keep, classifier, quotaSeen, onUnsettledFollowUp, samples}, par.threads)
+      const whole = await readInRanges(job, src.size, {agg: par.agg, emit: onEvent, classifier, quotaSeen, onUnsettledFollowUp, samples}, par.threads)
       if (whole !== null) {
         files[files.length - 1] = whole
         doneBefore += src.size

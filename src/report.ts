@@ -2,6 +2,7 @@
 // No oclif here; the command parses flags and calls runReport.
 
 import {Aggregator, type GroupRow, type GroupTable} from './aggregate/aggregator.js'
+import {countHeldQuota} from './aggregate/counted.js'
 import type {GroupKey} from './aggregate/keys.js'
 import {buildReport, type Instant, type Report, SUMMARY_TABLES, SUMMARY_TOP} from './aggregate/report.js'
 import {buildPredicate, type FilterOptions} from './filter/predicate.js'
@@ -14,7 +15,7 @@ import {renderHtml} from './render/html.js'
 import {renderJson, renderNdjson} from './render/json.js'
 import {renderSummary} from './render/summary.js'
 import type {Writer} from './render/writer.js'
-import type {EventKind, InputAccount} from './types.js'
+import type {EventKind, EximEvent, InputAccount} from './types.js'
 
 export const REPORT_FORMATS = ['summary', 'csv', 'json', 'ndjson', 'html'] as const
 export type ReportFormat = (typeof REPORT_FORMATS)[number]
@@ -98,16 +99,21 @@ export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: b
   const filter = {...opts.filter, kinds: opts.kinds, since: opts.since, until: opts.until}
   const keepKinds = new Set(opts.kinds)
   const keep = buildPredicate({...filter, kinds: keepKinds})
+  // JSON made for merge (--label) carries what parts of one log need to add up as the whole: its
+  // quota failures are counted last, once it is known how the groups look without them.
+  const forMerge = opts.format === 'json' && opts.label !== undefined
+  const held: EximEvent[] = []
   const read = {
     zone: clock, kinds: keepKinds, stdin: opts.stdin, since: opts.since, until: opts.until, now: opts.now, onProgress: opts.onProgress,
-    keepGoing: opts.keepGoing, onInputError: opts.onInputError,
-    // JSON made for merge (--label) carries what parts of one log need to add up as the whole.
-    quotaLinks: opts.format === 'json' && opts.label !== undefined,
-    parallel: {agg, keep, tables, filter, maxGroups: opts.maxGroups},
+    keepGoing: opts.keepGoing, onInputError: opts.onInputError, quotaLinks: forMerge,
+    parallel: {agg, tables, filter, maxGroups: opts.maxGroups},
   }
   const input = await readLogs(sources, read, (ev) => {
-    if (keep(ev)) agg.add(ev)
+    if (!keep(ev)) return
+    if (forMerge && ev.kind === 'delivery-quota') held.push(ev)
+    else agg.add(ev)
   })
+  if (forMerge && held.length > 0) input.quota = {...input.quota!, ...countHeldQuota(agg, held, 1 + summaryTables(opts).length)}
   const report = assemble(agg, input, clock, opts)
   return {report, clock, byKindRecipient: perRecipient ? agg.tableResult(tables.length - 1) : undefined}
 }

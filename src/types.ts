@@ -100,6 +100,17 @@ export interface QuotaLinks {
   failures: [string, number][]
   /** Follow-up lines no failure was seen for (counted as other): index in files, message id + recipient, time. */
   followUps: [number, string, number][]
+  /**
+   * The failures this report counted as events (those its filter kept), each with its time, its
+   * offset and the values of the report's group keys: merge takes back those another part saw first.
+   */
+  counted?: [string, number, number, Record<string, string>][]
+  /**
+   * The groups the counted failures are in, as they would be without them: table (0 for the --by
+   * table, then the summary's), key values, count, first, its offset, last, its offset (null when
+   * the count is 0).
+   */
+  without?: [number, string[], number, number | null, number, number | null, number][]
 }
 
 export interface InputAccount {

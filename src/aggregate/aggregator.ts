@@ -50,6 +50,9 @@ export interface AggregateDump {
 /** Events are also counted per five minutes and kind, for charts; coarser steps are sums of these. */
 export const SERIES_STEP = 5 * 60_000
 
+/** The start of the series bucket `time` falls in. */
+export const seriesBucket = (time: number): number => time - (((time % SERIES_STEP) + SERIES_STEP) % SERIES_STEP)
+
 // Joins key values; NUL sorts first, so comparing joined keys compares the key lists in order.
 const SEP = '\u0000'
 
@@ -139,6 +142,7 @@ export class Aggregator {
   /** One per table asked for, in order; `states` holds each distinct one once. */
   private readonly tables: TableState[]
   private readonly states: TableState[]
+  private readonly keyNames: GroupKey[]
   private readonly readers: ((ev: EximEvent) => string)[]
   // Key values of the current event, one per distinct key: computed once, shared by the tables.
   private readonly values: string[]
@@ -160,6 +164,7 @@ export class Aggregator {
     shareSameKeys = true,
   ) {
     const keys = [...new Set(tableKeys.flat())]
+    this.keyNames = keys
     this.readers = keys.map((k) => KEY_READERS[k])
     this.values = keys.map(() => '')
     const shared = new Map<string, TableState>()
@@ -188,7 +193,7 @@ export class Aggregator {
 
   private seriesAt(time: number): number[] {
     if (time >= this.bucketStart && time < this.bucketStart + SERIES_STEP) return this.bucketCounts
-    const bucket = time - (((time % SERIES_STEP) + SERIES_STEP) % SERIES_STEP)
+    const bucket = seriesBucket(time)
     let counts = this.series.get(bucket)
     if (counts === undefined) this.series.set(bucket, (counts = EVENT_KINDS.map(() => 0)))
     this.bucketStart = bucket
@@ -222,6 +227,20 @@ export class Aggregator {
       const o = d.others?.[i]
       if (o) t.addOther(o.count, o.first, o.firstTz, o.last, o.lastTz)
     })
+  }
+
+  /** The values of every key the tables group by, for `ev`. */
+  valuesOf(ev: EximEvent): Partial<Record<GroupKey, string>> {
+    return Object.fromEntries(this.keyNames.map((k, i) => [k, this.readers[i]!(ev)]))
+  }
+
+  /** The group `ev` falls in, in table `index`, as it is now (count 0 when it has none yet). */
+  groupOf(index: number, ev: EximEvent): GroupRow {
+    const t = this.tables[index]!
+    const keys = t.slots.map((s) => this.readers[s]!(ev))
+    const i = t.index.get(joinKey(keys))
+    if (i === undefined) return {keys, count: 0, first: NaN, firstTz: 0, last: NaN, lastTz: 0}
+    return {keys, count: t.count[i]!, first: t.first[i]!, firstTz: t.firstTz[i]!, last: t.last[i]!, lastTz: t.lastTz[i]!}
   }
 
   /** One table's groups, as result() gives them. */

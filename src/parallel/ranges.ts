@@ -6,9 +6,8 @@ import {Worker} from 'node:worker_threads'
 import type {Aggregator} from '../aggregate/aggregator.js'
 import {EximRejectsError, type ErrorCode} from '../errors.js'
 import type {Classifier} from '../events/classifier.js'
-import type {EventPredicate} from '../filter/predicate.js'
 import {keepSample} from '../input/account.js'
-import type {FileAccount, UnparsedSample} from '../types.js'
+import type {EximEvent, FileAccount, UnparsedSample} from '../types.js'
 import {splitRanges} from './split.js'
 import {type RangeJob, type RangeResult, readRangeJob} from './work.js'
 
@@ -45,7 +44,8 @@ function runWorker(job: RangeJob): Promise<RangeResult> {
 
 export interface Settle {
   agg: Aggregator
-  keep: EventPredicate
+  /** Where the quota failures of the file go, once settled (whoever reads the file's events filters them). */
+  emit: (ev: EximEvent) => void
   classifier: Classifier
   /** Message id + recipient of every quota failure counted so far, across inputs, with its time. */
   quotaSeen: Map<string, number>
@@ -81,7 +81,7 @@ export async function readInRanges(job: Omit<RangeJob, 'start' | 'end'>, size: n
       const key = `${ev.msgid}|${ev.recipient}`
       if (s.quotaSeen.has(key)) continue
       s.quotaSeen.set(key, ev.time)
-      if (s.keep(ev)) s.agg.add(ev)
+      s.emit(ev)
     }
     if (r.aggregate !== null) s.agg.absorb(r.aggregate)
     if (job.dedupe) s.classifier.seenAbsorb(r.seen)

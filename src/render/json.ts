@@ -17,10 +17,17 @@ export function groupObject(by: readonly GroupKey[], row: GroupRow): Record<stri
   return o
 }
 
+/** Lines per kind in the order of the kinds, whatever order the lines came in. */
+function kindsInOrder(byKind: Record<string, number>): Record<string, number> {
+  const known = EVENT_KINDS.filter((k) => k in byKind)
+  return Object.fromEntries([...known, ...Object.keys(byKind).filter((k) => !known.includes(k as never))].map((k) => [k, byKind[k]!]))
+}
+
 function fileObject(f: FileAccount, tz: (t: number) => number): Record<string, unknown> {
   const {firstTime, lastTime, ...rest} = f
   return {
     ...rest,
+    byKind: kindsInOrder(f.byKind),
     first: Number.isFinite(firstTime) ? isoTime(firstTime, tz(firstTime)) : null,
     last: Number.isFinite(lastTime) ? isoTime(lastTime, tz(lastTime)) : null,
   }
@@ -31,11 +38,12 @@ export function inputObject(input: InputAccount, tz: (t: number) => number): Rec
   return {
     files: files.map((f) => fileObject(f, tz)),
     ...totals,
+    byKind: kindsInOrder(totals.byKind),
     samples: samples.map((s) => ({at: `${s.file}:${s.line}`, file: s.file, line: s.line, text: s.text})),
   }
 }
 
-const hasLinks = (q: QuotaLinks | undefined): q is QuotaLinks => q !== undefined && q.failures.length + q.followUps.length > 0
+const hasLinks = (q: QuotaLinks | undefined): q is QuotaLinks => q !== undefined && q.failures.length + q.followUps.length + (q.counted?.length ?? 0) > 0
 
 export function reportObject(r: Report, tz: (t: number) => number): Record<string, unknown> {
   const at = (i: {time: number; tz: number} | null): string | null => (i === null ? null : isoTime(i.time, i.tz))

@@ -29,7 +29,6 @@ const json = (args: string[]) => {
 }
 
 describe('merge', () => {
-  // Not a log with delivery-quota events: one message's failures split over two reports count once in each.
   it.each(['defer-pid-ms-port', 'discard-tz-ms-iface', 'defer-tz'])('%s: halves merged equal the whole', (scenario) => {
     const [whole, a, b] = halves(scenario)
     const by = ['--kind', 'all', '--by', 'recipient,ip,kind']
@@ -46,6 +45,41 @@ describe('merge', () => {
     expect(runCli(['merge', '--format', 'csv', join(dir, 'a.json'), join(dir, 'b.json')]).stdout).toBe(runCli(['report', '--format', 'csv', ...by, whole]).stdout)
     const summary = runCli(['merge', join(dir, 'a.json'), join(dir, 'b.json')]).stdout
     expect(summary).toContain('exim-rejects report for mx1, mx2')
+  })
+
+  it('a message that failed for quota in both halves is one event, the first failure, as in the whole log', () => {
+    // The real log of deliveries failing for quota: a queue run two seconds later fails the same
+    // messages again. Cut before that run, each half counts them as events of its own.
+    const log = readFileSync(join(FIX, 'nosocket-plain', 'mainlog'), 'utf8')
+    const lines = log.split('\n').filter(Boolean)
+    const cut = lines.findIndex((l) => l.startsWith('2026-11-25 20:17:16'))
+    const failed = (part: string[]) => new Set(part.flatMap((l) => /^\S+ \S+ (\S+) [=*]{2} (\S+) .*Quota exceeded/.exec(l)?.slice(1, 3).join(' ') ?? []))
+    const before = failed(lines.slice(0, cut))
+    const again = [...failed(lines.slice(cut))].filter((k) => before.has(k))
+    expect(again.length).toBeGreaterThan(1)
+    const [a, b] = ['quota-a', 'quota-b'].map((f) => join(dir, f))
+    writeFileSync(a, lines.slice(0, cut).join('\n') + '\n')
+    writeFileSync(b, lines.slice(cut).join('\n') + '\n')
+    const by = ['--kind', 'all', '--by', 'recipient,host,reason']
+    writeFileSync(join(dir, 'qa.json'), runCli(['report', '--json', '--label', 'mx1', ...by, a]).stdout)
+    writeFileSync(join(dir, 'qb.json'), runCli(['report', '--json', '--label', 'mx1', ...by, b]).stdout)
+    const whole = join(FIX, 'nosocket-plain', 'mainlog')
+    const one = json(['report', '--json', ...by, whole])
+    const parts = [json(['report', '--json', ...by, a]), json(['report', '--json', ...by, b])]
+    // Each half alone counts the repeated failures again.
+    expect(parts[0].totals['delivery-quota'] + parts[1].totals['delivery-quota']).toBe(one.totals['delivery-quota'] + again.length)
+    const withTables = json(['report', '--json', '--label', 'mx1', ...by, whole])
+    for (const order of [['qa.json', 'qb.json'], ['qb.json', 'qa.json']]) {
+      const files = order.map((f) => join(dir, f))
+      const merged = json(['merge', '--json', ...files])
+      for (const field of ['kinds', 'totals', 'by', 'groups']) expect(merged[field], field).toEqual(one[field])
+      expect(merged.series.buckets).toEqual(one.series.buckets)
+      for (const field of ['lines', 'events', 'other', 'byKind']) expect(merged.input[field], field).toEqual(one.input[field])
+      // The summary's tables too (recipients, hosts, reasons), and every format drawn from them.
+      expect(merged.tables).toEqual(withTables.tables)
+      expect(runCli(['merge', '--format', 'csv', ...files]).stdout).toBe(runCli(['report', '--format', 'csv', ...by, whole]).stdout)
+      expect(runCli(['merge', '--by', 'recipient', ...files]).stdout.split('\n').slice(1)).toEqual(runCli(['report', '--by', 'recipient', '--kind', 'all', whole]).stdout.split('\n').slice(1).map((l) => l.replace('read      1 file,', 'read      2 files,')))
+    }
   })
 
   it('a quota failure in one half and its later retries in the other count as in the whole log', () => {
@@ -122,6 +156,9 @@ describe('merge', () => {
     ['quota links that are null', null],
     ['a follow-up naming a file the report does not have', {failures: [], followUps: [[5, 'X|r@example.test', 0]]}],
     ['a failure without its time', {failures: [['X|r@example.test']], followUps: []}],
+    ['a counted failure without its group keys', {failures: [], followUps: [], counted: [['X|r@example.test', 0, 0]]}],
+    ['a group to take back from a table the report does not have', {failures: [], followUps: [], without: [[9, ['r@example.test'], 1, 0, 0, 0, 0]]}],
+    ['a group to take back with a count but no first', {failures: [], followUps: [], without: [[0, ['r@example.test'], 1, null, 0, 0, 0]]}],
   ])('a report with %s: exit 2, one line naming it', (_, quota) => {
     const good = JSON.parse(runCli(['report', '--json', '--label', 'mx1', join(FIX, 'nosocket-plain', 'mainlog')]).stdout)
     const f = join(dir, 'bad-links.json')

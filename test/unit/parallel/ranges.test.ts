@@ -58,7 +58,7 @@ async function read(paths: string[], threads: number) {
   const agg = new Aggregator(TABLES)
   const filter = {kinds: [...EVENT_KINDS]}
   const keep = buildPredicate({kinds: new Set(EVENT_KINDS)})
-  const input = await readLogs(await resolveSources(paths), {zone, parallel: {agg, keep, tables: TABLES, filter, minBytes: 1, threads}}, (ev) => {
+  const input = await readLogs(await resolveSources(paths), {zone, parallel: {agg, tables: TABLES, filter, minBytes: 1, threads}}, (ev) => {
     if (keep(ev)) agg.add(ev)
   })
   // Rows are views on the aggregator's columns: compare what they show.

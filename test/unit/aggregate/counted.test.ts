@@ -1,0 +1,35 @@
+import {describe, expect, it} from 'vitest'
+import {Aggregator} from '../../../src/aggregate/aggregator.js'
+import {countHeldQuota} from '../../../src/aggregate/counted.js'
+import type {EximEvent} from '../../../src/types.js'
+
+const ev = (over: Partial<EximEvent>): EximEvent => ({
+  kind: 'rcpt-defer', time: 5000, tz: 0, pid: -1, msgid: '', recipient: 'a@x.example', sender: 's@y', hostName: '', helo: '',
+  ip: '192.0.2.1', port: '', code: '422', reason: '422 Mailbox a@x.example is over quota', file: 'mainlog', line: 1, ...over,
+})
+const quota = (over: Partial<EximEvent>): EximEvent => ev({kind: 'delivery-quota', msgid: '1xWJQY-0002c9-1I', hostName: '', ip: '', reason: '452 4.2.2 Quota exceeded', ...over})
+
+describe('countHeldQuota', () => {
+  it('counts the held failures, and tells their groups as they were without them', () => {
+    const agg = new Aggregator([['recipient', 'host'], ['recipient']])
+    agg.add(ev({time: 5000}))
+    agg.add(ev({time: 7000}))
+    const held = [quota({time: 3000}), quota({time: 9000, msgid: '1xWJQY-0002c9-1X'}), quota({time: 6000, recipient: 'b@x.example'})]
+    const {counted, without} = countHeldQuota(agg, held, 2)
+    expect(counted).toEqual([
+      ['1xWJQY-0002c9-1I|a@x.example', 3000, 0, {recipient: 'a@x.example', host: ''}],
+      ['1xWJQY-0002c9-1X|a@x.example', 9000, 0, {recipient: 'a@x.example', host: ''}],
+      ['1xWJQY-0002c9-1I|b@x.example', 6000, 0, {recipient: 'b@x.example', host: ''}],
+    ])
+    // a@ by host had no group yet (its rejections came from 192.0.2.1); by recipient it had two events.
+    expect(without).toEqual([
+      [0, ['a@x.example', ''], 0, null, 0, null, 0],
+      [0, ['b@x.example', ''], 0, null, 0, null, 0],
+      [1, ['a@x.example'], 2, 5000, 0, 7000, 0],
+      [1, ['b@x.example'], 0, null, 0, null, 0],
+    ])
+    const rows = agg.result()[1]!.rows.map((r) => [r.keys[0], r.count, r.first, r.last])
+    expect(rows).toEqual([['a@x.example', 4, 3000, 9000], ['b@x.example', 1, 6000, 6000]])
+    expect(agg.totals.get('delivery-quota')).toBe(3)
+  })
+})
