@@ -97,40 +97,50 @@ type Without = NonNullable<QuotaLinks['without']>[number]
 
 /**
  * A report's groups, totals and series without the quota failures it counted, plus those of them
- * it is the part to count, as one dump: what the report adds to the merge.
+ * it is the part to count, as one dump: what the report adds to the merge. Only groups the report
+ * shows are touched (--top may have cut others).
  */
 function partDump(r: JsonReport, label: string, by: MergeKey[], withTables: boolean, counts: (key: string) => boolean): AggregateDump {
-  const counted = r.quota?.counted ?? []
   const without = new Map<string, Without>()
   for (const w of r.quota?.without ?? []) without.set(`${w[0]}\u0000${joinKey(w[1])}`, w)
   const own: GroupKey[][] = [r.by, ...(withTables ? SUMMARY_TABLES : [])]
   const merged: MergeKey[][] = [by, ...(withTables ? SUMMARY_TABLES : [])]
-  const rows = [r.groups, ...(withTables ? SUMMARY_TABLES.map((keys) => r.tables![keys.join(',')]!) : [])]
-  const tables = rows.map((list, t) => {
+  // A group's key in the merge, from its values in the report's own key order.
+  const mergedKey = (t: number, values: (k: GroupKey) => string): string => joinKey(merged[t]!.map((k) => (k === 'label' ? label : values(k))))
+  const lists = [r.groups, ...(withTables ? SUMMARY_TABLES.map((keys) => r.tables![keys.join(',')]!) : [])]
+  const shown = lists.map(() => new Set<string>())
+  const tables = lists.map((list, t) => {
     const out: GroupEntry[] = []
     for (const g of list) {
-      const key = (keys: readonly string[]): string => joinKey(keys.map((k) => (k === 'label' ? label : String(g[k] ?? ''))))
-      const w = without.get(`${t}\u0000${key(own[t]!)}`)
+      const ownKey = joinKey(own[t]!.map((k) => String(g[k] ?? '')))
+      shown[t]!.add(ownKey)
+      const key = mergedKey(t, (k) => String(g[k] ?? ''))
+      const w = without.get(`${t}\u0000${ownKey}`)
       if (w === undefined) {
         const f = parseIso(g.first)
         const l = parseIso(g.last)
-        out.push([key(merged[t]!), g.count, f.time, f.tz, l.time, l.tz])
-      } else if (w[2] > 0) out.push([key(merged[t]!), w[2], w[3]!, w[4], w[5]!, w[6]])
+        out.push([key, g.count, f.time, f.tz, l.time, l.tz])
+      } else if (w[2] > 0) out.push([key, w[2], w[3]!, w[4], w[5]!, w[6]])
     }
     return out
   })
   const totals = new Map(Object.entries(r.totals) as [EventKind, number][])
   const series = new Map((r.series?.buckets ?? []).map(([t, counts]): [number, number[]] => [t, EVENT_KINDS.map((k) => counts[r.series!.kinds.indexOf(k)] ?? 0)]))
   const QUOTA = EVENT_KINDS.indexOf('delivery-quota')
-  for (const [key, time, tz, values] of counted) {
-    const mine = counts(key)
-    totals.set('delivery-quota', (totals.get('delivery-quota') ?? 0) + (mine ? 0 : -1))
-    if (!mine) {
-      const b = series.get(seriesBucket(time))
-      if (b !== undefined) b[QUOTA]!--
+  for (const [key, time, tz, rows] of r.quota?.counted ?? []) {
+    if (counts(key)) {
+      rows.forEach((values, t) => {
+        if (t < tables.length && shown[t]!.has(joinKey(values))) tables[t]!.push([mergedKey(t, (k) => values[own[t]!.indexOf(k)] ?? ''), 1, time, tz, time, tz])
+      })
       continue
     }
-    merged.forEach((keys, t) => tables[t]!.push([joinKey(keys.map((k) => (k === 'label' ? label : (values[k] ?? '')))), 1, time, tz, time, tz]))
+    totals.set('delivery-quota', (totals.get('delivery-quota') ?? 0) - 1)
+    const bucket = seriesBucket(time)
+    const b = series.get(bucket)
+    if (b === undefined) continue
+    b[QUOTA]!--
+    // A bucket is there because an event fell in it.
+    if (b.every((n) => n === 0)) series.delete(bucket)
   }
   return {totals: [...totals], tables, others: [], series: [...series]}
 }
@@ -141,16 +151,20 @@ function linksOk(j: JsonReport): boolean {
   if (q === undefined) return true
   if (q === null || typeof q !== 'object') return false
   const {failures, followUps, counted = [], without = []} = q as Record<string, unknown>
-  const time = (t: unknown) => typeof t === 'number' && Number.isFinite(t)
-  const int = (n: unknown) => Number.isInteger(n)
-  const strings = (v: unknown) => v !== null && typeof v === 'object' && Object.values(v).every((s) => typeof s === 'string')
+  // Instants a Date can hold; offsets of at most a day, in minutes.
+  const time = (t: unknown) => typeof t === 'number' && Math.abs(t) <= 8.64e15
+  const offset = (n: unknown) => Number.isInteger(n) && Math.abs(n as number) <= 1440
+  const strings = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string')
+  const tables = 1 + SUMMARY_TABLES.length
+  if (!Array.isArray(failures) || !failures.every((f) => Array.isArray(f) && typeof f[0] === 'string' && time(f[1]))) return false
+  const failed = new Set(failures.map((f: unknown[]) => f[0]))
   // A group as it would be without the counted failures: table, keys, count, then first and last (null for none left).
-  const group = (w: unknown[]) => int(w[0]) && (w[0] as number) >= 0 && (w[0] as number) <= SUMMARY_TABLES.length && Array.isArray(w[1]) && strings(w[1]) && int(w[2]) && (w[2] as number) >= 0 &&
-    int(w[4]) && int(w[6]) && ((w[2] as number) === 0 || (time(w[3]) && time(w[5])))
+  const group = (w: unknown[]) => Number.isInteger(w[0]) && (w[0] as number) >= 0 && (w[0] as number) < tables && strings(w[1]) && Number.isInteger(w[2]) && (w[2] as number) >= 0 &&
+    offset(w[4]) && offset(w[6]) && ((w[2] as number) === 0 || (time(w[3]) && time(w[5])))
   return (
-    Array.isArray(failures) && failures.every((f) => Array.isArray(f) && typeof f[0] === 'string' && time(f[1])) &&
     Array.isArray(followUps) && followUps.every((f) => Array.isArray(f) && Number.isInteger(f[0]) && f[0] >= 0 && f[0] < j.input.files.length && typeof f[1] === 'string' && time(f[2])) &&
-    Array.isArray(counted) && counted.every((c) => Array.isArray(c) && typeof c[0] === 'string' && time(c[1]) && int(c[2]) && strings(c[3])) &&
+    // Every counted failure is one of the report's failures, with the group it went into in each table.
+    Array.isArray(counted) && counted.every((c) => Array.isArray(c) && failed.has(c[0]) && time(c[1]) && offset(c[2]) && Array.isArray(c[3]) && c[3].length <= tables && c[3].every(strings)) &&
     Array.isArray(without) && without.every((w) => Array.isArray(w) && group(w))
   )
 }
@@ -207,9 +221,11 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
   let until: string | null | undefined
   let first = Infinity
   let last = -Infinity
-  // Parts in time order (by their first line), whatever order they were given in.
-  const starts = reports.map(({r}) => (r.window.first ? parseIso(r.window.first).time : Infinity))
-  const rank = new Map(starts.map((t, i) => [i, t] as const).sort((a, b) => a[1] - b[1] || a[0] - b[0]).map(([i], n) => [i, n]))
+  // Parts in time order, whatever order they were given in: by their first line, then (a part
+  // that starts in the same second as the next ends in it too) by their last.
+  const span = (t: string | null): number => (t ? parseIso(t).time : Infinity)
+  const order = reports.map(({r}, i) => [i, span(r.window.first), span(r.window.last)] as const)
+  const rank = new Map(order.sort((a, b) => a[1] - b[1] || a[2] - b[2] || a[0] - b[0]).map(([i], n) => [i, n]))
   const counter = firstParts(reports.map(({r}) => ({links: r.quota})), rank)
   reports.forEach(({path, r}, i) => {
     const label = r.label ?? path

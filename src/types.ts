@@ -102,9 +102,10 @@ export interface QuotaLinks {
   followUps: [number, string, number][]
   /**
    * The failures this report counted as events (those its filter kept), each with its time, its
-   * offset and the values of the report's group keys: merge takes back those another part saw first.
+   * offset and the key values of the group it went into in each table (0 for the --by table, then
+   * the summary's): merge takes back those another part saw first.
    */
-  counted?: [string, number, number, Record<string, string>][]
+  counted?: [string, number, number, string[][]][]
   /**
    * The groups the counted failures are in, as they would be without them: table (0 for the --by
    * table, then the summary's), key values, count, first, its offset, last, its offset (null when

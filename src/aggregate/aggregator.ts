@@ -142,7 +142,6 @@ export class Aggregator {
   /** One per table asked for, in order; `states` holds each distinct one once. */
   private readonly tables: TableState[]
   private readonly states: TableState[]
-  private readonly keyNames: GroupKey[]
   private readonly readers: ((ev: EximEvent) => string)[]
   // Key values of the current event, one per distinct key: computed once, shared by the tables.
   private readonly values: string[]
@@ -164,7 +163,6 @@ export class Aggregator {
     shareSameKeys = true,
   ) {
     const keys = [...new Set(tableKeys.flat())]
-    this.keyNames = keys
     this.readers = keys.map((k) => KEY_READERS[k])
     this.values = keys.map(() => '')
     const shared = new Map<string, TableState>()
@@ -229,18 +227,17 @@ export class Aggregator {
     })
   }
 
-  /** The values of every key the tables group by, for `ev`. */
-  valuesOf(ev: EximEvent): Partial<Record<GroupKey, string>> {
-    return Object.fromEntries(this.keyNames.map((k, i) => [k, this.readers[i]!(ev)]))
-  }
-
-  /** The group `ev` falls in, in table `index`, as it is now (count 0 when it has none yet). */
+  /**
+   * The group `ev` would be counted in, in table `index`, as it is now: its own (count 0 when it
+   * has none yet), or the `(other)` group once the table is full.
+   */
   groupOf(index: number, ev: EximEvent): GroupRow {
     const t = this.tables[index]!
     const keys = t.slots.map((s) => this.readers[s]!(ev))
     const i = t.index.get(joinKey(keys))
-    if (i === undefined) return {keys, count: 0, first: NaN, firstTz: 0, last: NaN, lastTz: 0}
-    return {keys, count: t.count[i]!, first: t.first[i]!, firstTz: t.firstTz[i]!, last: t.last[i]!, lastTz: t.lastTz[i]!}
+    if (i !== undefined) return {keys, count: t.count[i]!, first: t.first[i]!, firstTz: t.firstTz[i]!, last: t.last[i]!, lastTz: t.lastTz[i]!}
+    if (t.size < this.maxGroups) return {keys, count: 0, first: NaN, firstTz: 0, last: NaN, lastTz: 0}
+    return {keys: t.by.map(() => OTHER), ...(t.other ?? {count: 0, first: NaN, firstTz: 0, last: NaN, lastTz: 0})}
   }
 
   /** One table's groups, as result() gives them. */

@@ -11,19 +11,24 @@ import {type Aggregator, joinKey} from './aggregator.js'
  * them back out of its first `tables` tables.
  */
 export function countHeldQuota(agg: Aggregator, held: EximEvent[], tables: number): Required<Pick<QuotaLinks, 'counted' | 'without'>> {
-  const counted: NonNullable<QuotaLinks['counted']> = held.map((ev) => [`${ev.msgid}|${ev.recipient}`, ev.time, ev.tz, agg.valuesOf(ev) as Record<string, string>])
+  const counted: NonNullable<QuotaLinks['counted']> = []
   const without: NonNullable<QuotaLinks['without']> = []
-  for (let t = 0; t < tables; t++) {
-    const seen = new Set<string>()
-    for (const ev of held) {
+  const touched = new Set<string>()
+  for (const ev of held) {
+    const rows: string[][] = []
+    for (let t = 0; t < tables; t++) {
       const g = agg.groupOf(t, ev)
-      const key = joinKey(g.keys)
-      if (seen.has(key)) continue
-      seen.add(key)
+      rows.push(g.keys)
+      // A group is told as it was before the first of the held failures went into it.
+      const id = `${t}|${joinKey(g.keys)}`
+      if (touched.has(id)) continue
+      touched.add(id)
       const some = g.count > 0
       without.push([t, g.keys, g.count, some ? g.first : null, g.firstTz, some ? g.last : null, g.lastTz])
     }
+    counted.push([`${ev.msgid}|${ev.recipient}`, ev.time, ev.tz, rows])
+    // Counted one by one: the next may find the table full, and go to (other).
+    agg.add(ev)
   }
-  for (const ev of held) agg.add(ev)
   return {counted, without}
 }

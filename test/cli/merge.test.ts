@@ -82,6 +82,58 @@ describe('merge', () => {
     }
   })
 
+  describe('quota failures taken back', () => {
+    const log = readFileSync(join(FIX, 'nosocket-plain', 'mainlog'), 'utf8').split('\n').filter(Boolean)
+    const deferral = log.find((l) => / == full1@example\.test R=.*Quota exceeded/.test(l))!
+    const bounce = log.find((l) => / \*\* full2@example\.test R=.*Quota exceeded/.test(l))!
+    const at = (line: string, time: string) => time + line.slice(19)
+    /** Reports of each part (with --label) merged, and the report of the parts read as one log. */
+    const both = (name: string, parts: string[][], args: string[], order = [0, 1]) => {
+      const files = parts.map((lines, i) => {
+        const f = join(dir, `${name}-${i}`)
+        writeFileSync(f, lines.join('\n') + '\n')
+        writeFileSync(f + '.json', runCli(['report', '--json', '--label', 'mx1', ...args, f]).stdout)
+        return f
+      })
+      writeFileSync(join(dir, name), parts.flat().join('\n') + '\n')
+      return {merged: json(['merge', '--json', ...order.map((i) => files[i] + '.json')]), one: json(['report', '--json', ...args, join(dir, name)])}
+    }
+
+    it('one failure a bucket of its own leaves no empty bucket behind', () => {
+      // The same message deferred again two days later: one event, in the first bucket only.
+      const {merged, one} = both('lone', [[at(deferral, '2026-11-25 10:00:00')], [at(deferral, '2026-11-27 10:00:00')]], ['--kind', 'all'])
+      expect(one.series.buckets).toHaveLength(1)
+      expect(merged.series.buckets).toEqual(one.series.buckets)
+      expect(merged.totals).toEqual(one.totals)
+    })
+
+    it('failures in the same second in two parts: the first part counts, whatever order they are given in', () => {
+      // Deferred (452), then bounced (552) in the same second; the second part goes on a second later.
+      const bounced = at(deferral.replace(/ == (\S+) R=.*/, (_, a) => ` ** ${a}` + bounce.slice(bounce.indexOf(' R='))), '2026-11-25 10:00:05')
+      const parts = [[at(deferral, '2026-11-25 10:00:05')], [bounced, at(log[0]!, '2026-11-25 10:00:06')]]
+      for (const order of [[0, 1], [1, 0]]) {
+        const {merged, one} = both('tie', parts, ['--kind', 'all', '--by', 'reason,code'], order)
+        expect(one.groups.map((g: {code: string}) => g.code)).toContain('452')
+        expect(merged.groups).toEqual(one.groups)
+      }
+    })
+
+    it('--max-groups and --top: the groups add up to the totals, and a report merged alone is itself', () => {
+      const cut = log.findIndex((l) => l.startsWith('2026-11-25 20:17:16'))
+      for (const args of [['--max-groups', '1'], ['--top', '1']]) {
+        const by = ['--kind', 'all', '--by', 'recipient', ...args]
+        const {merged} = both('capped', [log.slice(0, cut), log.slice(cut)], by)
+        const sum = (groups: {count: number}[]) => groups.reduce((n, g) => n + g.count, 0)
+        if (args[0] === '--max-groups') expect(sum(merged.groups)).toBe(Object.values(merged.totals as Record<string, number>).reduce((n, c) => n + c, 0))
+        const whole = join(FIX, 'nosocket-plain', 'mainlog')
+        writeFileSync(join(dir, 'capped.json'), runCli(['report', '--json', '--label', 'mx1', ...by, whole]).stdout)
+        const alone = json(['merge', '--json', join(dir, 'capped.json')])
+        const one = json(['report', '--json', ...by, whole])
+        for (const field of ['totals', 'groups']) expect(alone[field], `${args[0]} ${field}`).toEqual(one[field])
+      }
+    })
+  })
+
   it('a quota failure in one half and its later retries in the other count as in the whole log', () => {
     // The real log of deliveries failing for quota, then a queue run half an hour later that finds
     // each deferred message's retry time not reached: lines that complete the failure, in the whole.
@@ -156,7 +208,9 @@ describe('merge', () => {
     ['quota links that are null', null],
     ['a follow-up naming a file the report does not have', {failures: [], followUps: [[5, 'X|r@example.test', 0]]}],
     ['a failure without its time', {failures: [['X|r@example.test']], followUps: []}],
-    ['a counted failure without its group keys', {failures: [], followUps: [], counted: [['X|r@example.test', 0, 0]]}],
+    ['a counted failure without its groups', {failures: [['X|r@example.test', 0]], followUps: [], counted: [['X|r@example.test', 0, 0]]}],
+    ['a counted failure that is not one of its failures', {failures: [], followUps: [], counted: [['X|r@example.test', 0, 0, [['r@example.test']]]]}],
+    ['a counted failure at an offset of more than a day', {failures: [['X|r@example.test', 0]], followUps: [], counted: [['X|r@example.test', 0, 99999, [['r@example.test']]]]}],
     ['a group to take back from a table the report does not have', {failures: [], followUps: [], without: [[9, ['r@example.test'], 1, 0, 0, 0, 0]]}],
     ['a group to take back with a count but no first', {failures: [], followUps: [], without: [[0, ['r@example.test'], 1, null, 0, 0, 0]]}],
   ])('a report with %s: exit 2, one line naming it', (_, quota) => {

@@ -17,19 +17,29 @@ describe('countHeldQuota', () => {
     const held = [quota({time: 3000}), quota({time: 9000, msgid: '1xWJQY-0002c9-1X'}), quota({time: 6000, recipient: 'b@x.example'})]
     const {counted, without} = countHeldQuota(agg, held, 2)
     expect(counted).toEqual([
-      ['1xWJQY-0002c9-1I|a@x.example', 3000, 0, {recipient: 'a@x.example', host: ''}],
-      ['1xWJQY-0002c9-1X|a@x.example', 9000, 0, {recipient: 'a@x.example', host: ''}],
-      ['1xWJQY-0002c9-1I|b@x.example', 6000, 0, {recipient: 'b@x.example', host: ''}],
+      ['1xWJQY-0002c9-1I|a@x.example', 3000, 0, [['a@x.example', ''], ['a@x.example']]],
+      ['1xWJQY-0002c9-1X|a@x.example', 9000, 0, [['a@x.example', ''], ['a@x.example']]],
+      ['1xWJQY-0002c9-1I|b@x.example', 6000, 0, [['b@x.example', ''], ['b@x.example']]],
     ])
     // a@ by host had no group yet (its rejections came from 192.0.2.1); by recipient it had two events.
     expect(without).toEqual([
       [0, ['a@x.example', ''], 0, null, 0, null, 0],
-      [0, ['b@x.example', ''], 0, null, 0, null, 0],
       [1, ['a@x.example'], 2, 5000, 0, 7000, 0],
+      [0, ['b@x.example', ''], 0, null, 0, null, 0],
       [1, ['b@x.example'], 0, null, 0, null, 0],
     ])
     const rows = agg.result()[1]!.rows.map((r) => [r.keys[0], r.count, r.first, r.last])
     expect(rows).toEqual([['a@x.example', 4, 3000, 9000], ['b@x.example', 1, 6000, 6000]])
     expect(agg.totals.get('delivery-quota')).toBe(3)
+  })
+
+  it('a failure that finds its table full is counted in, and taken back from, the (other) group', () => {
+    const agg = new Aggregator([['recipient']], 1)
+    agg.add(ev({time: 5000}))
+    agg.add(ev({time: 6000, recipient: 'c@x.example'}))
+    const {counted, without} = countHeldQuota(agg, [quota({time: 3000, recipient: 'b@x.example'}), quota({time: 8000})], 1)
+    expect(counted.map(([, , , rows]) => rows)).toEqual([[['(other)']], [['a@x.example']]])
+    expect(without).toEqual([[0, ['(other)'], 1, 6000, 0, 6000, 0], [0, ['a@x.example'], 1, 5000, 0, 5000, 0]])
+    expect(agg.result()[0]!.rows.map((r) => [r.keys[0], r.count, r.first, r.last])).toEqual([['a@x.example', 2, 5000, 8000], ['(other)', 2, 3000, 6000]])
   })
 })
