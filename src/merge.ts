@@ -47,25 +47,19 @@ export function parseIso(iso: string): {time: number; tz: number} {
 /**
  * Settles, across reports of parts of a log, the follow-up lines a part could not: one whose
  * failure another part saw first counts for it, as it would in the whole log. Adjusts the merged
- * file accounts (`files`: the reports' files, in order) and returns the links that remain. Keys
+ * file accounts (`files`: the reports' files, in order) and returns the links that remain.
+ * `firsts` is firstFailures' answer for the same parts. Keys
  * are message id + recipient, which do not repeat across hosts (Exim's ids carry time and pid).
  */
-function settleQuota(parts: {links?: QuotaLinks; files: number}[], rank: Map<number, number>, files: FileAccount[]): QuotaLinks {
-  // Message id + recipient -> when, and in which part, it failed.
-  const failed = new Map<string, [number, number][]>()
-  parts.forEach(({links}, i) => {
-    for (const [key, time] of links?.failures ?? []) {
-      const seen = failed.get(key)
-      if (seen === undefined) failed.set(key, [[time, i]])
-      else seen.push([time, i])
-    }
-  })
-  const left: QuotaLinks = {failures: [...failed].map(([key, seen]) => [key, Math.min(...seen.map(([t]) => t))]), followUps: []}
+function settleQuota(parts: {links?: QuotaLinks; files: number}[], firsts: Map<string, [number, number]>, rank: Map<number, number>, files: FileAccount[]): QuotaLinks {
+  const left: QuotaLinks = {failures: [...firsts].map(([key, [time]]) => [key, time]), followUps: []}
   let base = 0
   parts.forEach(({links, files: n}, i) => {
     for (const [file, key, time] of links?.followUps ?? []) {
-      // Seen first: earlier, or at the same time in a part that starts before this one.
-      const settled = failed.get(key)?.some(([t, j]) => j !== i && (t < time || (t === time && rank.get(j)! < rank.get(i)!)))
+      // The part saw no failure before this line (else it had settled it): another part did if
+      // the first failure is there, earlier, or at the same time in a part that starts before.
+      const f = firsts.get(key)
+      const settled = f !== undefined && f[1] !== i && (f[0] < time || (f[0] === time && rank.get(f[1])! < rank.get(i)!))
       const a = files[base + file]
       if (settled && a !== undefined) {
         a.other--
@@ -79,10 +73,10 @@ function settleQuota(parts: {links?: QuotaLinks; files: number}[], rank: Map<num
 }
 
 /**
- * The part that counts each quota failure, by message id + recipient: the one that saw it first
- * (earlier, or at the same time in a part that starts before).
+ * The first failure of each message id + recipient, as its time and the part that counts it: the
+ * one that saw it first (earlier, or at the same time in a part that starts before).
  */
-function firstParts(parts: {links?: QuotaLinks}[], rank: Map<number, number>): Map<string, number> {
+function firstFailures(parts: {links?: QuotaLinks}[], rank: Map<number, number>): Map<string, [number, number]> {
   const best = new Map<string, [number, number]>()
   parts.forEach(({links}, i) => {
     for (const [key, time] of links?.failures ?? []) {
@@ -90,7 +84,7 @@ function firstParts(parts: {links?: QuotaLinks}[], rank: Map<number, number>): M
       if (b === undefined || time < b[0] || (time === b[0] && rank.get(i)! < rank.get(b[1])!)) best.set(key, [time, i])
     }
   })
-  return new Map([...best].map(([key, [, i]]) => [key, i]))
+  return best
 }
 
 type Without = NonNullable<QuotaLinks['without']>[number]
@@ -226,10 +220,10 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
   const span = (t: string | null): number => (t ? parseIso(t).time : Infinity)
   const order = reports.map(({r}, i) => [i, span(r.window.first), span(r.window.last)] as const)
   const rank = new Map(order.sort((a, b) => a[1] - b[1] || a[2] - b[2] || a[0] - b[0]).map(([i], n) => [i, n]))
-  const counter = firstParts(reports.map(({r}) => ({links: r.quota})), rank)
+  const firsts = firstFailures(reports.map(({r}) => ({links: r.quota})), rank)
   reports.forEach(({path, r}, i) => {
     const label = r.label ?? path
-    agg.absorb(partDump(r, label, by, withTables, (key) => counter.get(key) === i))
+    agg.absorb(partDump(r, label, by, withTables, (key) => firsts.get(key)?.[1] === i))
     for (const f of r.input.files) {
       const {first: ff, last: fl, ...rest} = f
       const a = {...rest, path: `${label}:${f.path}`, firstTime: ff ? parseIso(ff).time : NaN, lastTime: fl ? parseIso(fl).time : NaN}
@@ -250,7 +244,7 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
     last: at(last),
   }
   const labels = [...new Set(reports.map(({r, path}) => r.label ?? path))]
-  const quota = settleQuota(reports.map(({r}) => ({links: r.quota, files: r.input.files.length})), rank, files)
+  const quota = settleQuota(reports.map(({r}) => ({links: r.quota, files: r.input.files.length})), firsts, rank, files)
   const report = buildReport(agg, {...totalAccount(files, samples), quota}, window, {
     kinds, top: opts.top, summaryTop: opts.summaryTop, summaryTables: tableKeys.length - 1, label: labels.join(', '), tz: (t) => clock.offsetOfInstant(t),
   })

@@ -34,6 +34,9 @@ export const OTHER = '(other)'
 /** The default --max-groups: large; a cap on memory, not a view. */
 export const DEFAULT_MAX_GROUPS = 2_000_000
 
+/** A group no event went into yet. */
+const NO_GROUP: Readonly<Group> = {count: 0, first: NaN, firstTz: 0, last: NaN, lastTz: 0}
+
 /** A group as it crosses from one thread to another: joined key, count, first, its offset, last, its offset. */
 export type GroupEntry = [string, number, number, number, number, number]
 
@@ -236,8 +239,8 @@ export class Aggregator {
     const keys = t.slots.map((s) => this.readers[s]!(ev))
     const i = t.index.get(joinKey(keys))
     if (i !== undefined) return {keys, count: t.count[i]!, first: t.first[i]!, firstTz: t.firstTz[i]!, last: t.last[i]!, lastTz: t.lastTz[i]!}
-    if (t.size < this.maxGroups) return {keys, count: 0, first: NaN, firstTz: 0, last: NaN, lastTz: 0}
-    return {keys: t.by.map(() => OTHER), ...(t.other ?? {count: 0, first: NaN, firstTz: 0, last: NaN, lastTz: 0})}
+    if (t.size < this.maxGroups) return {keys, ...NO_GROUP}
+    return {keys: t.by.map(() => OTHER), ...(t.other ?? NO_GROUP)}
   }
 
   /** One table's groups, as result() gives them. */
