@@ -148,53 +148,324 @@ const rand64 = (n) => {
 // ---------------------------------------------------------------------------------------------
 // Vocabulary (invented names; nothing here is taken from a real log)
 
-const FIRST = ['anna', 'boris', 'clara', 'daniel', 'elena', 'felix', 'greta', 'hugo', 'irina', 'jonas',
-  'katja', 'lars', 'maria', 'nikolai', 'olga', 'pavel', 'quentin', 'rosa', 'sergei', 'tanja', 'ulrich',
-  'vera', 'walter', 'xenia', 'yuri', 'zoe', 'adam', 'bianca', 'carl', 'dora', 'emil', 'frida', 'georg',
-  'hanna', 'ivan', 'julia', 'karl', 'lena', 'max', 'nina', 'oskar', 'paula', 'rudolf', 'sofia', 'timo',
-  'ursula', 'viktor', 'wanda', 'alexei', 'berta', 'cyril', 'diana', 'erik', 'fiona', 'gustav', 'helga',
-  'igor', 'jana', 'kirill', 'lydia', 'mikhail', 'nora', 'otto', 'petra']
-const LAST = ['abel', 'baranov', 'conrad', 'dietz', 'egorov', 'falk', 'gromov', 'haas', 'ilyin', 'jager',
-  'kozlov', 'lange', 'morozov', 'neumann', 'orlov', 'petrov', 'quast', 'romanov', 'sokolov', 'tamm',
-  'ulyanov', 'vogel', 'wolff', 'yakovlev', 'zaitsev', 'arndt', 'belov', 'christ', 'dorn', 'ebert',
-  'fomin', 'gerber', 'hahn', 'isaev', 'jung', 'krause', 'lebedev', 'mayer', 'novak', 'ott', 'popov',
-  'richter', 'smirnov', 'thiel', 'uhl', 'volkov', 'weber', 'zimmer', 'antonov', 'bauer', 'cerny',
-  'dreyer', 'engel', 'frolov', 'gusev', 'horn', 'ivanov', 'kaiser', 'lorenz', 'medvedev', 'nagel',
-  'pavlov', 'roth', 'stein']
+const FIRST = [
+  'anna',
+  'boris',
+  'clara',
+  'daniel',
+  'elena',
+  'felix',
+  'greta',
+  'hugo',
+  'irina',
+  'jonas',
+  'katja',
+  'lars',
+  'maria',
+  'nikolai',
+  'olga',
+  'pavel',
+  'quentin',
+  'rosa',
+  'sergei',
+  'tanja',
+  'ulrich',
+  'vera',
+  'walter',
+  'xenia',
+  'yuri',
+  'zoe',
+  'adam',
+  'bianca',
+  'carl',
+  'dora',
+  'emil',
+  'frida',
+  'georg',
+  'hanna',
+  'ivan',
+  'julia',
+  'karl',
+  'lena',
+  'max',
+  'nina',
+  'oskar',
+  'paula',
+  'rudolf',
+  'sofia',
+  'timo',
+  'ursula',
+  'viktor',
+  'wanda',
+  'alexei',
+  'berta',
+  'cyril',
+  'diana',
+  'erik',
+  'fiona',
+  'gustav',
+  'helga',
+  'igor',
+  'jana',
+  'kirill',
+  'lydia',
+  'mikhail',
+  'nora',
+  'otto',
+  'petra',
+]
+const LAST = [
+  'abel',
+  'baranov',
+  'conrad',
+  'dietz',
+  'egorov',
+  'falk',
+  'gromov',
+  'haas',
+  'ilyin',
+  'jager',
+  'kozlov',
+  'lange',
+  'morozov',
+  'neumann',
+  'orlov',
+  'petrov',
+  'quast',
+  'romanov',
+  'sokolov',
+  'tamm',
+  'ulyanov',
+  'vogel',
+  'wolff',
+  'yakovlev',
+  'zaitsev',
+  'arndt',
+  'belov',
+  'christ',
+  'dorn',
+  'ebert',
+  'fomin',
+  'gerber',
+  'hahn',
+  'isaev',
+  'jung',
+  'krause',
+  'lebedev',
+  'mayer',
+  'novak',
+  'ott',
+  'popov',
+  'richter',
+  'smirnov',
+  'thiel',
+  'uhl',
+  'volkov',
+  'weber',
+  'zimmer',
+  'antonov',
+  'bauer',
+  'cerny',
+  'dreyer',
+  'engel',
+  'frolov',
+  'gusev',
+  'horn',
+  'ivanov',
+  'kaiser',
+  'lorenz',
+  'medvedev',
+  'nagel',
+  'pavlov',
+  'roth',
+  'stein',
+]
 const ROLES = ['info', 'office', 'sales', 'support', 'billing', 'jobs', 'press', 'admin']
-const OUR_DOMAINS = ['nordhaven-trade.com', 'kestrelworks.de', 'bluefen.net', 'orbita-print.ru',
-  'lindqvist-bygg.se', 'halvmaane.no', 'tarnwood.co.uk', 'ostara-medical.de', 'pelagia.org',
-  'sunvik.fi', 'vesterbro-cafe.dk', 'krasnoye-pole.ru', 'mirewood.net', 'alpenkante.at',
-  'greyharbour.ie', 'fjellstue.no']
+const OUR_DOMAINS = [
+  'nordhaven-trade.com',
+  'kestrelworks.de',
+  'bluefen.net',
+  'orbita-print.ru',
+  'lindqvist-bygg.se',
+  'halvmaane.no',
+  'tarnwood.co.uk',
+  'ostara-medical.de',
+  'pelagia.org',
+  'sunvik.fi',
+  'vesterbro-cafe.dk',
+  'krasnoye-pole.ru',
+  'mirewood.net',
+  'alpenkante.at',
+  'greyharbour.ie',
+  'fjellstue.no',
+]
 const MX_NAME = 'mx1.nordhaven-trade.com'
 const MX_V4 = '185.117.40.21'
 const MX_V6 = '2a0c:8881:1:25::21'
 
-const SYL = ['ka', 'lo', 'mi', 'ra', 'ten', 'vor', 'zu', 'bel', 'dor', 'fin', 'gal', 'har', 'jun',
-  'kel', 'lum', 'mar', 'nor', 'pel', 'quin', 'ros', 'sal', 'tor', 'ul', 'ven', 'wil', 'xan', 'yor',
-  'zen', 'bri', 'cas', 'dem', 'esk', 'fro', 'gri', 'hol', 'isk', 'jor', 'kru', 'lin', 'mox']
-const TLDS = ['com', 'com', 'com', 'net', 'org', 'de', 'ru', 'co.uk', 'fr', 'nl', 'se', 'pl', 'it',
-  'es', 'io', 'info', 'biz', 'com.br', 'cn', 'jp']
+const SYL = [
+  'ka',
+  'lo',
+  'mi',
+  'ra',
+  'ten',
+  'vor',
+  'zu',
+  'bel',
+  'dor',
+  'fin',
+  'gal',
+  'har',
+  'jun',
+  'kel',
+  'lum',
+  'mar',
+  'nor',
+  'pel',
+  'quin',
+  'ros',
+  'sal',
+  'tor',
+  'ul',
+  'ven',
+  'wil',
+  'xan',
+  'yor',
+  'zen',
+  'bri',
+  'cas',
+  'dem',
+  'esk',
+  'fro',
+  'gri',
+  'hol',
+  'isk',
+  'jor',
+  'kru',
+  'lin',
+  'mox',
+]
+const TLDS = [
+  'com',
+  'com',
+  'com',
+  'net',
+  'org',
+  'de',
+  'ru',
+  'co.uk',
+  'fr',
+  'nl',
+  'se',
+  'pl',
+  'it',
+  'es',
+  'io',
+  'info',
+  'biz',
+  'com.br',
+  'cn',
+  'jp',
+]
 const SPAM_TLDS = ['top', 'xyz', 'icu', 'click', 'shop', 'buzz', 'cfd', 'sbs', 'online', 'site']
-const WORDS = ['invoice', 'meeting', 'report', 'order', 'delivery', 'update', 'quarterly', 'budget',
-  'draft', 'contract', 'schedule', 'payment', 'reminder', 'project', 'proposal', 'review', 'agenda',
-  'notes', 'photos', 'travel', 'booking', 'confirmation', 'request', 'question', 'feedback',
-  'newsletter', 'offer', 'training', 'results', 'summary', 'weekly', 'monthly', 'minutes', 'team',
-  'shipment', 'account', 'statement', 'renewal', 'ticket', 'support', 'planning', 'holiday',
-  'catalogue', 'prices', 'samples', 'visit', 'call', 'lunch', 'password', 'security', 'notice']
-const SPAM_WORDS = ['winner', 'exclusive', 'bonus', 'crypto', 'urgent', 'claim', 'prize', 'free',
-  'limited', 'offer', 'investment', 'pharmacy', 'discount', 'loan', 'approved', 'verify', 'wallet',
-  'gift', 'casino', 'deal']
-const HELO_JUNK = ['User', 'localhost', 'WIN-7Q2H1C0LK3M', 'DESKTOP-4KF91TZ', 'ylmf-pc', 'mail',
-  'smtp', 'win-server', 'Mail', 'HELO', 'example.com']
-const RBLS = ['zen.spamhaus.org', 'bl.spamcop.net', 'b.barracudacentral.org', 'psbl.surriel.com',
-  'dnsbl.sorbs.net']
-const CIPHERS_IN = ['TLS1.3:ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_256_GCM:256',
+const WORDS = [
+  'invoice',
+  'meeting',
+  'report',
+  'order',
+  'delivery',
+  'update',
+  'quarterly',
+  'budget',
+  'draft',
+  'contract',
+  'schedule',
+  'payment',
+  'reminder',
+  'project',
+  'proposal',
+  'review',
+  'agenda',
+  'notes',
+  'photos',
+  'travel',
+  'booking',
+  'confirmation',
+  'request',
+  'question',
+  'feedback',
+  'newsletter',
+  'offer',
+  'training',
+  'results',
+  'summary',
+  'weekly',
+  'monthly',
+  'minutes',
+  'team',
+  'shipment',
+  'account',
+  'statement',
+  'renewal',
+  'ticket',
+  'support',
+  'planning',
+  'holiday',
+  'catalogue',
+  'prices',
+  'samples',
+  'visit',
+  'call',
+  'lunch',
+  'password',
+  'security',
+  'notice',
+]
+const SPAM_WORDS = [
+  'winner',
+  'exclusive',
+  'bonus',
+  'crypto',
+  'urgent',
+  'claim',
+  'prize',
+  'free',
+  'limited',
+  'offer',
+  'investment',
+  'pharmacy',
+  'discount',
+  'loan',
+  'approved',
+  'verify',
+  'wallet',
+  'gift',
+  'casino',
+  'deal',
+]
+const HELO_JUNK = [
+  'User',
+  'localhost',
+  'WIN-7Q2H1C0LK3M',
+  'DESKTOP-4KF91TZ',
+  'ylmf-pc',
+  'mail',
+  'smtp',
+  'win-server',
+  'Mail',
+  'HELO',
+  'example.com',
+]
+const RBLS = ['zen.spamhaus.org', 'bl.spamcop.net', 'b.barracudacentral.org', 'psbl.surriel.com', 'dnsbl.sorbs.net']
+const CIPHERS_IN = [
+  'TLS1.3:ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_256_GCM:256',
   'TLS1.3:ECDHE_SECP256R1__RSA_PSS_RSAE_SHA256__AES_128_GCM:128',
   'TLS1.3:ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_128_GCM:128',
   'TLS1.3:ECDHE_X25519__RSA_PSS_RSAE_SHA256__CHACHA20_POLY1305:256',
-  'TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256', 'TLS1.2:ECDHE_RSA_AES_128_GCM_SHA256:128',
-  'TLS1.2:ECDHE_RSA_CHACHA20_POLY1305:256']
+  'TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256',
+  'TLS1.2:ECDHE_RSA_AES_128_GCM_SHA256:128',
+  'TLS1.2:ECDHE_RSA_CHACHA20_POLY1305:256',
+]
 
 function syllables(n) {
   let s = ''
@@ -235,7 +506,8 @@ const anyBox = () => perm(zipf(NBOX))
 function typed(addr) {
   if (!chance(0.03)) return addr
   const at = addr.indexOf('@')
-  if (chance(0.5)) return addr[0].toUpperCase() + addr.slice(1, at + 1) + addr[at + 1].toUpperCase() + addr.slice(at + 2)
+  if (chance(0.5))
+    return addr[0].toUpperCase() + addr.slice(1, at + 1) + addr[at + 1].toUpperCase() + addr.slice(at + 2)
   return addr.slice(0, at) + '@' + addr.slice(at + 1).toUpperCase()
 }
 
@@ -246,11 +518,16 @@ const remoteDomains = Array.from({length: 3000}, remoteDomain)
 const remoteDom = () => remoteDomains[zipf(remoteDomains.length)]
 function remoteAddr(dom = remoteDom()) {
   switch (int(5)) {
-    case 0: return `${pick(FIRST)}.${pick(LAST)}@${dom}`
-    case 1: return `${pick(FIRST)}${between(1, 99)}@${dom}`
-    case 2: return `${pick(ROLES)}@${dom}`
-    case 3: return `${pick(['noreply', 'no-reply', 'notifications', 'bounce', 'mailer'])}@${dom}`
-    default: return `${pick(FIRST)[0]}.${pick(LAST)}@${dom}`
+    case 0:
+      return `${pick(FIRST)}.${pick(LAST)}@${dom}`
+    case 1:
+      return `${pick(FIRST)}${between(1, 99)}@${dom}`
+    case 2:
+      return `${pick(ROLES)}@${dom}`
+    case 3:
+      return `${pick(['noreply', 'no-reply', 'notifications', 'bounce', 'mailer'])}@${dom}`
+    default:
+      return `${pick(FIRST)[0]}.${pick(LAST)}@${dom}`
   }
 }
 function spamAddr() {
@@ -259,7 +536,8 @@ function spamAddr() {
     : `${pick(SPAM_WORDS)}${between(10, 9999)}@${syllables(2)}.${pick(SPAM_TLDS)}`
 }
 // Dictionary attacks try words at our domains; almost none exist.
-const unknownLocal = () => (chance(0.5) ? pick(WORDS) + (chance(0.3) ? between(1, 99) : '') : `${pick(FIRST)}.${pick(SYL)}${pick(SYL)}`)
+const unknownLocal = () =>
+  chance(0.5) ? pick(WORDS) + (chance(0.3) ? between(1, 99) : '') : `${pick(FIRST)}.${pick(SYL)}${pick(SYL)}`
 
 // ---------------------------------------------------------------------------------------------
 // Hosts. A host is {pre, ip, v6, tls, label}; `pre` is what Exim prints before "[ip]"
@@ -274,7 +552,8 @@ function host(name, helo, ip, v6, tls) {
   let pre
   if (helo === null) pre = name ? `${name} ` : ''
   else if (name && helo.toLowerCase() === name.toLowerCase()) pre = `${name} `
-  else if (helo === `[${ip}]`) pre = name ? `${name} ` : '' // an IP-literal HELO equal to the client IP is dropped
+  else if (helo === `[${ip}]`)
+    pre = name ? `${name} ` : '' // an IP-literal HELO equal to the client IP is dropped
   else pre = name ? `${name} (${helo}) ` : `(${helo}) `
   return {pre, ip, v6, tls}
 }
@@ -285,17 +564,35 @@ function providerHost() {
   if (k < 30) {
     const v6 = chance(0.6)
     const n = `mail-${pick(['wr1', 'wm1', 'ed1', 'lj1', 'pl1', 'yw1', 'qt1', 'oi1', 'io1', 'pf1'])}-${pick(['f', 'x'])}${between(1, 250)}.gmail-relay.net`
-    return host(n, n, v6 ? ipv6(`2a00:1450:4864:${between(1, 40)}::`) : `209.85.${between(128, 255)}.${between(1, 254)}`, v6, pick(CIPHERS_IN))
+    return host(
+      n,
+      n,
+      v6 ? ipv6(`2a00:1450:4864:${between(1, 40)}::`) : `209.85.${between(128, 255)}.${between(1, 254)}`,
+      v6,
+      pick(CIPHERS_IN),
+    )
   }
   if (k < 45) {
     const v6 = chance(0.5)
     const n = `forward${between(100, 999)}${pick('abcdefgh'.split(''))}.mail.yandex-mx.net`
-    return host(n, n, v6 ? ipv6(`2a02:6b8:c0${between(1, 9)}:${h16()}:0:640:${h16()}:`) : `77.88.${between(20, 60)}.${between(1, 254)}`, v6, pick(CIPHERS_IN))
+    return host(
+      n,
+      n,
+      v6 ? ipv6(`2a02:6b8:c0${between(1, 9)}:${h16()}:0:640:${h16()}:`) : `77.88.${between(20, 60)}.${between(1, 254)}`,
+      v6,
+      pick(CIPHERS_IN),
+    )
   }
   if (k < 60) {
     const v6 = chance(0.4)
     const n = `mail-${pick(['vi1', 'db8', 'am6', 'he1', 'db3', 'eur05'])}on${between(2000, 2199)}.outbound.protect-mail.com`
-    return host(n, n, v6 ? ipv6(`2a01:111:f400:${h16()}::`) : `40.107.${between(1, 255)}.${between(1, 254)}`, v6, 'TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256')
+    return host(
+      n,
+      n,
+      v6 ? ipv6(`2a01:111:f400:${h16()}::`) : `40.107.${between(1, 255)}.${between(1, 254)}`,
+      v6,
+      'TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256',
+    )
   }
   if (k < 70) {
     const n = `o${between(1, 60)}.ptr${between(1000, 9999)}.sendrelay.net`
@@ -315,10 +612,13 @@ function spamHost() {
   const v6 = chance(0.05)
   const ip = v6 ? ipv6(`240${between(1, 9)}:${h16()}:${h16()}::`) : ipv4()
   const dashed = ip.replace(/[.:]/g, '-')
-  const name = chance(0.45) ? `${pick(['host', 'ip', 'static', 'dyn', 'ppp'])}-${dashed}.${pick(['dynamic', 'pool', 'cust', 'broadband'])}.${syllables(2)}.${pick(TLDS)}` : null
+  const name = chance(0.45)
+    ? `${pick(['host', 'ip', 'static', 'dyn', 'ppp'])}-${dashed}.${pick(['dynamic', 'pool', 'cust', 'broadband'])}.${syllables(2)}.${pick(TLDS)}`
+    : null
   const r = int(100)
   let helo
-  if (r < 3) helo = null // no HELO at all: "H=[ip]"
+  if (r < 3)
+    helo = null // no HELO at all: "H=[ip]"
   else if (r < 15) helo = v6 ? `[IPv6:${ip}]` : `[${chance(0.7) ? ip : ipv4()}]`
   else if (r < 45) helo = pick(HELO_JUNK)
   else if (r < 70 && name) helo = name
@@ -330,8 +630,14 @@ function spamHost() {
 function clientHost() {
   const v6 = chance(0.25)
   const ip = v6 ? ipv6(`2a0${between(1, 9)}:${h16()}:${h16()}:${h16()}:${h16()}:`) : ipv4()
-  const helo = pick([`[192.168.${int(4)}.${between(2, 250)}]`, `DESKTOP-${rand62(7).toUpperCase()}`,
-    'localhost', `${pick(FIRST)}s-MacBook-Pro.local`, `[10.0.${int(8)}.${between(2, 250)}]`, 'iPhone'])
+  const helo = pick([
+    `[192.168.${int(4)}.${between(2, 250)}]`,
+    `DESKTOP-${rand62(7).toUpperCase()}`,
+    'localhost',
+    `${pick(FIRST)}s-MacBook-Pro.local`,
+    `[10.0.${int(8)}.${between(2, 250)}]`,
+    'iPhone',
+  ])
   return host(null, helo, ip, v6, pick(CIPHERS_IN))
 }
 
@@ -344,8 +650,13 @@ const badHost = () => badHosts[int(badHosts.length)]
 const remoteMx = Array.from({length: 600}, () => {
   const dom = remoteDom()
   const v6 = chance(0.2)
-  return {name: `${pick(['mx', 'mx1', 'mail', 'smtp-in', 'aspmx'])}.${dom}`, ip: v6 ? ipv6(`2a0${between(1, 9)}:${h16()}::`) : ipv4(),
-    dn: `CN=${pick(['mx', 'mail', '*'])}.${dom}`, tls: chance(0.9), dom}
+  return {
+    name: `${pick(['mx', 'mx1', 'mail', 'smtp-in', 'aspmx'])}.${dom}`,
+    ip: v6 ? ipv6(`2a0${between(1, 9)}:${h16()}::`) : ipv4(),
+    dn: `CN=${pick(['mx', 'mail', '*'])}.${dom}`,
+    tls: chance(0.9),
+    dom,
+  }
 })
 
 // ---------------------------------------------------------------------------------------------
@@ -450,9 +761,23 @@ const detail = {
   rcptDeferByReason: {quota: 0, greylist: 0, ratelimit: 0, callout: 0},
   rcptRejectByReason: {unrouteable: 0, rbl: 0, relay: 0, senderVerify: 0},
   deliveryQuota: {lmtpRcptDefer: 0, lmtpDataDefer: 0, lmtpFail: 0, remoteDefer: 0, remoteFail: 0},
-  lines: {connection: 0, closed: 0, arrival: 0, bounceArrival: 0, delivery: 0, additional: 0,
-    completed: 0, deferral: 0, failure: 0, retryNotReached: 0, incorrectDigit: 0, discard: 0,
-    queueRun: 0, noise: 0, longLines: 0},
+  lines: {
+    connection: 0,
+    closed: 0,
+    arrival: 0,
+    bounceArrival: 0,
+    delivery: 0,
+    additional: 0,
+    completed: 0,
+    deferral: 0,
+    failure: 0,
+    retryNotReached: 0,
+    incorrectDigit: 0,
+    discard: 0,
+    queueRun: 0,
+    noise: 0,
+    longLines: 0,
+  },
 }
 // Distinct (message id, recipient) among delivery-quota lines: queue runs repeat the same pair.
 let quotaPairs = 0
@@ -469,10 +794,16 @@ function session(h, port) {
   const p = between(1024, 65535)
   const iface = h.v6 ? MX_V6 : MX_V4
   const hostPart = withPort ? `${h.pre}[${h.ip}]:${p}` : `${h.pre}[${h.ip}]`
-  return {h, pid: newPid(), hostPart, H: withPort ? `H=${hostPart} I=[${iface}]:${port}` : `H=${hostPart}`,
+  return {
+    h,
+    pid: newPid(),
+    hostPart,
+    H: withPort ? `H=${hostPart} I=[${iface}]:${port}` : `H=${hostPart}`,
     conn: withPort ? `[${h.ip}]:${p} I=[${iface}]:${port}` : `[${h.ip}]`,
     from: withPort ? `${hostPart} I=[${iface}]:${port}` : hostPart,
-    tls: h.tls ? ` X=${h.tls} CV=no` : '', start: now}
+    tls: h.tls ? ` X=${h.tls} CV=no` : '',
+    start: now,
+  }
 }
 
 function connect(s) {
@@ -524,9 +855,12 @@ const quotaMsg = (addr) => `422 Mailbox ${addr} is over quota`
 
 function greylistMsg(s) {
   switch (int(3)) {
-    case 0: return `Greylisted, please try again in ${pick([60, 120, 300, 600])} seconds`
-    case 1: return `451 4.7.1 Deferred by greylisting for ${s.h.ip}, retry later`
-    default: return 'Temporary local problem - please try again later (greylist)'
+    case 0:
+      return `Greylisted, please try again in ${pick([60, 120, 300, 600])} seconds`
+    case 1:
+      return `451 4.7.1 Deferred by greylisting for ${s.h.ip}, retry later`
+    default:
+      return 'Temporary local problem - please try again later (greylist)'
   }
 }
 
@@ -546,9 +880,13 @@ function subject(spam) {
 }
 
 const lmtpOk = (rcpt) => `C="250 2.0.0 <${rcpt}> ${rand64(22).replace(/[+/]/g, 'x')} Saved"`
-const remoteOk = () => pick([() => `C="250 2.0.0 OK  ${Math.floor(now / 1000)} ${rand62(12)}.${between(100, 999)} - gsmtp"`,
-  () => `C="250 2.0.0 Ok: queued as ${hex(10).toUpperCase()}"`, () => `C="250 OK id=${rand62(6)}-${rand62(6)}-${rand62(2)}"`,
-  () => `C="250 2.6.0 <${hex(16)}@${remoteDom()}> [InternalId=${between(1e9, 9e9)}] Queued mail for delivery"`])()
+const remoteOk = () =>
+  pick([
+    () => `C="250 2.0.0 OK  ${Math.floor(now / 1000)} ${rand62(12)}.${between(100, 999)} - gsmtp"`,
+    () => `C="250 2.0.0 Ok: queued as ${hex(10).toUpperCase()}"`,
+    () => `C="250 OK id=${rand62(6)}-${rand62(6)}-${rand62(2)}"`,
+    () => `C="250 2.6.0 <${hex(16)}@${remoteDom()}> [InternalId=${between(1e9, 9e9)}] Queued mail for delivery"`,
+  ])()
 
 // Messages waiting for a retry in the next queue run.
 const queue = []
@@ -556,9 +894,13 @@ const QUEUE_MAX = 3000
 
 function lmtpQuotaDefer(pid, id, rcpt, afterData, retry = false) {
   const reply = `452 4.2.2 <${rcpt}> Quota exceeded (mailbox for user is full)`
-  line(pid, id, afterData
-    ? `== ${rcpt} R=dovecot_user T=dovecot_lmtp defer (-46): LMTP error after end of data: ${reply}`
-    : `== ${rcpt} R=dovecot_user T=dovecot_lmtp defer (-44): LMTP error after RCPT TO:<${rcpt}>: ${reply}`)
+  line(
+    pid,
+    id,
+    afterData
+      ? `== ${rcpt} R=dovecot_user T=dovecot_lmtp defer (-46): LMTP error after end of data: ${reply}`
+      : `== ${rcpt} R=dovecot_user T=dovecot_lmtp defer (-44): LMTP error after RCPT TO:<${rcpt}>: ${reply}`,
+  )
   truth['delivery-quota']++
   if (!retry) quotaPairs++
   detail.deliveryQuota[afterData ? 'lmtpDataDefer' : 'lmtpRcptDefer']++
@@ -574,7 +916,11 @@ function bounce(origId, to) {
   if (to === '') return
   const mx = pick(remoteMx)
   step(900)
-  line(pid, id, `=> ${to} R=dnslookup T=remote_smtp H=${mx.name} [${mx.ip}]${mx.tls ? ` X=TLS1.3:ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_256_GCM:256 CV=yes DN="${mx.dn}"` : ''} ${remoteOk()}`)
+  line(
+    pid,
+    id,
+    `=> ${to} R=dnslookup T=remote_smtp H=${mx.name} [${mx.ip}]${mx.tls ? ` X=TLS1.3:ECDHE_X25519__RSA_PSS_RSAE_SHA256__AES_256_GCM:256 CV=yes DN="${mx.dn}"` : ''} ${remoteOk()}`,
+  )
   detail.lines.delivery++
   line(pid, id, 'Completed')
   detail.lines.completed++
@@ -597,7 +943,11 @@ function deliverLocal(pid, id, sender, boxes) {
         continue
       }
       if (r < 7) {
-        line(pid, id, `** ${rcpt} R=dovecot_user T=dovecot_lmtp${FAIL_SEP}LMTP error after RCPT TO:<${rcpt}>: 552 5.2.2 <${rcpt}> Quota exceeded (mailbox for user is full)`)
+        line(
+          pid,
+          id,
+          `** ${rcpt} R=dovecot_user T=dovecot_lmtp${FAIL_SEP}LMTP error after RCPT TO:<${rcpt}>: 552 5.2.2 <${rcpt}> Quota exceeded (mailbox for user is full)`,
+        )
         truth['delivery-quota']++
         detail.deliveryQuota.lmtpFail++
         quotaPairs++
@@ -626,7 +976,8 @@ function sessInbound() {
   const sender = chance(0.06) ? '' : remoteAddr()
   let n = 1
   const r = rnd()
-  if (r < 0.0015) n = between(80, 280) // list traffic: one long "<=" line, many deliveries
+  if (r < 0.0015)
+    n = between(80, 280) // list traffic: one long "<=" line, many deliveries
   else if (r < 0.12) n = between(2, 5)
   const boxes = []
   for (let i = 0; i < n; i++) {
@@ -654,7 +1005,11 @@ function sessInbound() {
   line(s.pid, id, text)
   detail.lines.arrival++
   if (chance(0.4)) {
-    line(s.pid, id, `DKIM: d=${sender ? sender.slice(sender.indexOf('@') + 1) : remoteDom()} s=${pick(['selector1', 'mail', 'default', 's2048'])} c=relaxed/relaxed a=rsa-sha256 b=2048 [verification succeeded]`)
+    line(
+      s.pid,
+      id,
+      `DKIM: d=${sender ? sender.slice(sender.indexOf('@') + 1) : remoteDom()} s=${pick(['selector1', 'mail', 'default', 's2048'])} c=relaxed/relaxed a=rsa-sha256 b=2048 [verification succeeded]`,
+    )
     detail.lines.noise++
   }
   deliverLocal(newPid(), id, sender, boxes)
@@ -671,7 +1026,11 @@ function sessOutbound() {
   const n = chance(0.85) ? 1 : between(2, 6)
   const rcpts = []
   for (let i = 0; i < n; i++) rcpts.push(remoteAddr())
-  line(pid, id, `<= ${user} ${s.H} P=esmtpsa${s.tls} A=dovecot_plain:${user} S=${between(900, 2000000)} id=${hex(8)}-${hex(4)}-${hex(4)}-${hex(12)}@${user.slice(user.indexOf('@') + 1)} T="${subject(false)}" for ${rcpts.join(' ')}`)
+  line(
+    pid,
+    id,
+    `<= ${user} ${s.H} P=esmtpsa${s.tls} A=dovecot_plain:${user} S=${between(900, 2000000)} id=${hex(8)}-${hex(4)}-${hex(4)}-${hex(12)}@${user.slice(user.indexOf('@') + 1)} T="${subject(false)}" for ${rcpts.join(' ')}`,
+  )
   detail.lines.arrival++
   const dpid = newPid()
   let complete = true
@@ -685,12 +1044,20 @@ function sessOutbound() {
       line(dpid, id, `=> ${rcpt} R=dnslookup T=remote_smtp ${hpart}${tls} ${remoteOk()}`)
       detail.lines.delivery++
     } else if (k < 940) {
-      line(dpid, id, `== ${rcpt} R=dnslookup T=remote_smtp defer (-44) ${hpart}${tls}: SMTP error from remote mail server after RCPT TO:<${rcpt}>: 451 4.7.1 Greylisted, please retry in ${pick([5, 10, 15])} minutes`)
+      line(
+        dpid,
+        id,
+        `== ${rcpt} R=dnslookup T=remote_smtp defer (-44) ${hpart}${tls}: SMTP error from remote mail server after RCPT TO:<${rcpt}>: 451 4.7.1 Greylisted, please retry in ${pick([5, 10, 15])} minutes`,
+      )
       detail.lines.deferral++
       complete = false
       if (queue.length < QUEUE_MAX) queue.push({id, rcpt, idx: -1, sender: user, local: false, tries: 1, mx})
     } else if (k < 950) {
-      line(dpid, id, `== ${rcpt} R=dnslookup T=remote_smtp defer (-44) ${hpart}${tls}: SMTP error from remote mail server after RCPT TO:<${rcpt}>: 452 4.2.2 Mailbox ${rcpt} is over quota, try again later`)
+      line(
+        dpid,
+        id,
+        `== ${rcpt} R=dnslookup T=remote_smtp defer (-44) ${hpart}${tls}: SMTP error from remote mail server after RCPT TO:<${rcpt}>: 452 4.2.2 Mailbox ${rcpt} is over quota, try again later`,
+      )
       truth['delivery-quota']++
       detail.deliveryQuota.remoteDefer++
       quotaPairs++
@@ -698,14 +1065,22 @@ function sessOutbound() {
       complete = false
       if (queue.length < QUEUE_MAX) queue.push({id, rcpt, idx: -1, sender: user, local: false, tries: 1, mx})
     } else if (k < 955) {
-      line(dpid, id, `** ${rcpt} R=dnslookup T=remote_smtp ${hpart}${tls}${FAIL_SEP}SMTP error from remote mail server after end of data: 552 5.2.2 ${rcpt} mailbox is over quota`)
+      line(
+        dpid,
+        id,
+        `** ${rcpt} R=dnslookup T=remote_smtp ${hpart}${tls}${FAIL_SEP}SMTP error from remote mail server after end of data: 552 5.2.2 ${rcpt} mailbox is over quota`,
+      )
       truth['delivery-quota']++
       detail.deliveryQuota.remoteFail++
       quotaPairs++
       detail.lines.failure++
       bounce(id, user)
     } else if (k < 985) {
-      line(dpid, id, `** ${rcpt} R=dnslookup T=remote_smtp ${hpart}${tls}${FAIL_SEP}SMTP error from remote mail server after RCPT TO:<${rcpt}>: 550 5.1.1 <${rcpt}>: Recipient address rejected: User unknown in virtual mailbox table`)
+      line(
+        dpid,
+        id,
+        `** ${rcpt} R=dnslookup T=remote_smtp ${hpart}${tls}${FAIL_SEP}SMTP error from remote mail server after RCPT TO:<${rcpt}>: 550 5.1.1 <${rcpt}>: Recipient address rejected: User unknown in virtual mailbox table`,
+      )
       detail.lines.failure++
       bounce(id, user)
     } else if (k < 993) {
@@ -716,7 +1091,11 @@ function sessOutbound() {
       complete = false
       if (queue.length < QUEUE_MAX) queue.push({id, rcpt, idx: -1, sender: user, local: false, tries: 1, mx})
     } else {
-      line(dpid, id, `== ${rcpt} R=dnslookup T=remote_smtp defer (-54): retry time not reached for any host for '${rcpt.slice(rcpt.indexOf('@') + 1)}'`)
+      line(
+        dpid,
+        id,
+        `== ${rcpt} R=dnslookup T=remote_smtp defer (-54): retry time not reached for any host for '${rcpt.slice(rcpt.indexOf('@') + 1)}'`,
+      )
       detail.lines.deferral++
       detail.lines.retryNotReached++
       complete = false
@@ -773,9 +1152,11 @@ function sessSpam() {
     const n = chance(0.8) ? 1 : between(2, 5)
     for (let i = 0; i < n; i++) {
       step(50)
-      const msg = pick([`Rejected because ${s.h.ip} is in a black list at ${rbl}`,
+      const msg = pick([
+        `Rejected because ${s.h.ip} is in a black list at ${rbl}`,
         `"JunkMail rejected - ${s.hostPart} is listed at ${rbl}: see https://check.${rbl}/lookup?ip=${s.h.ip}"`,
-        `550 5.7.1 Service unavailable; client host [${s.h.ip}] blocked using ${rbl}`])
+        `550 5.7.1 Service unavailable; client host [${s.h.ip}] blocked using ${rbl}`,
+      ])
       rcptReject(s, sender, `<${typed(mailbox(anyBox()))}>`, msg, 'rbl')
     }
     return close(s, chance(0.3) ? 'drop' : 'QUIT')
@@ -787,7 +1168,13 @@ function sessSpam() {
       step(50)
       const local = unknownLocal()
       // A few broken clients send the address without angle brackets.
-      rcptReject(s, sender, chance(0.02) ? `${local}@${dom}` : `<${local}@${dom}>`, 'Unrouteable address', 'unrouteable')
+      rcptReject(
+        s,
+        sender,
+        chance(0.02) ? `${local}@${dom}` : `<${local}@${dom}>`,
+        'Unrouteable address',
+        'unrouteable',
+      )
     }
     return close(s, chance(0.5) ? 'QUIT' : 'lost')
   }
@@ -797,7 +1184,11 @@ function sessSpam() {
     return close(s, 'lost')
   }
   step(200)
-  line(s.pid, null, `${s.H}${s.tls} sender verify fail for <${sender}>: ${pick(['Unrouteable address', 'all relevant MX records point to non-existent hosts', 'response to "RCPT TO:<' + sender + '>" was: 550 5.1.1 No such user'])}`)
+  line(
+    s.pid,
+    null,
+    `${s.H}${s.tls} sender verify fail for <${sender}>: ${pick(['Unrouteable address', 'all relevant MX records point to non-existent hosts', 'response to "RCPT TO:<' + sender + '>" was: 550 5.1.1 No such user'])}`,
+  )
   detail.lines.noise++
   rcptReject(s, sender, `<${typed(mailbox(anyBox()))}>`, 'Sender verify failed', 'senderVerify')
   close(s)
@@ -812,7 +1203,13 @@ function sessDictionary() {
   const n = between(30, 250)
   for (let i = 0; i < n; i++) {
     step(30)
-    rcptReject(s, sender, `<${unknownLocal()}${int(4) === 0 ? between(1, 999) : ''}@${dom}>`, 'Unrouteable address', 'unrouteable')
+    rcptReject(
+      s,
+      sender,
+      `<${unknownLocal()}${int(4) === 0 ? between(1, 999) : ''}@${dom}>`,
+      'Unrouteable address',
+      'unrouteable',
+    )
   }
   close(s, 'lost')
 }
@@ -869,9 +1266,15 @@ function sessDataReject(temporary) {
   step(2500)
   const id = newId(s.pid)
   const msg = temporary
-    ? pick(['Could not scan message for viruses, please try again later', 'Temporary local problem - please try again later'])
-    : pick([`Your message scored ${between(80, 400) / 10} spam points and was rejected`, `This message contains a virus (${pick(['Win.Trojan', 'Doc.Dropper', 'Html.Phishing'])}.Agent-${between(100000, 999999)})`,
-      'Message rejected: the attachment type is not allowed'])
+    ? pick([
+        'Could not scan message for viruses, please try again later',
+        'Temporary local problem - please try again later',
+      ])
+    : pick([
+        `Your message scored ${between(80, 400) / 10} spam points and was rejected`,
+        `This message contains a virus (${pick(['Win.Trojan', 'Doc.Dropper', 'Html.Phishing'])}.Agent-${between(100000, 999999)})`,
+        'Message rejected: the attachment type is not allowed',
+      ])
   aclFail(s, sender, null, `${temporary ? 'temporarily ' : ''}rejected after DATA`, msg, id)
   rejectlogHeaders(id, sender, boxes, subject(true))
   truth[temporary ? 'data-defer' : 'data-reject']++
@@ -886,7 +1289,15 @@ function sessRatelimit() {
   const n = between(1, 6)
   for (let i = 0; i < n; i++) {
     step(40)
-    rcptDefer(s, user, remoteAddr(), `Sender rate overlimit - ${between(101, 900)}.0 / 1h / per_rcpt`, 'ratelimit', -1, `dovecot_plain:${user}`)
+    rcptDefer(
+      s,
+      user,
+      remoteAddr(),
+      `Sender rate overlimit - ${between(101, 900)}.0 / 1h / per_rcpt`,
+      'ratelimit',
+      -1,
+      `dovecot_plain:${user}`,
+    )
   }
   close(s)
 }
@@ -908,7 +1319,11 @@ function sessLocal() {
   const pid = newPid()
   const id = newId(pid)
   const who = pick(['root', 'logcheck', 'www-data', 'backup'])
-  line(pid, id, `<= ${who}@${MX_NAME} U=${who} P=local S=${between(600, 40000)} T="${pick(['Cron <root@mx1> /usr/local/bin/backup', 'Anacron job cron.daily', `${MX_NAME} system events`, 'Logwatch report'])}"`)
+  line(
+    pid,
+    id,
+    `<= ${who}@${MX_NAME} U=${who} P=local S=${between(600, 40000)} T="${pick(['Cron <root@mx1> /usr/local/bin/backup', 'Anacron job cron.daily', `${MX_NAME} system events`, 'Logwatch report'])}"`,
+  )
   detail.lines.arrival++
   step(200)
   const to = `${pick(['admin', 'office'])}@${OUR_DOMAINS[0]}`
@@ -928,7 +1343,11 @@ function sessNoise() {
     for (let i = 0; i < n; i++) {
       step(1500)
       const from = `${h.pre}[${h.ip}]:${between(1024, 65535)} I=[${h.v6 ? MX_V6 : MX_V4}]:${pick([587, 465, 25])}`
-      line(pid, null, `${pick(['dovecot_login', 'dovecot_plain'])} authenticator failed for ${from}: 535 Incorrect authentication data (set_id=${chance(0.5) ? pick(ROLES) + '@' + pick(OUR_DOMAINS) : pick(['admin', 'test', 'user', 'info', 'sales'])})`)
+      line(
+        pid,
+        null,
+        `${pick(['dovecot_login', 'dovecot_plain'])} authenticator failed for ${from}: 535 Incorrect authentication data (set_id=${chance(0.5) ? pick(ROLES) + '@' + pick(OUR_DOMAINS) : pick(['admin', 'test', 'user', 'info', 'sales'])})`,
+      )
       detail.lines.noise++
     }
     return
@@ -936,19 +1355,35 @@ function sessNoise() {
   const s = session(chance(0.5) ? badHost() : goodHost(), 25)
   if (k < 60) {
     connect(s)
-    line(s.pid, null, `no MAIL in SMTP connection from ${s.from} D=${between(0, 30)}s C=${pick(['EHLO,STARTTLS,EHLO,QUIT', 'EHLO,QUIT', 'EHLO,STARTTLS', 'EHLO,AUTH,QUIT', 'QUIT'])}`)
+    line(
+      s.pid,
+      null,
+      `no MAIL in SMTP connection from ${s.from} D=${between(0, 30)}s C=${pick(['EHLO,STARTTLS,EHLO,QUIT', 'EHLO,QUIT', 'EHLO,STARTTLS', 'EHLO,AUTH,QUIT', 'QUIT'])}`,
+    )
   } else if (k < 72) {
-    line(s.pid, null, `TLS error on connection from ${s.from} (recv): ${pick(['The TLS connection was non-properly terminated.', 'A TLS fatal alert has been received.: Certificate is bad', 'Error in the pull function.'])}`)
+    line(
+      s.pid,
+      null,
+      `TLS error on connection from ${s.from} (recv): ${pick(['The TLS connection was non-properly terminated.', 'A TLS fatal alert has been received.: Certificate is bad', 'Error in the pull function.'])}`,
+    )
   } else if (k < 80) {
     line(s.pid, null, `SMTP command timeout on connection from ${s.from}`)
   } else if (k < 88) {
-    const l = line(s.pid, null, `${s.H} rejected connection in "connect" ACL: ${pick(['Host is ratelimited', `connection from ${s.h.ip} refused: too many connections`])}`)
+    const l = line(
+      s.pid,
+      null,
+      `${s.H} rejected connection in "connect" ACL: ${pick(['Host is ratelimited', `connection from ${s.h.ip} refused: too many connections`])}`,
+    )
     if (rej) {
       rej.put(l)
       rejEntries++
     }
   } else if (k < 94) {
-    line(s.pid, null, `SMTP protocol synchronization error (input sent without waiting for greeting): rejected connection from H=${s.hostPart} input="${pick(['GET / HTTP/1.1\\r\\n', '\\026\\003\\001', 'EHLO x\\r\\n'])}"`)
+    line(
+      s.pid,
+      null,
+      `SMTP protocol synchronization error (input sent without waiting for greeting): rejected connection from H=${s.hostPart} input="${pick(['GET / HTTP/1.1\\r\\n', '\\026\\003\\001', 'EHLO x\\r\\n'])}"`,
+    )
   } else {
     line(s.pid, null, `no host name found for IP address ${s.h.ip}`)
   }
@@ -1072,11 +1507,18 @@ const fmtStamp = (ms) => {
 }
 const out = {
   generator: 'bench/generate.mjs',
-  options: {size: TARGET, seed: SEED, recipients: NBOX, pid: OPT_PID, millisec: OPT_MS, tz: TZ || null,
-    msgid: ID23 ? 23 : 16, start: args.start},
+  options: {
+    size: TARGET,
+    seed: SEED,
+    recipients: NBOX,
+    pid: OPT_PID,
+    millisec: OPT_MS,
+    tz: TZ || null,
+    msgid: ID23 ? 23 : 16,
+    start: args.start,
+  },
   mainlog: {path: args.out, bytes: main.bytes, lines: main.lines, first: fmtStamp(START_MS), last: fmtStamp(now)},
-  rejectlog: rej ? {path: args.rejectlog, bytes: rej.bytes, lines: rej.lines,
-    entries: rejEntries} : null,
+  rejectlog: rej ? {path: args.rejectlog, bytes: rej.bytes, lines: rej.lines, entries: rejEntries} : null,
   // Event lines in the mainlog, by the CLI contract's kinds. discard-misconfig counts pairs
   // (one "incorrect digit" line + one "discarded by RCPT ACL" line each).
   events: truth,
@@ -1105,10 +1547,14 @@ fs.writeFileSync(args.out + '.truth.json', JSON.stringify(out, null, 2) + '\n')
 if (!args.quiet) {
   const mb = main.bytes / 1e6
   if (process.stderr.isTTY) process.stderr.write(' '.repeat(30) + '\r')
-  process.stdout.write(`${args.out}: ${main.bytes} bytes, ${main.lines} lines, ${out.mainlog.first} .. ${out.mainlog.last} ` +
-    `(${secs.toFixed(1)} s, ${(mb / secs).toFixed(0)} MB/s)\n` +
-    `  events: ${Object.entries(truth).map(([k, v]) => `${k}=${v}`).join(' ')}\n` +
-    `  'rejected RCPT' lines: ${out.grep['rejected RCPT']} (${(100 * out.grep['rejected RCPT'] / main.lines).toFixed(2)}% of lines)\n` +
-    (rej ? `  rejectlog ${args.rejectlog}: ${rej.bytes} bytes, ${rej.lines} lines\n` : '') +
-    `  truth: ${args.out}.truth.json\n`)
+  process.stdout.write(
+    `${args.out}: ${main.bytes} bytes, ${main.lines} lines, ${out.mainlog.first} .. ${out.mainlog.last} ` +
+      `(${secs.toFixed(1)} s, ${(mb / secs).toFixed(0)} MB/s)\n` +
+      `  events: ${Object.entries(truth)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' ')}\n` +
+      `  'rejected RCPT' lines: ${out.grep['rejected RCPT']} (${((100 * out.grep['rejected RCPT']) / main.lines).toFixed(2)}% of lines)\n` +
+      (rej ? `  rejectlog ${args.rejectlog}: ${rej.bytes} bytes, ${rej.lines} lines\n` : '') +
+      `  truth: ${args.out}.truth.json\n`,
+  )
 }

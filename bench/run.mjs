@@ -66,7 +66,12 @@ function parseSize(s) {
 }
 // Cache names use the same units the option takes, so `--size 1G` and `--size 1024M` share a file.
 function sizeName(bytes) {
-  for (const [u, m] of [['G', 2 ** 30], ['M', 2 ** 20], ['K', 2 ** 10]]) if (bytes % m === 0) return `${bytes / m}${u}`
+  for (const [u, m] of [
+    ['G', 2 ** 30],
+    ['M', 2 ** 20],
+    ['K', 2 ** 10],
+  ])
+    if (bytes % m === 0) return `${bytes / m}${u}`
   return String(bytes)
 }
 
@@ -86,13 +91,16 @@ const say = (s) => process.stderr.write(s + '\n')
 
 const genArgs = ['--seed', String(Number(opts.seed))]
 // The generator's own hash is part of the key: a changed generator never reuses an old log.
-const GEN_HASH = createHash('sha256').update(fs.readFileSync(path.join(BENCH, 'generate.mjs'))).digest('hex').slice(0, 8)
+const GEN_HASH = createHash('sha256')
+  .update(fs.readFileSync(path.join(BENCH, 'generate.mjs')))
+  .digest('hex')
+  .slice(0, 8)
 let key = `mainlog-${GEN_HASH}-${sizeName(SIZE)}-s${Number(opts.seed)}`
-if (opts.recipients) genArgs.push('--recipients', opts.recipients), (key += `-r${opts.recipients}`)
-if (opts.pid) genArgs.push('--pid'), (key += '-pid')
-if (opts.millisec) genArgs.push('--millisec'), (key += '-ms')
-if (opts.tz) genArgs.push('--tz', opts.tz), (key += `-tz${opts.tz}`)
-if (opts.msgid) genArgs.push('--msgid', opts.msgid), (key += `-id${opts.msgid}`)
+if (opts.recipients) (genArgs.push('--recipients', opts.recipients), (key += `-r${opts.recipients}`))
+if (opts.pid) (genArgs.push('--pid'), (key += '-pid'))
+if (opts.millisec) (genArgs.push('--millisec'), (key += '-ms'))
+if (opts.tz) (genArgs.push('--tz', opts.tz), (key += `-tz${opts.tz}`))
+if (opts.msgid) (genArgs.push('--msgid', opts.msgid), (key += `-id${opts.msgid}`))
 
 fs.mkdirSync(CACHE, {recursive: true})
 // Logs from an older generator are dead weight (often gigabytes).
@@ -116,8 +124,9 @@ let truth = readTruth()
 if (!truth) {
   // The generator writes the truth file last, so a log without one is an interrupted run.
   say(`bench: generating ${path.relative(ROOT, LOG)} (${sizeName(SIZE)})`)
-  const r = spawnSync(NODE, [path.join(BENCH, 'generate.mjs'), '--size', String(SIZE), '--out', LOG, ...genArgs],
-    {stdio: ['ignore', 'inherit', 'inherit']})
+  const r = spawnSync(NODE, [path.join(BENCH, 'generate.mjs'), '--size', String(SIZE), '--out', LOG, ...genArgs], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  })
   truth = r.status === 0 ? readTruth() : null
   if (!truth) {
     say('bench: generating the log failed')
@@ -208,21 +217,51 @@ if (PREFIX_FILE) groups.prefix = {file: PREFIX_FILE, bytes: bytesOf(PREFIX_FILE)
 const rel = (f) => path.relative(ROOT, f)
 const contenders = [
   // grep's output is piped to us: GNU grep stops reading early when stdout is /dev/null.
-  {name: "LC_ALL=C grep -c 'rejected RCPT'", group: 'log', baseline: true, cmd: ['grep', '-c', 'rejected RCPT', LOG], env: {LC_ALL: 'C'}, capture: true},
+  {
+    name: "LC_ALL=C grep -c 'rejected RCPT'",
+    group: 'log',
+    baseline: true,
+    cmd: ['grep', '-c', 'rejected RCPT', LOG],
+    env: {LC_ALL: 'C'},
+    capture: true,
+  },
   {name: 'cat', group: 'log', cmd: ['cat', LOG]},
   {name: 'report --format summary', group: 'log', cmd: [NODE, BIN, 'report', '--format', 'summary', LOG]},
   {name: 'report --format csv', group: 'log', cmd: [NODE, BIN, 'report', '--format', 'csv', LOG]},
-  {name: 'events --format csv', group: 'log', cmd: [NODE, BIN, 'events', '--format', 'csv', LOG], skip: hasEvents ? null : '`events --help` does not exit 0 (no events command yet)'},
-  {name: "zcat | LC_ALL=C grep -c 'rejected RCPT'", group: 'gz', baseline: true, cmd: ['sh', '-c', `zcat ${q(GZ)} | LC_ALL=C grep -c 'rejected RCPT'`], capture: true},
+  {
+    name: 'events --format csv',
+    group: 'log',
+    cmd: [NODE, BIN, 'events', '--format', 'csv', LOG],
+    skip: hasEvents ? null : '`events --help` does not exit 0 (no events command yet)',
+  },
+  {
+    name: "zcat | LC_ALL=C grep -c 'rejected RCPT'",
+    group: 'gz',
+    baseline: true,
+    cmd: ['sh', '-c', `zcat ${q(GZ)} | LC_ALL=C grep -c 'rejected RCPT'`],
+    capture: true,
+  },
   {name: 'report --format csv FILE.gz', group: 'gz', cmd: [NODE, BIN, 'report', '--format', 'csv', GZ]},
 ]
 if (PREFIX_FILE) {
   contenders.push(
-    {name: "LC_ALL=C grep -c 'rejected RCPT'", group: 'prefix', baseline: true, cmd: ['grep', '-c', 'rejected RCPT', PREFIX_FILE], env: {LC_ALL: 'C'}, capture: true},
+    {
+      name: "LC_ALL=C grep -c 'rejected RCPT'",
+      group: 'prefix',
+      baseline: true,
+      cmd: ['grep', '-c', 'rejected RCPT', PREFIX_FILE],
+      env: {LC_ALL: 'C'},
+      capture: true,
+    },
     {name: 'eximstats', group: 'prefix', cmd: [EXIMSTATS, PREFIX_FILE]},
   )
 } else {
-  contenders.push({name: 'eximstats', group: 'prefix', cmd: null, skip: 'eximstats not installed (/usr/sbin/eximstats or PATH)'})
+  contenders.push({
+    name: 'eximstats',
+    group: 'prefix',
+    cmd: null,
+    skip: 'eximstats not installed (/usr/sbin/eximstats or PATH)',
+  })
 }
 for (const c of contenders) {
   c.runs = []
@@ -244,7 +283,9 @@ function procPeakKb(pid) {
     try {
       const m = /VmHWM:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'))
       if (m) max = Math.max(max, Number(m[1]))
-      if (depth < 4) for (const c of fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').split(' ').filter(Boolean)) visit(c, depth + 1)
+      if (depth < 4)
+        for (const c of fs.readFileSync(`/proc/${p}/task/${p}/children`, 'utf8').split(' ').filter(Boolean))
+          visit(c, depth + 1)
     } catch {}
   }
   visit(pid, 0)
@@ -304,7 +345,9 @@ for (let r = 0; r < RUNS; r++) {
     } else {
       c.failures.push({code: res.code, signal: res.signal, stderr: res.err.slice(0, 500)})
     }
-    say(`bench: run ${r + 1}/${RUNS} ${c.name} [${c.group}] ${ok ? res.secs.toFixed(3) + ' s' : `FAILED (exit ${res.code ?? res.signal})`}`)
+    say(
+      `bench: run ${r + 1}/${RUNS} ${c.name} [${c.group}] ${ok ? res.secs.toFixed(3) + ' s' : `FAILED (exit ${res.code ?? res.signal})`}`,
+    )
   }
 }
 try {
@@ -356,7 +399,12 @@ const checks = []
 const expect = truth.grep['rejected RCPT']
 for (const r of results) {
   if (r.output === undefined || r.group === 'prefix') continue
-  checks.push({what: `${r.name} on ${r.group}`, expected: expect, got: Number(r.output), ok: Number(r.output) === expect})
+  checks.push({
+    what: `${r.name} on ${r.group}`,
+    expected: expect,
+    got: Number(r.output),
+    ok: Number(r.output) === expect,
+  })
 }
 
 function gitHead() {
@@ -393,7 +441,11 @@ const report = {
 
 const MB = (b) => (b / 1e6).toFixed(1)
 const inputLabel = (r) =>
-  r.group === 'log' ? `log ${MB(groups.log.bytes)} MB` : r.group === 'gz' ? `gz ${MB(groups.gz.gzBytes)} MB` : `prefix ${MB(r.bytes ?? PREFIX)} MB`
+  r.group === 'log'
+    ? `log ${MB(groups.log.bytes)} MB`
+    : r.group === 'gz'
+      ? `gz ${MB(groups.gz.gzBytes)} MB`
+      : `prefix ${MB(r.bytes ?? PREFIX)} MB`
 const rows = [['contender', 'input', 'median s', 'min-max s', 'MB/s', 'x base', 'peak RSS MB']]
 for (const r of results) {
   if (r.skipped) {
@@ -404,20 +456,36 @@ for (const r of results) {
     rows.push([r.name, inputLabel(r), 'failed', '', '', '', ''])
     continue
   }
-  rows.push([r.name + (r.baseline ? ' *' : ''), inputLabel(r), r.medianSeconds.toFixed(3),
-    `${r.minSeconds.toFixed(2)}-${r.maxSeconds.toFixed(2)}`, r.mbPerSecond.toFixed(1),
-    r.ratioToBaseline.toFixed(2), r.peakRssMb.toFixed(1)])
+  rows.push([
+    r.name + (r.baseline ? ' *' : ''),
+    inputLabel(r),
+    r.medianSeconds.toFixed(3),
+    `${r.minSeconds.toFixed(2)}-${r.maxSeconds.toFixed(2)}`,
+    r.mbPerSecond.toFixed(1),
+    r.ratioToBaseline.toFixed(2),
+    r.peakRssMb.toFixed(1),
+  ])
 }
 const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)))
-const fmtRow = (row) => row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd()
+const fmtRow = (row) =>
+  row
+    .map((cell, i) => (i < 2 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+    .join('  ')
+    .trimEnd()
 
 const lines = []
 lines.push(`exim-rejects bench  ${report.date}`)
-lines.push(`machine: ${report.machine.cpus} x ${report.machine.model}, ${report.machine.memoryGb} GB, ${report.machine.platform}, node ${report.machine.node}`)
+lines.push(
+  `machine: ${report.machine.cpus} x ${report.machine.model}, ${report.machine.memoryGb} GB, ${report.machine.platform}, node ${report.machine.node}`,
+)
 lines.push(`tool:    ${pkg.name} ${pkg.version}${report.tool.commit ? ` (${report.tool.commit})` : ''}`)
-lines.push(`input:   ${rel(LOG)}: ${MB(groups.log.bytes)} MB, ${truth.mainlog.lines} lines; gzip ${MB(groups.gz.gzBytes)} MB` +
-  (groups.prefix ? `; eximstats prefix ${MB(groups.prefix.bytes)} MB` : ''))
-lines.push(`runs:    ${RUNS} per contender, alternating; median wall time; MB/s of uncompressed log; x base = time / time of the * row of the same input`)
+lines.push(
+  `input:   ${rel(LOG)}: ${MB(groups.log.bytes)} MB, ${truth.mainlog.lines} lines; gzip ${MB(groups.gz.gzBytes)} MB` +
+    (groups.prefix ? `; eximstats prefix ${MB(groups.prefix.bytes)} MB` : ''),
+)
+lines.push(
+  `runs:    ${RUNS} per contender, alternating; median wall time; MB/s of uncompressed log; x base = time / time of the * row of the same input`,
+)
 lines.push('')
 lines.push(fmtRow(rows[0]))
 lines.push(widths.map((w) => '-'.repeat(w)).join('  '))
@@ -425,10 +493,14 @@ for (const row of rows.slice(1)) lines.push(fmtRow(row))
 lines.push('')
 for (const r of results) {
   if (r.skipped) lines.push(`note: ${r.name} skipped: ${r.skipped}`)
-  if (r.failures) lines.push(`note: ${r.name} failed ${r.failures.length} time(s): exit ${r.failures[0].code ?? r.failures[0].signal}: ${r.failures[0].stderr.split('\n')[0]}`)
+  if (r.failures)
+    lines.push(
+      `note: ${r.name} failed ${r.failures.length} time(s): exit ${r.failures[0].code ?? r.failures[0].signal}: ${r.failures[0].stderr.split('\n')[0]}`,
+    )
 }
 if (distRebuilt) lines.push('note: dist/ was rebuilt during the run: the timings of the CLI mix builds')
-for (const c of checks) lines.push(`check: ${c.what} counted ${c.got}, generator wrote ${c.expected}: ${c.ok ? 'ok' : 'MISMATCH'}`)
+for (const c of checks)
+  lines.push(`check: ${c.what} counted ${c.got}, generator wrote ${c.expected}: ${c.ok ? 'ok' : 'MISMATCH'}`)
 const table = lines.join('\n') + '\n'
 
 fs.writeFileSync(path.join(CACHE, 'last.json'), JSON.stringify(report, null, 2) + '\n')

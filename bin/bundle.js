@@ -18,7 +18,9 @@ await build({
   // oclif can compile TypeScript commands in development; this tool ships JavaScript only.
   external: ['typescript', 'ts-node'],
   // oclif and its dependencies are CommonJS and require Node's own modules.
-  banner: {js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);"},
+  banner: {
+    js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);",
+  },
   // The licences of what is bundled go with it, at the end of each file.
   legalComments: 'eof',
   // Whitespace and syntax only: names stay as written, so a --debug stack trace still reads.

@@ -11,4 +11,6 @@ setFlagsFromString('--optimize-for-size')
 const {execute} = await import('../dist/bundle/cli.js')
 
 // No user-installed oclif plugins: the tool must not read the invoking user's home directory.
-await execute({loadOptions: {root: fileURLToPath(new URL('..', import.meta.url)), userPlugins: false, devPlugins: false}})
+await execute({
+  loadOptions: {root: fileURLToPath(new URL('..', import.meta.url)), userPlugins: false, devPlugins: false},
+})

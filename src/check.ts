@@ -82,15 +82,21 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const sources = await resolveSources(opts.paths)
   const agg = new Aggregator([['kind', 'recipient']])
   const unguardedCandidates: Record<string, number> = {}
-  const input = await readLogs(sources, {zone: clock, stdin: opts.stdin, since: opts.since, until: opts.until}, (ev) => {
-    if (ev.time < opts.since || ev.time >= opts.until) return
-    agg.add(ev)
-    // Only deliveries into this server's own mailboxes (no remote host, or one on loopback) tell about its ACL.
-    if (ev.kind === 'delivery-quota' && (ev.ip === '' || LOOPBACK.test(ev.ip))) unguardedCandidates[ev.recipient] = (unguardedCandidates[ev.recipient] ?? 0) + 1
-  })
+  const input = await readLogs(
+    sources,
+    {zone: clock, stdin: opts.stdin, since: opts.since, until: opts.until},
+    (ev) => {
+      if (ev.time < opts.since || ev.time >= opts.until) return
+      agg.add(ev)
+      // Only deliveries into this server's own mailboxes (no remote host, or one on loopback) tell about its ACL.
+      if (ev.kind === 'delivery-quota' && (ev.ip === '' || LOOPBACK.test(ev.ip)))
+        unguardedCandidates[ev.recipient] = (unguardedCandidates[ev.recipient] ?? 0) + 1
+    },
+  )
   const rows = agg.result()[0]!.rows.map((r) => ({kind: r.keys[0] as EventKind, recipient: r.keys[1]!, count: r.count}))
   const counts = Object.fromEntries(EVENT_KINDS.map((k) => [k, agg.totals.get(k) ?? 0])) as Record<EventKind, number>
-  const of = (kind: EventKind): Record<string, number> => Object.fromEntries(rows.filter((r) => r.kind === kind).map((r) => [r.recipient, r.count]))
+  const of = (kind: EventKind): Record<string, number> =>
+    Object.fromEntries(rows.filter((r) => r.kind === kind).map((r) => [r.recipient, r.count]))
   const deferred = of('rcpt-defer')
   const discarded = of('discard-misconfig')
   const unguarded = Object.fromEntries(Object.entries(unguardedCandidates).filter(([r]) => !(r in deferred)))
@@ -104,16 +110,24 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const dropped = counts['discard-misconfig']
   if (dropped > 0) {
     const n = Object.keys(discarded).length
-    crit.push(`${dropped} RCPT${dropped === 1 ? '' : 's'} for ${n} recipient${n === 1 ? '' : 's'} answered 250 and silently dropped by a discard in the RCPT ACL (${list(discarded)})`)
+    crit.push(
+      `${dropped} RCPT${dropped === 1 ? '' : 's'} for ${n} recipient${n === 1 ? '' : 's'} answered 250 and silently dropped by a discard in the RCPT ACL (${list(discarded)})`,
+    )
   }
   const defers = counts['rcpt-defer']
-  if (exceeds(opts.crit, defers, minutes)) crit.push(`${defers} RCPT deferrals in ${span} (critical above ${opts.crit!.text})`)
-  else if (exceeds(opts.warn, defers, minutes)) warn.push(`${defers} RCPT deferrals in ${span} (warning above ${opts.warn!.text})`)
-  if (top && exceeds(opts.critRecipient, top.count, minutes)) crit.push(`${top.recipient} deferred ${top.count} times in ${span} (critical above ${opts.critRecipient!.text})`)
-  else if (top && exceeds(opts.warnRecipient, top.count, minutes)) warn.push(`${top.recipient} deferred ${top.count} times in ${span} (warning above ${opts.warnRecipient!.text})`)
+  if (exceeds(opts.crit, defers, minutes))
+    crit.push(`${defers} RCPT deferrals in ${span} (critical above ${opts.crit!.text})`)
+  else if (exceeds(opts.warn, defers, minutes))
+    warn.push(`${defers} RCPT deferrals in ${span} (warning above ${opts.warn!.text})`)
+  if (top && exceeds(opts.critRecipient, top.count, minutes))
+    crit.push(`${top.recipient} deferred ${top.count} times in ${span} (critical above ${opts.critRecipient!.text})`)
+  else if (top && exceeds(opts.warnRecipient, top.count, minutes))
+    warn.push(`${top.recipient} deferred ${top.count} times in ${span} (warning above ${opts.warnRecipient!.text})`)
   const ung = Object.keys(unguarded).length
   if (ung > 0) {
-    warn.push(`quota check not firing at RCPT time: ${ung} recipient${ung === 1 ? '' : 's'} over quota at delivery, never deferred at RCPT (${list(unguarded)})`)
+    warn.push(
+      `quota check not firing at RCPT time: ${ung} recipient${ung === 1 ? '' : 's'} over quota at delivery, never deferred at RCPT (${list(unguarded)})`,
+    )
   }
   const last = Math.max(...input.files.map((f) => (Number.isFinite(f.lastTime) ? f.lastTime : -Infinity)))
   if (opts.expectActivity && !(last >= opts.since)) unknown.push(`no log lines in ${span}`)
@@ -122,11 +136,20 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const findings = [...unknown, ...crit, ...warn]
   if (findings.length === 0) {
     const rc = Object.keys(deferred).length
-    findings.push(`${defers} RCPT deferral${defers === 1 ? '' : 's'} for ${rc} recipient${rc === 1 ? '' : 's'} in ${span}; no mail dropped, no quota failures at delivery`)
+    findings.push(
+      `${defers} RCPT deferral${defers === 1 ? '' : 's'} for ${rc} recipient${rc === 1 ? '' : 's'} in ${span}; no mail dropped, no quota failures at delivery`,
+    )
   }
   return {
-    state, findings, counts, discarded, unguarded, deferred,
+    state,
+    findings,
+    counts,
+    discarded,
+    unguarded,
+    deferred,
     topRecipient: top ? {recipient: top.recipient, count: top.count} : null,
-    window: {since: opts.since, until: opts.until}, input, byKindRecipient: rows,
+    window: {since: opts.since, until: opts.until},
+    input,
+    byKindRecipient: rows,
   }
 }

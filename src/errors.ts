@@ -30,10 +30,14 @@ export function usageError(flag: string, expected: string, got: string): EximRej
 export function inputError(path: string, err: unknown): EximRejectsError {
   const e = err as NodeJS.ErrnoException
   const why =
-    e?.code === 'ENOENT' ? 'no such file or directory'
-    : e?.code === 'EACCES' || e?.code === 'EPERM' ? 'permission denied'
-    : e?.code === 'EISDIR' ? 'is a directory'
-    : e?.code === 'Z_DATA_ERROR' || e?.code === 'Z_BUF_ERROR' ? `corrupt or truncated compressed data (${e.message})`
-    : (e?.message ?? String(err))
+    e?.code === 'ENOENT'
+      ? 'no such file or directory'
+      : e?.code === 'EACCES' || e?.code === 'EPERM'
+        ? 'permission denied'
+        : e?.code === 'EISDIR'
+          ? 'is a directory'
+          : e?.code === 'Z_DATA_ERROR' || e?.code === 'Z_BUF_ERROR'
+            ? `corrupt or truncated compressed data (${e.message})`
+            : (e?.message ?? String(err))
   return new EximRejectsError('INPUT', `${path}: ${why}`, {cause: err})
 }

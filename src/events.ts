@@ -39,7 +39,14 @@ export interface EventsOptions {
   pollMs?: number
 }
 
-export function eventSink(format: EventFormat, out: Writer, color: boolean, width: number, terminal = false, csvRaw = false): EventSink {
+export function eventSink(
+  format: EventFormat,
+  out: Writer,
+  color: boolean,
+  width: number,
+  terminal = false,
+  csvRaw = false,
+): EventSink {
   const paint = painter(color)
   switch (format) {
     case 'table':
@@ -61,18 +68,39 @@ export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): vo
     if (keep(ev)) sink.event(ev)
   }
   const read = {
-    zone: clock, kinds: opts.filter.kinds, stdin: opts.stdin, since: opts.filter.since, until: opts.filter.until, now: opts.now, keepRaw: opts.format === 'raw',
-    keepGoing: opts.keepGoing, onInputError: opts.onInputError,
+    zone: clock,
+    kinds: opts.filter.kinds,
+    stdin: opts.stdin,
+    since: opts.filter.since,
+    until: opts.filter.until,
+    now: opts.now,
+    keepRaw: opts.format === 'raw',
+    keepGoing: opts.keepGoing,
+    onInputError: opts.onInputError,
   }
   if (opts.follow) {
     const src = await followSource(opts.paths)
     // Rows go out as they come when following, not when a buffer fills.
-    await followLog(src, {...read, fromStart: opts.filter.since !== undefined, signal: opts.signal, pollMs: opts.pollMs, onPoll: () => out.flush?.()}, (ev) => {
-      onEvent(ev)
-      out.flush?.()
-    })
+    await followLog(
+      src,
+      {
+        ...read,
+        fromStart: opts.filter.since !== undefined,
+        signal: opts.signal,
+        pollMs: opts.pollMs,
+        onPoll: () => out.flush?.(),
+      },
+      (ev) => {
+        onEvent(ev)
+        out.flush?.()
+      },
+    )
   } else {
-    await readLogs(await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError}), read, onEvent)
+    await readLogs(
+      await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError}),
+      read,
+      onEvent,
+    )
   }
   sink.end()
 }

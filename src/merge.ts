@@ -4,7 +4,14 @@
 // be grouped by. No oclif here.
 
 import {readFile} from 'node:fs/promises'
-import {type AggregateDump, Aggregator, DEFAULT_MAX_GROUPS, type GroupEntry, joinKey, seriesBucket} from './aggregate/aggregator.js'
+import {
+  type AggregateDump,
+  Aggregator,
+  DEFAULT_MAX_GROUPS,
+  type GroupEntry,
+  joinKey,
+  seriesBucket,
+} from './aggregate/aggregator.js'
 import {GROUP_KEYS, type GroupKey} from './aggregate/keys.js'
 import {buildReport, type Instant, type Report, SUMMARY_TABLES} from './aggregate/report.js'
 import {EximRejectsError, inputError, usageError} from './errors.js'
@@ -26,7 +33,10 @@ interface JsonGroup {
 interface JsonReport {
   label?: string
   window: {since: string | null; until: string | null; first: string | null; last: string | null}
-  input: {files: (FileAccount & {first: string | null; last: string | null})[]; samples: {file: string; line: number; text: string}[]}
+  input: {
+    files: (FileAccount & {first: string | null; last: string | null})[]
+    samples: {file: string; line: number; text: string}[]
+  }
   kinds: EventKind[]
   totals: Record<string, number>
   by: GroupKey[]
@@ -51,7 +61,12 @@ export function parseIso(iso: string): {time: number; tz: number} {
  * `firsts` is firstFailures' answer for the same parts. Keys
  * are message id + recipient, which do not repeat across hosts (Exim's ids carry time and pid).
  */
-function settleQuota(parts: {links?: QuotaLinks; files: number}[], firsts: Map<string, [number, number]>, rank: Map<number, number>, files: FileAccount[]): QuotaLinks {
+function settleQuota(
+  parts: {links?: QuotaLinks; files: number}[],
+  firsts: Map<string, [number, number]>,
+  rank: Map<number, number>,
+  files: FileAccount[],
+): QuotaLinks {
   const left: QuotaLinks = {failures: [...firsts].map(([key, [time]]) => [key, time]), followUps: []}
   let base = 0
   parts.forEach(({links, files: n}, i) => {
@@ -59,7 +74,8 @@ function settleQuota(parts: {links?: QuotaLinks; files: number}[], firsts: Map<s
       // The part saw no failure before this line (else it had settled it): another part did if
       // the first failure is there, earlier, or at the same time in a part that starts before.
       const f = firsts.get(key)
-      const settled = f !== undefined && f[1] !== i && (f[0] < time || (f[0] === time && rank.get(f[1])! < rank.get(i)!))
+      const settled =
+        f !== undefined && f[1] !== i && (f[0] < time || (f[0] === time && rank.get(f[1])! < rank.get(i)!))
       const a = files[base + file]
       if (settled && a !== undefined) {
         a.other--
@@ -94,13 +110,20 @@ type Without = NonNullable<QuotaLinks['without']>[number]
  * it is the part to count, as one dump: what the report adds to the merge. Only groups the report
  * shows are touched (--top may have cut others).
  */
-function partDump(r: JsonReport, label: string, by: MergeKey[], withTables: boolean, counts: (key: string) => boolean): AggregateDump {
+function partDump(
+  r: JsonReport,
+  label: string,
+  by: MergeKey[],
+  withTables: boolean,
+  counts: (key: string) => boolean,
+): AggregateDump {
   const without = new Map<string, Without>()
   for (const w of r.quota?.without ?? []) without.set(`${w[0]}\u0000${joinKey(w[1])}`, w)
   const own: GroupKey[][] = [r.by, ...(withTables ? SUMMARY_TABLES : [])]
   const merged: MergeKey[][] = [by, ...(withTables ? SUMMARY_TABLES : [])]
   // A group's key in the merge, from its values in the report's own key order.
-  const mergedKey = (t: number, values: (k: GroupKey) => string): string => joinKey(merged[t]!.map((k) => (k === 'label' ? label : values(k))))
+  const mergedKey = (t: number, values: (k: GroupKey) => string): string =>
+    joinKey(merged[t]!.map((k) => (k === 'label' ? label : values(k))))
   const lists = [r.groups, ...(withTables ? SUMMARY_TABLES.map((keys) => r.tables![keys.join(',')]!) : [])]
   const shown = lists.map(() => new Set<string>())
   const tables = lists.map((list, t) => {
@@ -119,12 +142,18 @@ function partDump(r: JsonReport, label: string, by: MergeKey[], withTables: bool
     return out
   })
   const totals = new Map(Object.entries(r.totals) as [EventKind, number][])
-  const series = new Map((r.series?.buckets ?? []).map(([t, counts]): [number, number[]] => [t, EVENT_KINDS.map((k) => counts[r.series!.kinds.indexOf(k)] ?? 0)]))
+  const series = new Map(
+    (r.series?.buckets ?? []).map(([t, counts]): [number, number[]] => [
+      t,
+      EVENT_KINDS.map((k) => counts[r.series!.kinds.indexOf(k)] ?? 0),
+    ]),
+  )
   const QUOTA = EVENT_KINDS.indexOf('delivery-quota')
   for (const [key, time, tz, rows] of r.quota?.counted ?? []) {
     if (counts(key)) {
       rows.forEach((values, t) => {
-        if (t < tables.length && shown[t]!.has(joinKey(values))) tables[t]!.push([mergedKey(t, (k) => values[own[t]!.indexOf(k)] ?? ''), 1, time, tz, time, tz])
+        if (t < tables.length && shown[t]!.has(joinKey(values)))
+          tables[t]!.push([mergedKey(t, (k) => values[own[t]!.indexOf(k)] ?? ''), 1, time, tz, time, tz])
       })
       continue
     }
@@ -150,16 +179,45 @@ function linksOk(j: JsonReport): boolean {
   const offset = (n: unknown) => Number.isInteger(n) && Math.abs(n as number) <= 1440
   const strings = (v: unknown) => Array.isArray(v) && v.every((s) => typeof s === 'string')
   const tables = 1 + SUMMARY_TABLES.length
-  if (!Array.isArray(failures) || !failures.every((f) => Array.isArray(f) && typeof f[0] === 'string' && time(f[1]))) return false
+  if (!Array.isArray(failures) || !failures.every((f) => Array.isArray(f) && typeof f[0] === 'string' && time(f[1])))
+    return false
   const failed = new Set(failures.map((f: unknown[]) => f[0]))
   // A group as it would be without the counted failures: table, keys, count, then first and last (null for none left).
-  const group = (w: unknown[]) => Number.isInteger(w[0]) && (w[0] as number) >= 0 && (w[0] as number) < tables && strings(w[1]) && Number.isInteger(w[2]) && (w[2] as number) >= 0 &&
-    offset(w[4]) && offset(w[6]) && ((w[2] as number) === 0 || (time(w[3]) && time(w[5])))
+  const group = (w: unknown[]) =>
+    Number.isInteger(w[0]) &&
+    (w[0] as number) >= 0 &&
+    (w[0] as number) < tables &&
+    strings(w[1]) &&
+    Number.isInteger(w[2]) &&
+    (w[2] as number) >= 0 &&
+    offset(w[4]) &&
+    offset(w[6]) &&
+    ((w[2] as number) === 0 || (time(w[3]) && time(w[5])))
   return (
-    Array.isArray(followUps) && followUps.every((f) => Array.isArray(f) && Number.isInteger(f[0]) && f[0] >= 0 && f[0] < j.input.files.length && typeof f[1] === 'string' && time(f[2])) &&
+    Array.isArray(followUps) &&
+    followUps.every(
+      (f) =>
+        Array.isArray(f) &&
+        Number.isInteger(f[0]) &&
+        f[0] >= 0 &&
+        f[0] < j.input.files.length &&
+        typeof f[1] === 'string' &&
+        time(f[2]),
+    ) &&
     // Every counted failure is one of the report's failures, with the group it went into in each table.
-    Array.isArray(counted) && counted.every((c) => Array.isArray(c) && failed.has(c[0]) && time(c[1]) && offset(c[2]) && Array.isArray(c[3]) && c[3].length <= tables && c[3].every(strings)) &&
-    Array.isArray(without) && without.every((w) => Array.isArray(w) && group(w))
+    Array.isArray(counted) &&
+    counted.every(
+      (c) =>
+        Array.isArray(c) &&
+        failed.has(c[0]) &&
+        time(c[1]) &&
+        offset(c[2]) &&
+        Array.isArray(c[3]) &&
+        c[3].length <= tables &&
+        c[3].every(strings),
+    ) &&
+    Array.isArray(without) &&
+    without.every((w) => Array.isArray(w) && group(w))
   )
 }
 
@@ -176,7 +234,16 @@ async function load(path: string): Promise<JsonReport> {
   } catch (err) {
     throw new EximRejectsError('INPUT', `${path}: not JSON (${(err as Error).message})`)
   }
-  if (!j || !Array.isArray(j.by) || !Array.isArray(j.groups) || typeof j.totals !== 'object' || !j.input || !Array.isArray(j.input.files) || !j.window || !linksOk(j)) {
+  if (
+    !j ||
+    !Array.isArray(j.by) ||
+    !Array.isArray(j.groups) ||
+    typeof j.totals !== 'object' ||
+    !j.input ||
+    !Array.isArray(j.input.files) ||
+    !j.window ||
+    !linksOk(j)
+  ) {
     throw new EximRejectsError('INPUT', `${path}: not an exim-rejects JSON report (made with report --format json)`)
   }
   return j
@@ -198,12 +265,19 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
   for (const {path, r} of reports) {
     const missing = by.filter((k) => k !== 'label' && !r.by.includes(k as GroupKey))
     if (opts.by === undefined && r.by.join(',') !== by.join(',')) {
-      throw usageError('--by', `reports grouped alike, or --by with keys they all have (${path} is by ${r.by.join(',')}, the first by ${by.join(',')})`, r.by.join(','))
+      throw usageError(
+        '--by',
+        `reports grouped alike, or --by with keys they all have (${path} is by ${r.by.join(',')}, the first by ${by.join(',')})`,
+        r.by.join(','),
+      )
     }
-    if (missing.length > 0) throw usageError('--by', `keys every report has (${path} has ${r.by.join(',')})`, by.join(','))
+    if (missing.length > 0)
+      throw usageError('--by', `keys every report has (${path} has ${r.by.join(',')})`, by.join(','))
   }
   // The summary's tables, when every report carries them (made with --label).
-  const withTables = reports.every(({r}) => r.tables !== undefined && SUMMARY_TABLES.every(([k]) => Array.isArray(r.tables![k!])))
+  const withTables = reports.every(
+    ({r}) => r.tables !== undefined && SUMMARY_TABLES.every(([k]) => Array.isArray(r.tables![k!])),
+  )
   const tableKeys = [by as GroupKey[], ...(withTables ? SUMMARY_TABLES : [])]
   // The aggregator only joins and sums here; `label` is just another column to it. Each table is
   // filled from its own part of the reports, even when two have the same keys.
@@ -220,16 +294,25 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
   const span = (t: string | null): number => (t ? parseIso(t).time : Infinity)
   const order = reports.map(({r}, i) => [i, span(r.window.first), span(r.window.last)] as const)
   const rank = new Map(order.sort((a, b) => a[1] - b[1] || a[2] - b[2] || a[0] - b[0]).map(([i], n) => [i, n]))
-  const firsts = firstFailures(reports.map(({r}) => ({links: r.quota})), rank)
+  const firsts = firstFailures(
+    reports.map(({r}) => ({links: r.quota})),
+    rank,
+  )
   reports.forEach(({path, r}, i) => {
     const label = r.label ?? path
     agg.absorb(partDump(r, label, by, withTables, (key) => firsts.get(key)?.[1] === i))
     for (const f of r.input.files) {
       const {first: ff, last: fl, ...rest} = f
-      const a = {...rest, path: `${label}:${f.path}`, firstTime: ff ? parseIso(ff).time : NaN, lastTime: fl ? parseIso(fl).time : NaN}
+      const a = {
+        ...rest,
+        path: `${label}:${f.path}`,
+        firstTime: ff ? parseIso(ff).time : NaN,
+        lastTime: fl ? parseIso(fl).time : NaN,
+      }
       files.push(a)
     }
-    for (const s of r.input.samples) if (samples.length < 5) samples.push({file: `${label}:${s.file}`, line: s.line, text: s.text})
+    for (const s of r.input.samples)
+      if (samples.length < 5) samples.push({file: `${label}:${s.file}`, line: s.line, text: s.text})
     since = since === undefined ? r.window.since : since === r.window.since ? since : null
     until = until === undefined ? r.window.until : until === r.window.until ? until : null
     if (r.window.first) first = Math.min(first, parseIso(r.window.first).time)
@@ -244,9 +327,19 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
     last: at(last),
   }
   const labels = [...new Set(reports.map(({r, path}) => r.label ?? path))]
-  const quota = settleQuota(reports.map(({r}) => ({links: r.quota, files: r.input.files.length})), firsts, rank, files)
+  const quota = settleQuota(
+    reports.map(({r}) => ({links: r.quota, files: r.input.files.length})),
+    firsts,
+    rank,
+    files,
+  )
   const report = buildReport(agg, {...totalAccount(files, samples), quota}, window, {
-    kinds, top: opts.top, summaryTop: opts.summaryTop, summaryTables: tableKeys.length - 1, label: labels.join(', '), tz: (t) => clock.offsetOfInstant(t),
+    kinds,
+    top: opts.top,
+    summaryTop: opts.summaryTop,
+    summaryTables: tableKeys.length - 1,
+    label: labels.join(', '),
+    tz: (t) => clock.offsetOfInstant(t),
   })
   return {report, clock}
 }

@@ -45,7 +45,14 @@ export interface ReadOptions {
    * then their events go to `agg` (through the filter), not to onEvent; onEvent must do the same.
    * Their quota failures, which only the whole input can settle, still go to onEvent.
    */
-  parallel?: {agg: Aggregator; tables: GroupKey[][]; filter: RangeJob['filter']; maxGroups?: number; minBytes?: number; threads?: number}
+  parallel?: {
+    agg: Aggregator
+    tables: GroupKey[][]
+    filter: RangeJob['filter']
+    maxGroups?: number
+    minBytes?: number
+    threads?: number
+  }
 }
 
 interface Probed {
@@ -78,12 +85,20 @@ async function probe(src: Source, opts: ReadOptions): Promise<Probed> {
 function skipReason(p: Probed, newer: Probed | undefined, opts: ReadOptions): string | null {
   if (p.src.set === null || p.framing !== 'plain') return null
   // Every line of a file is older than the first line of the next newer file in its set.
-  if (opts.since !== undefined && newer !== undefined && newer.src.set === p.src.set && newer.first < opts.since) return 'before --since'
+  if (opts.since !== undefined && newer !== undefined && newer.src.set === p.src.set && newer.first < opts.since)
+    return 'before --since'
   if (opts.until !== undefined && p.first >= opts.until) return 'after --until'
   return null
 }
 
-function makeScanner(p: Probed, acct: FileAccount, classifier: Classifier, samples: UnparsedSample[], opts: ReadOptions, discardAtStart: boolean): LineScanner {
+function makeScanner(
+  p: Probed,
+  acct: FileAccount,
+  classifier: Classifier,
+  samples: UnparsedSample[],
+  opts: ReadOptions,
+  discardAtStart: boolean,
+): LineScanner {
   const src = p.src
   const unparsed = (text: string, line: number): void => keepSample(samples, {file: src.name, line, text})
   const sink = {candidate: (text: string, lineNo: number) => classifier.candidate(text, lineNo), unparsed}
@@ -102,10 +117,22 @@ function makeScanner(p: Probed, acct: FileAccount, classifier: Classifier, sampl
   const instant = (naive: number, offset: number): number => opts.zone.instant(naive, offset)
   // In a main log a misconfigured discard always follows its incorrect-digit line, if need be at
   // the start of the next file of a rotated set; elsewhere it may stand alone.
-  return new LineScanner(acct, sink, instant, opts.maxLine ?? DEFAULT_MAX_LINE, framed, p.logType !== 'main', discardAtStart)
+  return new LineScanner(
+    acct,
+    sink,
+    instant,
+    opts.maxLine ?? DEFAULT_MAX_LINE,
+    framed,
+    p.logType !== 'main',
+    discardAtStart,
+  )
 }
 
-export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (ev: EximEvent) => void): Promise<InputAccount> {
+export async function readLogs(
+  sources: Source[],
+  opts: ReadOptions,
+  onEvent: (ev: EximEvent) => void,
+): Promise<InputAccount> {
   const probed: Probed[] = []
   const failed: FileAccount[] = []
   for (const src of sources) {
@@ -126,8 +153,13 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
   const quotaSeen = new Map<string, number>()
   const followUps: QuotaLinks['followUps'] = []
   const files: FileAccount[] = []
-  const onUnsettledFollowUp = opts.quotaLinks ? (key: string, time: number): void => void followUps.push([files.length - 1, key, time]) : undefined
-  const classifier = new Classifier({zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe, quotaSeen, wanted: opts.kinds, onUnsettledFollowUp}, onEvent)
+  const onUnsettledFollowUp = opts.quotaLinks
+    ? (key: string, time: number): void => void followUps.push([files.length - 1, key, time])
+    : undefined
+  const classifier = new Classifier(
+    {zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe, quotaSeen, wanted: opts.kinds, onUnsettledFollowUp},
+    onEvent,
+  )
   const samples: UnparsedSample[] = []
   const total = probed.reduce((n, p) => n + p.src.size, 0)
   let doneBefore = 0
@@ -147,9 +179,32 @@ export async function readLogs(sources: Source[], opts: ReadOptions, onEvent: (e
     // An incorrect-digit line at the end of the file before may have its discard at the start of this one.
     const waiting = classifier.waitingFor(p.first)
     const par = opts.parallel
-    if (par && src.path !== null && p.framing === 'plain' && p.compression === 'none' && p.logType === 'main' && src.size >= (par.minBytes ?? parallelMinBytes()) && !waiting) {
-      const job = {path: src.path, name: src.name, logType: p.logType, dedupe, zone: opts.zone.spec, filter: par.filter, tables: par.tables, maxGroups: par.maxGroups, maxLine: opts.maxLine}
-      const whole = await readInRanges(job, src.size, {agg: par.agg, emit: onEvent, classifier, quotaSeen, onUnsettledFollowUp, samples}, par.threads)
+    if (
+      par &&
+      src.path !== null &&
+      p.framing === 'plain' &&
+      p.compression === 'none' &&
+      p.logType === 'main' &&
+      src.size >= (par.minBytes ?? parallelMinBytes()) &&
+      !waiting
+    ) {
+      const job = {
+        path: src.path,
+        name: src.name,
+        logType: p.logType,
+        dedupe,
+        zone: opts.zone.spec,
+        filter: par.filter,
+        tables: par.tables,
+        maxGroups: par.maxGroups,
+        maxLine: opts.maxLine,
+      }
+      const whole = await readInRanges(
+        job,
+        src.size,
+        {agg: par.agg, emit: onEvent, classifier, quotaSeen, onUnsettledFollowUp, samples},
+        par.threads,
+      )
       if (whole !== null) {
         files[files.length - 1] = whole
         doneBefore += src.size
@@ -196,9 +251,16 @@ export interface FollowOptions extends ReadOptions {
  * Follows one live log: every event appended (and, with fromStart, already there) goes to
  * onEvent as soon as its line is complete. Returns the accounting when the signal aborts.
  */
-export async function followLog(src: Source, opts: FollowOptions, onEvent: (ev: EximEvent) => void): Promise<InputAccount> {
+export async function followLog(
+  src: Source,
+  opts: FollowOptions,
+  onEvent: (ev: EximEvent) => void,
+): Promise<InputAccount> {
   const p = await probe(src, opts)
-  const classifier = new Classifier({zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe: false, wanted: opts.kinds}, onEvent)
+  const classifier = new Classifier(
+    {zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe: false, wanted: opts.kinds},
+    onEvent,
+  )
   const samples: UnparsedSample[] = []
   const files: FileAccount[] = []
   let acct!: FileAccount
@@ -211,7 +273,11 @@ export async function followLog(src: Source, opts: FollowOptions, onEvent: (ev: 
     scanner = makeScanner(p, acct, classifier, samples, opts, classifier.waitingFor(NaN))
   }
   start()
-  for await (const item of followFile(src.path!, {fromStart: opts.fromStart, signal: opts.signal, pollMs: opts.pollMs})) {
+  for await (const item of followFile(src.path!, {
+    fromStart: opts.fromStart,
+    signal: opts.signal,
+    pollMs: opts.pollMs,
+  })) {
     if ('chunk' in item) scanner.push(item.chunk)
     else if ('restart' in item) {
       // A digit line at the end of the rotated file may still get its discard from the new one.

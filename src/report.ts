@@ -22,7 +22,10 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number]
 
 /** Rows the report's tables keep with --top `top`: the --by table, then the summary's. JSON keeps every summary row, for merge. */
 export function rowsKept(format: ReportFormat, top?: number): {top?: number; summaryTop?: number} {
-  return {top: format === 'summary' ? (top ?? SUMMARY_TOP) : top, summaryTop: format === 'json' ? undefined : (top ?? SUMMARY_TOP)}
+  return {
+    top: format === 'summary' ? (top ?? SUMMARY_TOP) : top,
+    summaryTop: format === 'json' ? undefined : (top ?? SUMMARY_TOP),
+  }
 }
 
 export interface ReportOptions {
@@ -104,8 +107,16 @@ export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: b
   const forMerge = opts.format === 'json' && opts.label !== undefined
   const held: EximEvent[] = []
   const read = {
-    zone: clock, kinds: keepKinds, stdin: opts.stdin, since: opts.since, until: opts.until, now: opts.now, onProgress: opts.onProgress,
-    keepGoing: opts.keepGoing, onInputError: opts.onInputError, quotaLinks: forMerge,
+    zone: clock,
+    kinds: keepKinds,
+    stdin: opts.stdin,
+    since: opts.since,
+    until: opts.until,
+    now: opts.now,
+    onProgress: opts.onProgress,
+    keepGoing: opts.keepGoing,
+    onInputError: opts.onInputError,
+    quotaLinks: forMerge,
     parallel: {agg, tables, filter, maxGroups: opts.maxGroups},
   }
   const input = await readLogs(sources, read, (ev) => {
@@ -113,13 +124,15 @@ export async function buildReportFrom(opts: ReportOptions & {byKindRecipient?: b
     if (forMerge && ev.kind === 'delivery-quota') held.push(ev)
     else agg.add(ev)
   })
-  if (forMerge && held.length > 0) input.quota = {...input.quota!, ...countHeldQuota(agg, held, 1 + summaryTables(opts).length)}
+  if (forMerge && held.length > 0)
+    input.quota = {...input.quota!, ...countHeldQuota(agg, held, 1 + summaryTables(opts).length)}
   const report = assemble(agg, input, clock, opts)
   return {report, clock, byKindRecipient: perRecipient ? agg.tableResult(tables.length - 1) : undefined}
 }
 
 function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: ReportOptions): Report {
-  const at = (t: number | undefined): Instant | null => (t === undefined || !Number.isFinite(t) ? null : {time: t, tz: clock.offsetOfInstant(t)})
+  const at = (t: number | undefined): Instant | null =>
+    t === undefined || !Number.isFinite(t) ? null : {time: t, tz: clock.offsetOfInstant(t)}
   const firsts = input.files.map((f) => f.firstTime).filter(Number.isFinite)
   const lasts = input.files.map((f) => f.lastTime).filter(Number.isFinite)
   return buildReport(
@@ -132,7 +145,10 @@ function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: 
       last: lasts.length ? at(Math.max(...lasts)) : null,
     },
     {
-      kinds: opts.kinds, ...rowsKept(opts.format, opts.top), summaryTables: summaryTables(opts).length, label: opts.label ?? null,
+      kinds: opts.kinds,
+      ...rowsKept(opts.format, opts.top),
+      summaryTables: summaryTables(opts).length,
+      label: opts.label ?? null,
       tz: (t) => clock.offsetOfInstant(t),
     },
   )
@@ -142,7 +158,13 @@ function assemble(agg: Aggregator, input: InputAccount, clock: ZoneClock, opts: 
  * report --follow: reads the log to its end, then keeps following it and prints a fresh report
  * (of everything read so far) every interval, until the signal aborts.
  */
-export async function followReport(opts: ReportOptions, out: Writer & {flush(): void}, interval: number, signal: AbortSignal, pollMs?: number): Promise<void> {
+export async function followReport(
+  opts: ReportOptions,
+  out: Writer & {flush(): void},
+  interval: number,
+  signal: AbortSignal,
+  pollMs?: number,
+): Promise<void> {
   const clock = new ZoneClock(opts.zone)
   const src = await followSource(opts.paths)
   const agg = new Aggregator(tablesFor(opts, false), opts.maxGroups)
@@ -152,23 +174,43 @@ export async function followReport(opts: ReportOptions, out: Writer & {flush(): 
   let printed = false
   const print = (): void => {
     if (opts.format === 'summary' && printed) out.write('\n')
-    renderReport(assemble(agg, latest, clock, opts), out, clock, {format: opts.format, byGiven: opts.byGiven, csvRaw: opts.csvRaw})
+    renderReport(assemble(agg, latest, clock, opts), out, clock, {
+      format: opts.format,
+      byGiven: opts.byGiven,
+      csvRaw: opts.csvRaw,
+    })
     out.flush()
     printed = true
   }
   let due = 0
-  const read = {zone: clock, kinds, since: opts.since, until: opts.until, now: opts.now, fromStart: true, signal, pollMs}
-  latest = await followLog(src, {...read, onPoll: (acct) => {
-    latest = acct
-    // The first report once the log has been read to its end, then one per interval.
-    const now = Date.now()
-    if (now >= due) {
-      print()
-      due = now + interval
-    }
-  }}, (ev) => {
-    if (keep(ev)) agg.add(ev)
-  })
+  const read = {
+    zone: clock,
+    kinds,
+    since: opts.since,
+    until: opts.until,
+    now: opts.now,
+    fromStart: true,
+    signal,
+    pollMs,
+  }
+  latest = await followLog(
+    src,
+    {
+      ...read,
+      onPoll: (acct) => {
+        latest = acct
+        // The first report once the log has been read to its end, then one per interval.
+        const now = Date.now()
+        if (now >= due) {
+          print()
+          due = now + interval
+        }
+      },
+    },
+    (ev) => {
+      if (keep(ev)) agg.add(ev)
+    },
+  )
   print()
 }
 
@@ -192,11 +234,28 @@ export function renderReport(report: Report, out: Writer, clock: ZoneClock, o: R
 export function discardedRows(t: GroupTable | undefined): GroupRow[] {
   return (t?.rows ?? [])
     .filter((r) => r.keys[0] === 'discard-misconfig')
-    .map((r) => ({keys: [r.keys[1]!], count: r.count, first: r.first, firstTz: r.firstTz, last: r.last, lastTz: r.lastTz}))
+    .map((r) => ({
+      keys: [r.keys[1]!],
+      count: r.count,
+      first: r.first,
+      firstTz: r.firstTz,
+      last: r.last,
+      lastTz: r.lastTz,
+    }))
 }
 
-export async function runReport(opts: ReportOptions & {byKindRecipient?: boolean}, out: Writer, render: Omit<RenderOptions, 'format' | 'byGiven'> = {}): Promise<BuiltReport> {
+export async function runReport(
+  opts: ReportOptions & {byKindRecipient?: boolean},
+  out: Writer,
+  render: Omit<RenderOptions, 'format' | 'byGiven'> = {},
+): Promise<BuiltReport> {
   const built = await buildReportFrom(opts)
-  renderReport(built.report, out, built.clock, {...render, format: opts.format, byGiven: opts.byGiven, csvRaw: opts.csvRaw, discarded: discardedRows(built.byKindRecipient)})
+  renderReport(built.report, out, built.clock, {
+    ...render,
+    format: opts.format,
+    byGiven: opts.byGiven,
+    csvRaw: opts.csvRaw,
+    discarded: discardedRows(built.byKindRecipient),
+  })
   return built
 }

@@ -18,11 +18,16 @@ export interface ScanInput {
 }
 
 /** Scans one or more inputs through scanner and classifier, in the given order, chunked as asked. */
-export function scanAll(inputs: ScanInput[], opts: Partial<ClassifierOptions> & {chunk?: number; maxLine?: number} = {}): {events: EximEvent[]; accts: FileAccount[]; samples: UnparsedSample[]} {
+export function scanAll(
+  inputs: ScanInput[],
+  opts: Partial<ClassifierOptions> & {chunk?: number; maxLine?: number} = {},
+): {events: EximEvent[]; accts: FileAccount[]; samples: UnparsedSample[]} {
   const zone = opts.zone ?? new ZoneClock({kind: 'utc'})
   const events: EximEvent[] = []
   const samples: UnparsedSample[] = []
-  const classifier = new Classifier({zone, keepRaw: opts.keepRaw, dedupe: opts.dedupe, wanted: opts.wanted}, (ev) => events.push(ev))
+  const classifier = new Classifier({zone, keepRaw: opts.keepRaw, dedupe: opts.dedupe, wanted: opts.wanted}, (ev) =>
+    events.push(ev),
+  )
   const accts: FileAccount[] = []
   for (const input of inputs) {
     const name = input.name ?? 'mainlog'
@@ -49,7 +54,10 @@ export function scanAll(inputs: ScanInput[], opts: Partial<ClassifierOptions> & 
   return {events, accts, samples}
 }
 
-export function scan(text: string | Buffer, opts: Parameters<typeof scanAll>[1] & {logType?: LogType} = {}): ScanResult {
+export function scan(
+  text: string | Buffer,
+  opts: Parameters<typeof scanAll>[1] & {logType?: LogType} = {},
+): ScanResult {
   const r = scanAll([{text, logType: opts.logType}], opts)
   return {events: r.events, acct: r.accts[0]!, samples: r.samples}
 }

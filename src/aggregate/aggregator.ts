@@ -109,7 +109,16 @@ class TableState {
    * Counts `n` events seen from `first` to `last` under `key`, in a group opened for it (its key
    * made by `own`) while the table has fewer than `maxGroups`, else in the `(other)` group.
    */
-  tally(key: string, own: (key: string) => string, maxGroups: number, n: number, first: number, firstTz: number, last: number, lastTz: number): void {
+  tally(
+    key: string,
+    own: (key: string) => string,
+    maxGroups: number,
+    n: number,
+    first: number,
+    firstTz: number,
+    last: number,
+    lastTz: number,
+  ): void {
     let i = this.index.get(key)
     if (i === undefined && this.size < maxGroups) i = this.open(own(key))
     if (i !== undefined) this.add(i, n, first, firstTz, last, lastTz)
@@ -172,7 +181,14 @@ export class Aggregator {
     this.tables = tableKeys.map((by, i) => {
       const id = shareSameKeys ? by.join() : String(i)
       let t = shared.get(id)
-      if (t === undefined) shared.set(id, (t = new TableState(by, by.map((k) => keys.indexOf(k)))))
+      if (t === undefined)
+        shared.set(
+          id,
+          (t = new TableState(
+            by,
+            by.map((k) => keys.indexOf(k)),
+          )),
+        )
       return t
     })
     this.states = [...shared.values()]
@@ -205,7 +221,9 @@ export class Aggregator {
   dump(): AggregateDump {
     return {
       totals: [...this.totals],
-      tables: this.tables.map((t) => t.keys.map((k, i): GroupEntry => [k, t.count[i]!, t.first[i]!, t.firstTz[i]!, t.last[i]!, t.lastTz[i]!])),
+      tables: this.tables.map((t) =>
+        t.keys.map((k, i): GroupEntry => [k, t.count[i]!, t.first[i]!, t.firstTz[i]!, t.last[i]!, t.lastTz[i]!]),
+      ),
       others: this.tables.map((t) => t.other),
       series: [...this.series],
     }
@@ -224,7 +242,8 @@ export class Aggregator {
       // A table shared by two that were asked for takes its groups once.
       if (this.tables.indexOf(t) !== i) return
       // Keys that crossed from another thread are strings of their own already.
-      for (const [key, n, first, firstTz, last, lastTz] of entries) t.tally(key, (k) => k, this.maxGroups, n, first, firstTz, last, lastTz)
+      for (const [key, n, first, firstTz, last, lastTz] of entries)
+        t.tally(key, (k) => k, this.maxGroups, n, first, firstTz, last, lastTz)
       const o = d.others?.[i]
       if (o) t.addOther(o.count, o.first, o.firstTz, o.last, o.lastTz)
     })
@@ -238,7 +257,15 @@ export class Aggregator {
     const t = this.tables[index]!
     const keys = t.slots.map((s) => this.readers[s]!(ev))
     const i = t.index.get(joinKey(keys))
-    if (i !== undefined) return {keys, count: t.count[i]!, first: t.first[i]!, firstTz: t.firstTz[i]!, last: t.last[i]!, lastTz: t.lastTz[i]!}
+    if (i !== undefined)
+      return {
+        keys,
+        count: t.count[i]!,
+        first: t.first[i]!,
+        firstTz: t.firstTz[i]!,
+        last: t.last[i]!,
+        lastTz: t.lastTz[i]!,
+      }
     if (t.size < this.maxGroups) return {keys, ...NO_GROUP}
     return {keys: t.by.map(() => OTHER), ...(t.other ?? NO_GROUP)}
   }

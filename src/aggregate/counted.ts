@@ -10,7 +10,11 @@ import {type Aggregator, joinKey} from './aggregator.js'
  * Counts `held` (quota failures kept out of `agg` so far) into `agg`, and returns how to take
  * them back out of its first `tables` tables.
  */
-export function countHeldQuota(agg: Aggregator, held: EximEvent[], tables: number): Required<Pick<QuotaLinks, 'counted' | 'without'>> {
+export function countHeldQuota(
+  agg: Aggregator,
+  held: EximEvent[],
+  tables: number,
+): Required<Pick<QuotaLinks, 'counted' | 'without'>> {
   const counted: NonNullable<QuotaLinks['counted']> = []
   const without: NonNullable<QuotaLinks['without']> = []
   const touched = new Set<string>()

@@ -5,7 +5,20 @@ import {isoTime} from '../render/time.js'
 import type {EximEvent} from '../types.js'
 import {normalizeReason} from './reason.js'
 
-export const GROUP_KEYS = ['recipient', 'domain', 'sender', 'host', 'ip', 'helo', 'reason', 'code', 'kind', 'hour', 'day', 'file'] as const
+export const GROUP_KEYS = [
+  'recipient',
+  'domain',
+  'sender',
+  'host',
+  'ip',
+  'helo',
+  'reason',
+  'code',
+  'kind',
+  'hour',
+  'day',
+  'file',
+] as const
 export type GroupKey = (typeof GROUP_KEYS)[number]
 
 export const DEFAULT_BY: readonly GroupKey[] = ['recipient', 'host']

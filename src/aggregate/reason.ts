@@ -22,14 +22,21 @@ const SEPARATORS = new Set([32, 9, 60, 62, 40, 41, 91, 93, 123, 125, 34, 39, 44,
 /** `d.d.d` with 1-3 digit parts: an enhanced status code (RFC 3463). */
 function isEnhancedCode(w: string): boolean {
   const parts = w.split('.')
-  return parts.length === 3 && /^[245]$/.test(parts[0]!) && parts.every((x) => x.length >= 1 && x.length <= 3 && [...x].every((c) => isDigit(c.charCodeAt(0))))
+  return (
+    parts.length === 3 &&
+    /^[245]$/.test(parts[0]!) &&
+    parts.every((x) => x.length >= 1 && x.length <= 3 && [...x].every((c) => isDigit(c.charCodeAt(0))))
+  )
 }
 
 function isIPv4(w: string): boolean {
   const colon = w.indexOf(':')
   const host = colon === -1 ? w : w.slice(0, colon)
   const parts = host.split('.')
-  return parts.length === 4 && parts.every((x) => x.length >= 1 && x.length <= 3 && [...x].every((c) => isDigit(c.charCodeAt(0))))
+  return (
+    parts.length === 4 &&
+    parts.every((x) => x.length >= 1 && x.length <= 3 && [...x].every((c) => isDigit(c.charCodeAt(0))))
+  )
 }
 
 function isIPv6(w: string): boolean {
@@ -135,8 +142,16 @@ function normalize(msg: string): string {
     const wrapped = e === j && ((before === 60 && after === 62) || (before === 91 && after === 93))
     // Keep an SMTP reply code quoted inside a message (`...: 450 not right now`).
     const keep =
-      word.length === 3 && word.charCodeAt(0) >= 50 && word.charCodeAt(0) <= 53 && isDigit(word.charCodeAt(1)) && isDigit(word.charCodeAt(2)) &&
-      (after === 32 || after === 45) && e === j && i >= 2 && s.charCodeAt(i - 2) === 58 && before === 32
+      word.length === 3 &&
+      word.charCodeAt(0) >= 50 &&
+      word.charCodeAt(0) <= 53 &&
+      isDigit(word.charCodeAt(1)) &&
+      isDigit(word.charCodeAt(2)) &&
+      (after === 32 || after === 45) &&
+      e === j &&
+      i >= 2 &&
+      s.charCodeAt(i - 2) === 58 &&
+      before === 32
     const ph = keep ? null : placeholder(word, wrapped)
     out += ph ?? word
     out += s.slice(e, j)

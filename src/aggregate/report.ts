@@ -58,8 +58,11 @@ export interface ReportShape {
 export function buildReport(agg: Aggregator, input: InputAccount, window: ReportWindow, shape: ReportShape): Report {
   const totals: Record<string, number> = {}
   for (const k of shape.kinds) totals[k] = agg.totals.get(k) ?? 0
-  const [main, ...rest] = agg.result([shape.top, ...Array<number | undefined>(shape.summaryTables).fill(shape.summaryTop)]).slice(0, 1 + shape.summaryTables)
-  const cut = (t: GroupTable, n: number | undefined): GroupTable => (n === undefined ? t : {...t, rows: t.rows.slice(0, n)})
+  const [main, ...rest] = agg
+    .result([shape.top, ...Array<number | undefined>(shape.summaryTables).fill(shape.summaryTop)])
+    .slice(0, 1 + shape.summaryTables)
+  const cut = (t: GroupTable, n: number | undefined): GroupTable =>
+    n === undefined ? t : {...t, rows: t.rows.slice(0, n)}
   return {
     window,
     input,

@@ -21,10 +21,14 @@ export abstract class BaseCommand extends Command {
     process.stderr.write(`exim-rejects: ${message}\n`)
   }
 
-  protected override async catch(err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}): Promise<void> {
+  protected override async catch(
+    err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string},
+  ): Promise<void> {
     // The failure is reported here; oclif's "did not parse its arguments" warning would be noise.
     ;(this as unknown as {parsed: boolean}).parsed = true
-    const debug = process.argv.includes('--debug') || (process.env.DEBUG ?? '').split(',').some((d) => d === 'exim-rejects' || d === '*')
+    const debug =
+      process.argv.includes('--debug') ||
+      (process.env.DEBUG ?? '').split(',').some((d) => d === 'exim-rejects' || d === '*')
     if (debug && err.stack) process.stderr.write(err.stack + '\n')
     if (err instanceof EximRejectsError) {
       this.reportFailure(err.message)
@@ -42,7 +46,9 @@ export abstract class BaseCommand extends Command {
       process.exitCode = this.failureExit(new EximRejectsError('USAGE', first))
       return
     }
-    process.stderr.write(`exim-rejects: internal error: ${err.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}\n`)
+    process.stderr.write(
+      `exim-rejects: internal error: ${err.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}\n`,
+    )
     process.exitCode = 1
   }
 }

@@ -9,13 +9,23 @@ import {isKnownZone, type ZoneSpec} from '../parse/zone.js'
 import {DEFAULT_KINDS, EVENT_KINDS, type EventKind} from '../types.js'
 import {parseWhen} from './window.js'
 
-export function parseList<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: readonly T[], all?: string): T[] {
+export function parseList<T extends string>(
+  flag: string,
+  value: string | undefined,
+  allowed: readonly T[],
+  fallback: readonly T[],
+  all?: string,
+): T[] {
   if (value === undefined) return [...fallback]
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean)
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
   if (all !== undefined && items.length === 1 && items[0] === all) return [...allowed]
   const out: T[] = []
   for (const it of items) {
-    if (!(allowed as readonly string[]).includes(it)) throw usageError(flag, `a comma list of ${allowed.join(', ')}${all ? ` (or ${all})` : ''}`, it)
+    if (!(allowed as readonly string[]).includes(it))
+      throw usageError(flag, `a comma list of ${allowed.join(', ')}${all ? ` (or ${all})` : ''}`, it)
     if (!out.includes(it as T)) out.push(it as T)
   }
   if (out.length === 0) throw usageError(flag, `at least one of ${allowed.join(', ')}`, value)

@@ -64,6 +64,9 @@ export class StreamWriter implements Writer {
   }
 
   private failure(err: Error): EximRejectsError {
-    return new EximRejectsError('OUTPUT', `${this.path === undefined ? 'cannot write output' : `${this.path}: cannot write`}: ${err.message}`)
+    return new EximRejectsError(
+      'OUTPUT',
+      `${this.path === undefined ? 'cannot write output' : `${this.path}: cannot write`}: ${err.message}`,
+    )
   }
 }

@@ -8,7 +8,10 @@ export interface Progress {
   clear(): void
 }
 
-export function progressLine(stream: NodeJS.WriteStream = process.stderr, now: () => number = Date.now): Progress | undefined {
+export function progressLine(
+  stream: NodeJS.WriteStream = process.stderr,
+  now: () => number = Date.now,
+): Progress | undefined {
   if (!stream.isTTY) return undefined
   const start = now()
   let last = 0

@@ -26,11 +26,24 @@ export default class Check extends BaseCommand {
 
   static override flags = {
     ...windowFlags,
-    since: Flags.string({description: 'start of the window checked (same forms as report --since)', default: '1h', helpValue: 'WHEN'}),
-    warn: Flags.string({description: 'WARNING above this many RCPT deferrals in the window, or a rate: 20, 5/m, 100/h', helpValue: 'N'}),
+    since: Flags.string({
+      description: 'start of the window checked (same forms as report --since)',
+      default: '1h',
+      helpValue: 'WHEN',
+    }),
+    warn: Flags.string({
+      description: 'WARNING above this many RCPT deferrals in the window, or a rate: 20, 5/m, 100/h',
+      helpValue: 'N',
+    }),
     crit: Flags.string({description: 'CRITICAL above this many RCPT deferrals (or rate)', helpValue: 'N'}),
-    'warn-recipient': Flags.string({description: 'WARNING when one recipient is deferred more than this (or rate)', helpValue: 'N'}),
-    'crit-recipient': Flags.string({description: 'CRITICAL when one recipient is deferred more than this (or rate)', helpValue: 'N'}),
+    'warn-recipient': Flags.string({
+      description: 'WARNING when one recipient is deferred more than this (or rate)',
+      helpValue: 'N',
+    }),
+    'crit-recipient': Flags.string({
+      description: 'CRITICAL when one recipient is deferred more than this (or rate)',
+      helpValue: 'N',
+    }),
     'expect-activity': Flags.boolean({description: 'UNKNOWN when the logs have no line at all in the window'}),
     json: Flags.boolean({description: 'print the verdict as JSON instead of the status line'}),
     ...debugFlags,
@@ -54,20 +67,31 @@ export default class Check extends BaseCommand {
     const t = {
       warn: flags.warn === undefined ? undefined : parseThreshold('--warn', flags.warn),
       crit: flags.crit === undefined ? undefined : parseThreshold('--crit', flags.crit),
-      warnRecipient: flags['warn-recipient'] === undefined ? undefined : parseThreshold('--warn-recipient', flags['warn-recipient']),
-      critRecipient: flags['crit-recipient'] === undefined ? undefined : parseThreshold('--crit-recipient', flags['crit-recipient']),
+      warnRecipient:
+        flags['warn-recipient'] === undefined ? undefined : parseThreshold('--warn-recipient', flags['warn-recipient']),
+      critRecipient:
+        flags['crit-recipient'] === undefined ? undefined : parseThreshold('--crit-recipient', flags['crit-recipient']),
     }
     const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(process.stdin.isTTY === true)
     const result = await runCheck({
-      paths, zone, since: w.since!, until: w.until ?? now.getTime(), expectActivity: flags['expect-activity'], ...t,
+      paths,
+      zone,
+      since: w.since!,
+      until: w.until ?? now.getTime(),
+      expectActivity: flags['expect-activity'],
+      ...t,
     })
     const clock = new ZoneClock(zone)
     const out = new StreamWriter()
     if (flags.json) renderCheckJson(result, out, (x) => clock.offsetOfInstant(x))
     else renderStatusLine(result, out, perfdata(result, t))
     await writePromFile(flags, {
-      counts: result.counts, byKindRecipient: result.byKindRecipient, input: result.input,
-      window: result.window, checkState: STATE_CODE[result.state], now: now.getTime(),
+      counts: result.counts,
+      byKindRecipient: result.byKindRecipient,
+      input: result.input,
+      window: result.window,
+      checkState: STATE_CODE[result.state],
+      now: now.getTime(),
     })
     await out.end()
     process.exitCode = STATE_CODE[result.state]

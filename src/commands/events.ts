@@ -1,13 +1,23 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {colorFlags, csvFlags, filterFlags, followFlags, robustFlags, pathArgs, selectionFlags, windowFlags} from '../cli/flags.js'
+import {
+  colorFlags,
+  csvFlags,
+  filterFlags,
+  followFlags,
+  robustFlags,
+  pathArgs,
+  selectionFlags,
+  windowFlags,
+} from '../cli/flags.js'
 import {parseFilters, parseKinds, parseNow, parseWindow, parseZone, useColor} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {EVENT_FORMATS, type EventFormat, runEvents} from '../events.js'
 import {defaultPaths} from '../input/sources.js'
 
 export default class Events extends BaseCommand {
-  static override description = 'One row per event, for incident investigation: which deferrals hit a mailbox, from which hosts, when, and the raw lines'
+  static override description =
+    'One row per event, for incident investigation: which deferrals hit a mailbox, from which hosts, when, and the raw lines'
 
   static override examples = [
     '<%= config.bin %> events --recipient "*petrova*" /var/log/exim4',
@@ -43,7 +53,12 @@ export default class Events extends BaseCommand {
     process.once('SIGINT', () => (flags.follow ? stop.abort() : process.exit(130)))
     await runEvents(
       {
-        paths, filter, zone, now, follow: flags.follow, signal: stop.signal,
+        paths,
+        filter,
+        zone,
+        now,
+        follow: flags.follow,
+        signal: stop.signal,
         format: flags.format as EventFormat,
         color: useColor(flags.color, process.stdout.isTTY === true),
         terminal: process.stdout.isTTY === true,

@@ -23,10 +23,19 @@ export default class Merge extends BaseCommand {
   }
 
   static override flags = {
-    by: Flags.string({char: 'b', description: `group keys of the merged table, comma separated, any the reports have, and label (the host a report came from) [default: the reports' own]`, helpValue: 'KEYS'}),
+    by: Flags.string({
+      char: 'b',
+      description: `group keys of the merged table, comma separated, any the reports have, and label (the host a report came from) [default: the reports' own]`,
+      helpValue: 'KEYS',
+    }),
     format: Flags.string({char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
     json: Flags.boolean({description: 'same as --format json'}),
-    top: Flags.integer({char: 'n', description: 'rows per table (summary default 10; CSV/JSON default all)', min: 1, helpValue: 'N'}),
+    top: Flags.integer({
+      char: 'n',
+      description: 'rows per table (summary default 10; CSV/JSON default all)',
+      min: 1,
+      helpValue: 'N',
+    }),
     ...reportOutputFlags,
     utc: Flags.boolean({description: 'show times in UTC'}),
     tz: Flags.string({description: 'show times in this IANA zone', helpValue: 'ZONE'}),
@@ -38,12 +47,17 @@ export default class Merge extends BaseCommand {
     const format = (flags.json ? 'json' : flags.format) as ReportFormat
     const by = flags.by === undefined ? undefined : parseList('--by', flags.by, MERGE_KEYS, [])
     const {report, clock} = await mergeReports({
-      files: argv as string[], by, zone: parseZone(flags.utc, flags.tz),
+      files: argv as string[],
+      by,
+      zone: parseZone(flags.utc, flags.tz),
       ...rowsKept(format, flags.top),
     })
     const out = new StreamWriter(flags.output)
     renderReport(report, out, clock, {
-      format, byGiven: flags.by !== undefined, width: process.stdout.columns || 80, ascii: flags.ascii || !isUtf8Locale(),
+      format,
+      byGiven: flags.by !== undefined,
+      width: process.stdout.columns || 80,
+      ascii: flags.ascii || !isUtf8Locale(),
       version: this.config.version,
     })
     await out.end()

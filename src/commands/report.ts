@@ -1,6 +1,16 @@
 import {Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {csvFlags, filterFlags, followFlags, groupFlags, reportOutputFlags, robustFlags, pathArgs, selectionFlags, windowFlags} from '../cli/flags.js'
+import {
+  csvFlags,
+  filterFlags,
+  followFlags,
+  groupFlags,
+  reportOutputFlags,
+  robustFlags,
+  pathArgs,
+  selectionFlags,
+  windowFlags,
+} from '../cli/flags.js'
 import {parseBy, parseFilters, parseInterval, parseKinds, parseNow, parseWindow, parseZone} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {progressLine} from '../cli/progress.js'
@@ -11,7 +21,8 @@ import type {EventKind} from '../types.js'
 import {followReport, REPORT_FORMATS, type ReportFormat, runReport} from '../report.js'
 
 export default class Report extends BaseCommand {
-  static override description = 'Count RCPT deferrals, rejections and silently discarded mail in Exim logs, grouped by recipient, host and more'
+  static override description =
+    'Count RCPT deferrals, rejections and silently discarded mail in Exim logs, grouped by recipient, host and more'
 
   static override examples = [
     '<%= config.bin %> report /var/log/exim4',
@@ -34,10 +45,21 @@ export default class Report extends BaseCommand {
     ...followFlags,
     ...csvFlags,
     ...robustFlags,
-    'max-groups': Flags.integer({description: 'keep at most this many groups per table, counting the rest in an (other) row [default: 2000000]', min: 1, helpValue: 'N'}),
-    label: Flags.string({description: 'name the host these logs come from (shown in reports; merge groups by it)', helpValue: 'NAME'}),
+    'max-groups': Flags.integer({
+      description: 'keep at most this many groups per table, counting the rest in an (other) row [default: 2000000]',
+      min: 1,
+      helpValue: 'N',
+    }),
+    label: Flags.string({
+      description: 'name the host these logs come from (shown in reports; merge groups by it)',
+      helpValue: 'NAME',
+    }),
     ...reportOutputFlags,
-    interval: Flags.string({description: 'with --follow: print a fresh report this often (30s, 5m, 1h)', default: '60s', helpValue: 'SPAN'}),
+    interval: Flags.string({
+      description: 'with --follow: print a fresh report this often (30s, 5m, 1h)',
+      default: '60s',
+      helpValue: 'SPAN',
+    }),
     format: Flags.string({char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
     json: Flags.boolean({description: 'same as --format json'}),
     ...promFlags,
@@ -76,18 +98,33 @@ export default class Report extends BaseCommand {
     }
     process.once('SIGINT', () => process.exit(130))
     const progress = progressLine()
-    const built = await runReport({...options, onProgress: progress?.update, byKindRecipient: flags['prom-recipients'] && flags['prom-file'] !== undefined}, out, {
-      width: process.stdout.columns || Number(process.env.COLUMNS) || 80,
-      ascii: flags.ascii || !isUtf8Locale(),
-      version: this.config.version,
-      now,
-    })
+    const built = await runReport(
+      {
+        ...options,
+        onProgress: progress?.update,
+        byKindRecipient: flags['prom-recipients'] && flags['prom-file'] !== undefined,
+      },
+      out,
+      {
+        width: process.stdout.columns || Number(process.env.COLUMNS) || 80,
+        ascii: flags.ascii || !isUtf8Locale(),
+        version: this.config.version,
+        now,
+      },
+    )
     progress?.clear()
     const r = built.report
     await writePromFile(flags, {
-      counts: r.totals, input: r.input,
-      byKindRecipient: built.byKindRecipient?.rows.map((g) => ({kind: g.keys[0] as EventKind, recipient: g.keys[1]!, count: g.count})),
-      window: {since: r.window.since?.time ?? null, until: r.window.until?.time ?? null}, label: r.label, now: now.getTime(),
+      counts: r.totals,
+      input: r.input,
+      byKindRecipient: built.byKindRecipient?.rows.map((g) => ({
+        kind: g.keys[0] as EventKind,
+        recipient: g.keys[1]!,
+        count: g.count,
+      })),
+      window: {since: r.window.since?.time ?? null, until: r.window.until?.time ?? null},
+      label: r.label,
+      now: now.getTime(),
     })
     await out.end()
   }

@@ -7,7 +7,14 @@ import {parsePrefix, type Prefix} from '../parse/prefix.js'
 import type {ZoneClock} from '../parse/zone.js'
 import type {EventKind, EximEvent, LogType, RawLine} from '../types.js'
 import {SeenEvents} from './dedupe.js'
-import {isQuotaFailure, readDeliveryFailure, readDiscard, readIncorrectDigit, readRejection, replyCode} from './rules.js'
+import {
+  isQuotaFailure,
+  readDeliveryFailure,
+  readDiscard,
+  readIncorrectDigit,
+  readRejection,
+  replyCode,
+} from './rules.js'
 import {answeredCode, leadingCode} from './smtp-code.js'
 
 /** How a line was used: it made (or completed) an event of a kind, repeated one, or is other. */
@@ -81,7 +88,8 @@ export class Classifier {
    * line is at `first` (an instant; NaN when not known). Lines too old to pair with it are emitted now.
    */
   waitingFor(first: number): boolean {
-    while (this.pending.length > 0 && this.pending[0]!.event.time < first - 2 * PAIR_WINDOW_MS) this.emit(this.pending.shift()!.event)
+    while (this.pending.length > 0 && this.pending[0]!.event.time < first - 2 * PAIR_WINDOW_MS)
+      this.emit(this.pending.shift()!.event)
     return this.pending.length > 0
   }
 
@@ -140,10 +148,13 @@ export class Classifier {
     const key = `${pre.msgid}|${recipient}`
     if (this.quotaHit.has(key)) {
       // A later attempt, the final bounce, or a `retry time not reached` for the same message and mailbox.
-      return d.failed || d.message.startsWith('retry time not reached') || isQuotaFailure(d.message) ? 'delivery-quota' : 'other'
+      return d.failed || d.message.startsWith('retry time not reached') || isQuotaFailure(d.message)
+        ? 'delivery-quota'
+        : 'other'
     }
     if (!isQuotaFailure(d.message)) {
-      if (d.failed || d.message.startsWith('retry time not reached')) this.opts.onUnsettledFollowUp?.(key, this.opts.zone.instant(pre.naive, pre.offset))
+      if (d.failed || d.message.startsWith('retry time not reached'))
+        this.opts.onUnsettledFollowUp?.(key, this.opts.zone.instant(pre.naive, pre.offset))
       return 'other'
     }
     if (this.opts.dedupe && this.isCopy(`delivery|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'

@@ -53,7 +53,8 @@ export function readRejection(s: string, text: number): Rejection | null {
     let close = -1
     if (s.charCodeAt(a) === 60) {
       close = s.indexOf('>: ', a + 1)
-      if (close === -1 || close - a > RCPT_ARG_LIMIT + 1) close = s.endsWith('>') && s.length - 1 - a <= RCPT_ARG_LIMIT + 1 ? s.length - 1 : s.indexOf('>', a + 1)
+      if (close === -1 || close - a > RCPT_ARG_LIMIT + 1)
+        close = s.endsWith('>') && s.length - 1 - a <= RCPT_ARG_LIMIT + 1 ? s.length - 1 : s.indexOf('>', a + 1)
     }
     if (close !== -1 && close - a <= RCPT_ARG_LIMIT + 1) {
       recipient = s.slice(a + 1, close)

@@ -12,7 +12,14 @@ export function ipMatcher(specs: string[]): Matcher {
     const family = isIP(addr ?? '')
     const max = family === 4 ? 32 : 128
     const prefix = bits === undefined ? max : Number(bits)
-    if (family === 0 || extra !== undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > max || (bits !== undefined && !/^\d+$/.test(bits))) {
+    if (
+      family === 0 ||
+      extra !== undefined ||
+      !Number.isInteger(prefix) ||
+      prefix < 0 ||
+      prefix > max ||
+      (bits !== undefined && !/^\d+$/.test(bits))
+    ) {
       throw usageError('--ip', 'an IPv4 or IPv6 address or CIDR block (192.0.2.7, 77.88.0.0/16, 2001:db8::/32)', spec)
     }
     list.addSubnet(addr!, prefix, family === 4 ? 'ipv4' : 'ipv6')

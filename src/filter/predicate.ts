@@ -22,7 +22,10 @@ export interface FilterOptions {
 
 export type EventPredicate = (ev: EximEvent) => boolean
 
-const anyOf = (matchers: Matcher[]): Matcher => (s) => matchers.some((m) => m(s))
+const anyOf =
+  (matchers: Matcher[]): Matcher =>
+  (s) =>
+    matchers.some((m) => m(s))
 
 /** `--reason`: a case-insensitive substring, or `/regex/flags`. */
 export function reasonMatcher(spec: string): Matcher {

@@ -11,15 +11,37 @@ export function keepSample(samples: UnparsedSample[], sample: UnparsedSample): v
 
 export function newFileAccount(path: string, logType: LogType): FileAccount {
   return {
-    path, logType, compression: 'none', bytes: 0, lines: 0, events: 0, duplicates: 0, other: 0,
-    unparsed: 0, oversized: 0, invalidUtf8: 0, byKind: {}, firstTime: NaN, lastTime: NaN, framing: 'plain',
+    path,
+    logType,
+    compression: 'none',
+    bytes: 0,
+    lines: 0,
+    events: 0,
+    duplicates: 0,
+    other: 0,
+    unparsed: 0,
+    oversized: 0,
+    invalidUtf8: 0,
+    byKind: {},
+    firstTime: NaN,
+    lastTime: NaN,
+    framing: 'plain',
   }
 }
 
 export function totalAccount(files: FileAccount[], samples: UnparsedSample[]): InputAccount {
   const t: InputAccount = {
-    files, lines: 0, bytes: 0, events: 0, duplicates: 0, other: 0, unparsed: 0, oversized: 0,
-    invalidUtf8: 0, byKind: {}, samples,
+    files,
+    lines: 0,
+    bytes: 0,
+    events: 0,
+    duplicates: 0,
+    other: 0,
+    unparsed: 0,
+    oversized: 0,
+    invalidUtf8: 0,
+    byKind: {},
+    samples,
   }
   for (const f of files) {
     t.lines += f.lines

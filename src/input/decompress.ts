@@ -33,7 +33,12 @@ function corrupt(name: string, kind: string, detail: string): EximRejectsError {
   return new EximRejectsError('INPUT', `${name}: corrupt or truncated ${kind} data (${detail})`)
 }
 
-async function* viaZlib(stream: NodeJS.ReadWriteStream, kind: string, name: string, raw: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+async function* viaZlib(
+  stream: NodeJS.ReadWriteStream,
+  kind: string,
+  name: string,
+  raw: AsyncIterable<Buffer>,
+): AsyncGenerator<Buffer> {
   const feed = Readable.from(raw)
   const z = stream as unknown as Readable
   feed.on('error', (e) => z.destroy(e))
@@ -61,7 +66,10 @@ async function* viaTool(kind: string, name: string, raw: AsyncIterable<Buffer>):
     child.once('error', (e: NodeJS.ErrnoException) =>
       reject(
         e.code === 'ENOENT'
-          ? new EximRejectsError('INPUT', `${name}: ${kind}-compressed, and the ${tool.cmd} command is not installed (apt-get install ${tool.pkg})`)
+          ? new EximRejectsError(
+              'INPUT',
+              `${name}: ${kind}-compressed, and the ${tool.cmd} command is not installed (apt-get install ${tool.pkg})`,
+            )
           : new EximRejectsError('INPUT', `${name}: cannot run ${tool.cmd}: ${e.message}`),
       ),
     )

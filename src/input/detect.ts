@@ -41,9 +41,32 @@ export function detectFraming(head: Buffer, whole: boolean): Framing {
   return 'plain'
 }
 
-const MAIN_MARKS = ['<= ', '=> ', '-> ', '== ', '** ', '*> ', 'Completed', 'SMTP connection', 'Start queue run', 'End queue run', 'no MAIL in SMTP connection', 'exim ']
+const MAIN_MARKS = [
+  '<= ',
+  '=> ',
+  '-> ',
+  '== ',
+  '** ',
+  '*> ',
+  'Completed',
+  'SMTP connection',
+  'Start queue run',
+  'End queue run',
+  'no MAIL in SMTP connection',
+  'exim ',
+]
 const REJECT_MARKS = ['rejected ', 'discarded by ', 'sender verify ', 'temporarily rejected']
-const PANIC_MARKS = ['configured error code', 'Exim configuration error', 'failed to expand', 'Failed to expand', 'lost privilege', 'cannot open', 'failed to open', 'panic', 'DKIM: ']
+const PANIC_MARKS = [
+  'configured error code',
+  'Exim configuration error',
+  'failed to expand',
+  'Failed to expand',
+  'lost privilege',
+  'cannot open',
+  'failed to open',
+  'panic',
+  'DKIM: ',
+]
 
 /** Which log a plain Exim log is, from its content; null when it cannot tell. */
 export function detectLogType(head: Buffer, whole: boolean): LogType | null {

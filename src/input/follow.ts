@@ -20,10 +20,14 @@ export interface FollowOptions {
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve) => {
     const t = setTimeout(resolve, ms)
-    signal?.addEventListener('abort', () => {
-      clearTimeout(t)
-      resolve()
-    }, {once: true})
+    signal?.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t)
+        resolve()
+      },
+      {once: true},
+    )
   })
 
 export async function* followFile(path: string, opts: FollowOptions): AsyncGenerator<FollowItem> {
@@ -58,7 +62,8 @@ export async function* followFile(path: string, opts: FollowOptions): AsyncGener
     }
   }
 
-  if (!(await reopen(opts.fromStart))) throw inputError(path, Object.assign(new Error('no such file'), {code: 'ENOENT'}))
+  if (!(await reopen(opts.fromStart)))
+    throw inputError(path, Object.assign(new Error('no such file'), {code: 'ENOENT'}))
   try {
     while (!opts.signal?.aborted) {
       let got = false

@@ -66,7 +66,8 @@ export class InputStream {
     private readonly src: Source,
     stdin: NodeJS.ReadableStream = process.stdin,
   ) {
-    this.rawIt = src.path === null ? ((stdin as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer>) : readRange(src.path)
+    this.rawIt =
+      src.path === null ? ((stdin as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer>) : readRange(src.path)
   }
 
   get compression(): string {
@@ -116,7 +117,8 @@ export class InputStream {
         yield own(c)
       }
     }
-    const chunks = this.compression_ === 'none' ? rawChunks() : decompress(this.compression_, this.src.name, rawChunks())
+    const chunks =
+      this.compression_ === 'none' ? rawChunks() : decompress(this.compression_, this.src.name, rawChunks())
     this.decoded = chunks[Symbol.asyncIterator]()
   }
 

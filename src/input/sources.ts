@@ -53,7 +53,16 @@ async function resolvePath(p: string): Promise<Source[]> {
   }
   if (st.isDirectory()) return directorySources(p)
   if (st.isFile() || st.isFIFO() || st.isCharacterDevice()) {
-    return [{name: p, path: p, logType: parseLogName(basename(p))?.logType ?? null, size: st.size, mtime: st.mtimeMs, set: null}]
+    return [
+      {
+        name: p,
+        path: p,
+        logType: parseLogName(basename(p))?.logType ?? null,
+        size: st.size,
+        mtime: st.mtimeMs,
+        set: null,
+      },
+    ]
   }
   throw new EximRejectsError('INPUT', `${p}: not a regular file or directory`)
 }
@@ -77,10 +86,16 @@ async function directorySources(dir: string): Promise<Source[]> {
       throw inputError(path, err)
     }
     if (!st.isFile()) continue
-    found.push({source: {name: path, path, logType: ln.logType, size: st.size, mtime: st.mtimeMs, set: `${dir}|${ln.logType}`}, age: ln.age})
+    found.push({
+      source: {name: path, path, logType: ln.logType, size: st.size, mtime: st.mtimeMs, set: `${dir}|${ln.logType}`},
+      age: ln.age,
+    })
   }
   if (found.length === 0) {
-    throw new EximRejectsError('INPUT', `${dir}: no Exim logs in this directory (looked for mainlog, rejectlog, paniclog, main.log, reject.log, panic.log and their rotations)`)
+    throw new EximRejectsError(
+      'INPUT',
+      `${dir}: no Exim logs in this directory (looked for mainlog, rejectlog, paniclog, main.log, reject.log, panic.log and their rotations)`,
+    )
   }
   found.sort((a, b) => TYPE_ORDER[a.source.logType!] - TYPE_ORDER[b.source.logType!] || compareAge(a.age, b.age))
   return found.map((f) => f.source)
@@ -111,13 +126,19 @@ export async function defaultPaths(stdinIsTTY: boolean, dirs: readonly string[] 
       // try the next
     }
   }
-  throw new EximRejectsError('INPUT', `no PATH given, and none of ${dirs.join(', ')} exists: name a log file or directory, or - for standard input`)
+  throw new EximRejectsError(
+    'INPUT',
+    `no PATH given, and none of ${dirs.join(', ')} exists: name a log file or directory, or - for standard input`,
+  )
 }
 
 /** The one file --follow reads: a file as given, or the current main log of a directory. */
 export async function followSource(paths: string[]): Promise<Source> {
   if (paths.length !== 1 || paths[0] === '-') {
-    throw new EximRejectsError('USAGE', `--follow: expected one log file or directory, got ${paths.length === 1 ? 'standard input' : `${paths.length} paths`}`)
+    throw new EximRejectsError(
+      'USAGE',
+      `--follow: expected one log file or directory, got ${paths.length === 1 ? 'standard input' : `${paths.length} paths`}`,
+    )
   }
   const [p] = paths as [string]
   let st
@@ -126,8 +147,19 @@ export async function followSource(paths: string[]): Promise<Source> {
   } catch (err) {
     throw inputError(p, err)
   }
-  if (!st.isDirectory()) return {name: p, path: p, logType: parseLogName(basename(p))?.logType ?? null, size: st.size, mtime: st.mtimeMs, set: null}
-  const current = (await directorySources(p)).filter((s) => s.logType === 'main' && parseLogName(basename(s.path!))?.age[0] === 2)
-  if (current.length === 0) throw new EximRejectsError('INPUT', `${p}: no current main log (mainlog, main.log, exim_mainlog) to follow`)
+  if (!st.isDirectory())
+    return {
+      name: p,
+      path: p,
+      logType: parseLogName(basename(p))?.logType ?? null,
+      size: st.size,
+      mtime: st.mtimeMs,
+      set: null,
+    }
+  const current = (await directorySources(p)).filter(
+    (s) => s.logType === 'main' && parseLogName(basename(s.path!))?.age[0] === 2,
+  )
+  if (current.length === 0)
+    throw new EximRejectsError('INPUT', `${p}: no current main log (mainlog, main.log, exim_mainlog) to follow`)
   return current[0]!
 }

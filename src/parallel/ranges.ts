@@ -32,7 +32,10 @@ function runWorker(job: RangeJob): Promise<RangeResult> {
   return new Promise((resolve, reject) => {
     // A small young generation: the worker's garbage is short-lived, and memory is for the groups.
     // worker.js sits next to this module both in dist/parallel/ and in the bundle (dist/bundle/).
-    const w = new Worker(new URL('./worker.js', import.meta.url), {workerData: job, resourceLimits: {maxYoungGenerationSizeMb: 12}})
+    const w = new Worker(new URL('./worker.js', import.meta.url), {
+      workerData: job,
+      resourceLimits: {maxYoungGenerationSizeMb: 12},
+    })
     w.once('message', (m: {ok: true; result: RangeResult} | {ok: false; code: ErrorCode; message: string}) => {
       if (m.ok) resolve(m.result)
       else reject(new EximRejectsError(m.code, m.message))
@@ -55,7 +58,12 @@ export interface Settle {
 }
 
 /** Reads `job.path` in ranges; returns the file's accounting, having added its events to `s.agg`. */
-export async function readInRanges(job: Omit<RangeJob, 'start' | 'end'>, size: number, s: Settle, threads = workerCount()): Promise<FileAccount | null> {
+export async function readInRanges(
+  job: Omit<RangeJob, 'start' | 'end'>,
+  size: number,
+  s: Settle,
+  threads = workerCount(),
+): Promise<FileAccount | null> {
   const ranges = await splitRanges(job.path, size, threads)
   if (ranges.length < 2) return null
   // The main thread reads the first range itself, into the report's aggregator: it is up and

@@ -56,10 +56,18 @@ export async function readRangeJob(job: RangeJob, into?: Aggregator): Promise<Ra
   const quota: EximEvent[] = []
   const followUps: [string, number][] = []
   const samples: UnparsedSample[] = []
-  const classifier = new Classifier({zone, dedupe: job.dedupe, wanted: new Set(job.filter.kinds), onUnsettledFollowUp: (k, t) => followUps.push([k, t])}, (ev) => {
-    if (ev.kind === 'delivery-quota') quota.push(ev)
-    else if (keep(ev)) agg.add(ev)
-  })
+  const classifier = new Classifier(
+    {
+      zone,
+      dedupe: job.dedupe,
+      wanted: new Set(job.filter.kinds),
+      onUnsettledFollowUp: (k, t) => followUps.push([k, t]),
+    },
+    (ev) => {
+      if (ev.kind === 'delivery-quota') quota.push(ev)
+      else if (keep(ev)) agg.add(ev)
+    },
+  )
   const acct = newFileAccount(job.name, job.logType)
   classifier.beginFile(job.name, job.logType)
   const scanner = new LineScanner(
@@ -77,5 +85,13 @@ export async function readRangeJob(job: RangeJob, into?: Aggregator): Promise<Ra
   scanner.end()
   const waiting = job.last ? classifier.handOver() : []
   classifier.settle()
-  return {acct, samples, aggregate: into === undefined ? agg.dump() : null, quota, followUps, seen: job.dedupe ? classifier.seenDump() : [], waiting}
+  return {
+    acct,
+    samples,
+    aggregate: into === undefined ? agg.dump() : null,
+    quota,
+    followUps,
+    seen: job.dedupe ? classifier.seenDump() : [],
+    waiting,
+  }
 }

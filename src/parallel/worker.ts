@@ -7,5 +7,9 @@ try {
   parentPort!.postMessage({ok: true, result: await readRangeJob(workerData as RangeJob)})
 } catch (err) {
   const e = err as Error
-  parentPort!.postMessage({ok: false, code: err instanceof EximRejectsError ? err.code : 'INTERNAL', message: e.message ?? String(err)})
+  parentPort!.postMessage({
+    ok: false,
+    code: err instanceof EximRejectsError ? err.code : 'INTERNAL',
+    message: e.message ?? String(err),
+  })
 }

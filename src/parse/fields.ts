@@ -27,7 +27,21 @@ function keyAt(s: string, i: number, e: number): string {
     case 1:
       return s[i]!
     case 2:
-      return s.charCodeAt(i) === 67 ? (s.charCodeAt(i + 1) === 105 ? 'Ci' : s.charCodeAt(i + 1) === 86 ? 'CV' : '?') : s.charCodeAt(i) === 68 ? (s.charCodeAt(i + 1) === 78 ? 'DN' : s.charCodeAt(i + 1) === 83 ? 'DS' : s.charCodeAt(i + 1) === 84 ? 'DT' : '?') : '?'
+      return s.charCodeAt(i) === 67
+        ? s.charCodeAt(i + 1) === 105
+          ? 'Ci'
+          : s.charCodeAt(i + 1) === 86
+            ? 'CV'
+            : '?'
+        : s.charCodeAt(i) === 68
+          ? s.charCodeAt(i + 1) === 78
+            ? 'DN'
+            : s.charCodeAt(i + 1) === 83
+              ? 'DS'
+              : s.charCodeAt(i + 1) === 84
+                ? 'DT'
+                : '?'
+          : '?'
     default:
       return e - i <= 5 ? s.slice(i, e) : '?'
   }
@@ -35,7 +49,11 @@ function keyAt(s: string, i: number, e: number): string {
 
 /** Normalises an IPv4-mapped IPv6 address to plain IPv4, as Exim does for its own fields. */
 export function plainIp(ip: string): string {
-  if (ip.length > 7 && (ip.charCodeAt(0) === 58 || ip.charCodeAt(0) === 48) && /^(?:0{0,4}:){0,5}:?ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.test(ip)) {
+  if (
+    ip.length > 7 &&
+    (ip.charCodeAt(0) === 58 || ip.charCodeAt(0) === 48) &&
+    /^(?:0{0,4}:){0,5}:?ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.test(ip)
+  ) {
     return ip.slice(ip.lastIndexOf(':') + 1)
   }
   return ip

@@ -137,7 +137,15 @@ export class WrappedEntries {
     const ref = this.ctx.reference
     // A month later than the file's modification month belongs to the year before (a file that crosses New Year).
     const year = d.getUTCMonth() > ref.month ? ref.year - 1 : ref.year
-    return Date.UTC(year, d.getUTCMonth(), d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds(), d.getUTCMilliseconds())
+    return Date.UTC(
+      year,
+      d.getUTCMonth(),
+      d.getUTCDate(),
+      d.getUTCHours(),
+      d.getUTCMinutes(),
+      d.getUTCSeconds(),
+      d.getUTCMilliseconds(),
+    )
   }
 
   private noteTime(pre: Prefix): void {
@@ -176,7 +184,18 @@ export class SyslogLines implements FramedLines {
   line(text: string, lineNo: number): void {
     const d = deframeSyslog(text)
     if (d === null) return this.entries.foreign(text, lineNo)
-    this.entries.entry({naive: d.naive, offset: d.offset, yearless: d.yearless, host: d.host, ident: d.ident, pid: d.pid, text: text.slice(d.msg)}, lineNo)
+    this.entries.entry(
+      {
+        naive: d.naive,
+        offset: d.offset,
+        yearless: d.yearless,
+        host: d.host,
+        ident: d.ident,
+        pid: d.pid,
+        text: text.slice(d.msg),
+      },
+      lineNo,
+    )
   }
 
   end(): void {
@@ -201,7 +220,12 @@ export class JournalJsonLines implements FramedLines {
     if (j === null || typeof j !== 'object') return this.entries.foreign(text, lineNo)
     const message = j.MESSAGE
     // Journald stores a message that is not valid UTF-8 as an array of bytes.
-    const msg = typeof message === 'string' ? message : Array.isArray(message) ? Buffer.from(message as number[]).toString('utf8') : null
+    const msg =
+      typeof message === 'string'
+        ? message
+        : Array.isArray(message)
+          ? Buffer.from(message as number[]).toString('utf8')
+          : null
     const us = Number(j.__REALTIME_TIMESTAMP)
     if (msg === null || !Number.isFinite(us)) return this.entries.foreign(text, lineNo)
     const instant = Math.floor(us / 1000)

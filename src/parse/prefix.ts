@@ -53,7 +53,8 @@ export function parseBody(s: string, from: number, naive: number, offset: number
     // `[pid] ` or `[pid/nn] `
     let k = i + 1
     let v = 0
-    while (k < s.length && s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57 && k - i < 12) v = v * 10 + s.charCodeAt(k++) - 48
+    while (k < s.length && s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57 && k - i < 12)
+      v = v * 10 + s.charCodeAt(k++) - 48
     if (k > i + 1 && s.charCodeAt(k) === 47) {
       k++
       while (k < s.length && s.charCodeAt(k) >= 48 && s.charCodeAt(k) <= 57) k++

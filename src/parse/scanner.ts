@@ -124,7 +124,8 @@ export class LineScanner {
     const len = this.carryLen
     if (this.carryOversized) this.acct.oversized++
     const view = b.subarray(0, len)
-    const hit = view.indexOf(REJECTED) !== -1 || (this.carryStart < this.discardsUntil && view.indexOf(DISCARDED) !== -1)
+    const hit =
+      view.indexOf(REJECTED) !== -1 || (this.carryStart < this.discardsUntil && view.indexOf(DISCARDED) !== -1)
     if (!isUtf8(view)) this.acct.invalidUtf8++
     this.lastStampAt = -1
     this.line(b, 0, len, hit, this.carryStart)

@@ -59,7 +59,9 @@ function bsdTime(s: string, i: number): WrapperTime | null {
     k += 1
   } else k += 2
   if (Number.isNaN(day) || s.charCodeAt(k) !== 32) return null
-  const h = num(s, k + 1, 2), m = num(s, k + 4, 2), sec = num(s, k + 7, 2)
+  const h = num(s, k + 1, 2),
+    m = num(s, k + 4, 2),
+    sec = num(s, k + 7, 2)
   if (Number.isNaN(h + m + sec) || s.charCodeAt(k + 3) !== 58 || s.charCodeAt(k + 6) !== 58) return null
   const [ms, end] = fraction(s, k + 9)
   return {naive: Date.UTC(2000, mon, day, h, m, sec, ms), offset: NaN, yearless: true, end}
@@ -67,8 +69,12 @@ function bsdTime(s: string, i: number): WrapperTime | null {
 
 /** `YYYY-MM-DDThh:mm:ss[.frac][Z|±hh:mm|±hhmm]`, or with a space for the T (then without offset). */
 function isoTime(s: string, i: number): WrapperTime | null {
-  const y = num(s, i, 4), mo = num(s, i + 5, 2), d = num(s, i + 8, 2)
-  const h = num(s, i + 11, 2), mi = num(s, i + 14, 2), sec = num(s, i + 17, 2)
+  const y = num(s, i, 4),
+    mo = num(s, i + 5, 2),
+    d = num(s, i + 8, 2)
+  const h = num(s, i + 11, 2),
+    mi = num(s, i + 14, 2),
+    sec = num(s, i + 17, 2)
   if (Number.isNaN(y + mo + d + h + mi + sec)) return null
   const t = s.charCodeAt(i + 10)
   if (s.charCodeAt(i + 4) !== 45 || s.charCodeAt(i + 7) !== 45 || (t !== 84 && t !== 32)) return null
@@ -96,7 +102,14 @@ function tag(s: string, i: number, end: number): {ident: string; pid: number} | 
   let k = i
   while (k < end) {
     const c = s.charCodeAt(k)
-    const ok = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 46 || c === 45 || c === 47
+    const ok =
+      (c >= 48 && c <= 57) ||
+      (c >= 65 && c <= 90) ||
+      (c >= 97 && c <= 122) ||
+      c === 95 ||
+      c === 46 ||
+      c === 45 ||
+      c === 47
     if (!ok) break
     k++
   }
@@ -135,7 +148,15 @@ function rfc5424(s: string, i: number): Deframed | null {
   // rsyslog keeps the space that followed `tag:` in the message it forwards.
   if (s.charCodeAt(k) === 32) k++
   const pid = procid === '-' ? -1 : num(procid, 0, procid.length)
-  return {naive: t.naive, offset: t.offset, yearless: false, host: host === '-' ? '' : host, ident: app === '-' ? '' : app, pid: Number.isNaN(pid) ? -1 : pid, msg: k}
+  return {
+    naive: t.naive,
+    offset: t.offset,
+    yearless: false,
+    host: host === '-' ? '' : host,
+    ident: app === '-' ? '' : app,
+    pid: Number.isNaN(pid) ? -1 : pid,
+    msg: k,
+  }
 }
 
 export function deframeSyslog(s: string): Deframed | null {

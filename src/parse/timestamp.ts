@@ -11,18 +11,36 @@ export function stampLength(b: Uint8Array, p: number, end: number): number {
   if (end - p < 20) return 0
   if (b[p + 4] !== 45 || b[p + 7] !== 45 || b[p + 10] !== 32 || b[p + 13] !== 58 || b[p + 16] !== 58) return 0
   if (
-    !isDigit(b[p]!) || !isDigit(b[p + 1]!) || !isDigit(b[p + 2]!) || !isDigit(b[p + 3]!) ||
-    !isDigit(b[p + 5]!) || !isDigit(b[p + 6]!) || !isDigit(b[p + 8]!) || !isDigit(b[p + 9]!) ||
-    !isDigit(b[p + 11]!) || !isDigit(b[p + 12]!) || !isDigit(b[p + 14]!) || !isDigit(b[p + 15]!) ||
-    !isDigit(b[p + 17]!) || !isDigit(b[p + 18]!)
-  ) return 0
+    !isDigit(b[p]!) ||
+    !isDigit(b[p + 1]!) ||
+    !isDigit(b[p + 2]!) ||
+    !isDigit(b[p + 3]!) ||
+    !isDigit(b[p + 5]!) ||
+    !isDigit(b[p + 6]!) ||
+    !isDigit(b[p + 8]!) ||
+    !isDigit(b[p + 9]!) ||
+    !isDigit(b[p + 11]!) ||
+    !isDigit(b[p + 12]!) ||
+    !isDigit(b[p + 14]!) ||
+    !isDigit(b[p + 15]!) ||
+    !isDigit(b[p + 17]!) ||
+    !isDigit(b[p + 18]!)
+  )
+    return 0
   let n = 19
   if (b[p + 19] === 46 && end - p >= 24 && isDigit(b[p + 20]!) && isDigit(b[p + 21]!) && isDigit(b[p + 22]!)) n = 23
   const q = p + n
   if (
-    end - q >= 7 && b[q] === 32 && (b[q + 1] === 43 || b[q + 1] === 45) &&
-    isDigit(b[q + 2]!) && isDigit(b[q + 3]!) && isDigit(b[q + 4]!) && isDigit(b[q + 5]!) && b[q + 6] === 32
-  ) n += 6
+    end - q >= 7 &&
+    b[q] === 32 &&
+    (b[q + 1] === 43 || b[q + 1] === 45) &&
+    isDigit(b[q + 2]!) &&
+    isDigit(b[q + 3]!) &&
+    isDigit(b[q + 4]!) &&
+    isDigit(b[q + 5]!) &&
+    b[q + 6] === 32
+  )
+    n += 6
   return b[p + n] === 32 ? n : 0
 }
 
@@ -72,9 +90,15 @@ function restLength(s: string, from: number): number {
   const q = p + n
   const c = s.charCodeAt(q + 1)
   if (
-    s.charCodeAt(q) === 32 && (c === 43 || c === 45) && isDigitAt(s, q + 2) && isDigitAt(s, q + 3) &&
-    isDigitAt(s, q + 4) && isDigitAt(s, q + 5) && s.charCodeAt(q + 6) === 32
-  ) n += 6
+    s.charCodeAt(q) === 32 &&
+    (c === 43 || c === 45) &&
+    isDigitAt(s, q + 2) &&
+    isDigitAt(s, q + 3) &&
+    isDigitAt(s, q + 4) &&
+    isDigitAt(s, q + 5) &&
+    s.charCodeAt(q + 6) === 32
+  )
+    n += 6
   return s.charCodeAt(p + n) === 32 ? n : 0
 }
 

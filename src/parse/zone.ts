@@ -28,10 +28,14 @@ export class ZoneClock {
 
   private lookup(naive: number): number {
     const w = new Date(naive)
-    const y = w.getUTCFullYear(), mo = w.getUTCMonth(), d = w.getUTCDate(), h = w.getUTCHours()
-    const instant = this.spec.kind === 'named'
-      ? new TZDate(y, mo, d, h, 30, 0, 0, this.spec.name).getTime()
-      : new Date(y, mo, d, h, 30, 0, 0).getTime()
+    const y = w.getUTCFullYear(),
+      mo = w.getUTCMonth(),
+      d = w.getUTCDate(),
+      h = w.getUTCHours()
+    const instant =
+      this.spec.kind === 'named'
+        ? new TZDate(y, mo, d, h, 30, 0, 0, this.spec.name).getTime()
+        : new Date(y, mo, d, h, 30, 0, 0).getTime()
     return Math.round((Date.UTC(y, mo, d, h, 30) - instant) / 60_000)
   }
 

@@ -5,7 +5,21 @@ import {normalizeReason} from '../aggregate/reason.js'
 import type {EximEvent} from '../types.js'
 import {isoTime} from './time.js'
 
-export const EVENT_COLUMNS = ['time', 'kind', 'recipient', 'sender', 'host', 'helo', 'ip', 'port', 'code', 'reason', 'message', 'file', 'line'] as const
+export const EVENT_COLUMNS = [
+  'time',
+  'kind',
+  'recipient',
+  'sender',
+  'host',
+  'helo',
+  'ip',
+  'port',
+  'code',
+  'reason',
+  'message',
+  'file',
+  'line',
+] as const
 export type EventColumn = (typeof EVENT_COLUMNS)[number]
 
 export function eventRecord(ev: EximEvent): Record<EventColumn, string | number> {

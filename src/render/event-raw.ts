@@ -11,7 +11,8 @@ export function rawEvents(out: Writer, paint: Paint, terminal: boolean): EventSi
   const show = terminal ? printable : (s: string) => s
   return {
     event(ev: EximEvent) {
-      for (const r of ev.raw ?? []) out.write(`${paint('magenta', show(r.file))}:${paint('green', String(r.line))}:${show(r.text)}\n`)
+      for (const r of ev.raw ?? [])
+        out.write(`${paint('magenta', show(r.file))}:${paint('green', String(r.line))}:${show(r.text)}\n`)
     },
     end() {},
   }

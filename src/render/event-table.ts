@@ -65,7 +65,20 @@ export function tableEvents(out: Writer, paint: Paint, width: number): EventSink
   return {
     event(ev: EximEvent) {
       const r = eventRecord(ev)
-      out.write(row([wallTime(ev.time, ev.tz), ev.kind, ev.recipient || '-', String(r.host) || '-', ev.ip || '-', ev.code || '-', ev.reason], ev.kind))
+      out.write(
+        row(
+          [
+            wallTime(ev.time, ev.tz),
+            ev.kind,
+            ev.recipient || '-',
+            String(r.host) || '-',
+            ev.ip || '-',
+            ev.code || '-',
+            ev.reason,
+          ],
+          ev.kind,
+        ),
+      )
     },
     end() {},
   }

@@ -31,7 +31,9 @@ export function renderHistogram(series: Series, tz: (t: number) => number, width
     const countWidth = thousands(max).length
     const barWidth = Math.max(10, width - 2 - 16 - 2 - countWidth - 2)
     for (const p of points) {
-      out += `  ${wallTime(p.time, tz(p.time)).slice(0, 16)}  ${thousands(p.n).padStart(countWidth)}  ${bar(p.n, max, barWidth, ascii)}`.trimEnd() + '\n'
+      out +=
+        `  ${wallTime(p.time, tz(p.time)).slice(0, 16)}  ${thousands(p.n).padStart(countWidth)}  ${bar(p.n, max, barWidth, ascii)}`.trimEnd() +
+        '\n'
     }
     return out
   }

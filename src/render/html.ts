@@ -26,7 +26,10 @@ const ESC: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"'
 /** Text and attribute values from the logs, made inert. Control characters are shown as \xNN. */
 export function esc(s: string | number): string {
   return String(s)
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g, (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'))
+    .replace(
+      /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g,
+      (c) => '\\x' + c.charCodeAt(0).toString(16).padStart(2, '0'),
+    )
     .replace(/[&<>"']/g, (c) => ESC[c]!)
 }
 
@@ -69,7 +72,11 @@ function timeline(series: Series, kinds: EventKind[], tz: Tz): string {
   const shown = kinds.map((k) => EVENT_KINDS.indexOf(k))
   const totals = pts.map((p) => shown.reduce((a, i) => a + p.counts[i]!, 0))
   const max = Math.max(1, ...totals)
-  const W = 1000, H = 220, left = 44, bottom = 28, top = 8
+  const W = 1000,
+    H = 220,
+    left = 44,
+    bottom = 28,
+    top = 8
   const bw = (W - left) / pts.length
   const y = (n: number): number => top + (H - top - bottom) * (1 - n / max)
   let bars = ''
@@ -80,7 +87,8 @@ function timeline(series: Series, kinds: EventKind[], tz: Tz): string {
     for (const k of shown) {
       const n = p.counts[k]!
       if (n === 0) continue
-      const y0 = y(acc), y1 = y(acc + n)
+      const y0 = y(acc),
+        y1 = y(acc + n)
       acc += n
       const kind = EVENT_KINDS[k]!
       bars += `<rect class="bar" data-time="${esc(isoTime(p.time, tz(p.time)))}" data-kind="${kind}" data-count="${n}" x="${(x + bw * 0.1).toFixed(2)}" y="${y1.toFixed(2)}" width="${Math.max(0.5, bw * 0.8).toFixed(2)}" height="${Math.max(0.5, y0 - y1).toFixed(2)}" fill="${KIND_COLORS[kind]}"><title>${esc(label)}: ${n} ${kind}</title></rect>`
@@ -98,7 +106,9 @@ function timeline(series: Series, kinds: EventKind[], tz: Tz): string {
   }
   axis += `<text x="0" y="${top + 10}">${thousands(max)}</text><text x="0" y="${H - bottom}">0</text>`
   const per = series.step >= 86_400_000 ? 'day' : series.step >= 3_600_000 ? 'hour' : '5 minutes'
-  const legend = shown.map((i) => `<span><i style="background:${KIND_COLORS[EVENT_KINDS[i]!]}"></i>${EVENT_KINDS[i]}</span>`).join('')
+  const legend = shown
+    .map((i) => `<span><i style="background:${KIND_COLORS[EVENT_KINDS[i]!]}"></i>${EVENT_KINDS[i]}</span>`)
+    .join('')
   return `<p class="muted">Events per ${per}.</p><svg id="timeline" viewBox="0 0 ${W} ${H}" role="img" aria-label="events per ${per}" data-step="${series.step}">${axis}${bars}</svg><p class="legend">${legend}</p>`
 }
 
@@ -111,30 +121,49 @@ function barsAndTable(id: string, title: string, t: GroupTable, tz: Tz): string 
   const max = Math.max(...t.rows.map((r) => r.count))
   const label = (r: GroupRow): string => r.keys.map((k) => (k === '' ? '-' : k)).join(' · ')
   const bars = t.rows
-    .map((r) => `<div class="bar-row" data-key="${esc(label(r))}" data-count="${r.count}"><span class="label" title="${esc(label(r))}">${esc(label(r))}</span><span class="track"><span class="fill" style="width:${((100 * r.count) / max).toFixed(1)}%"></span></span><span class="n">${thousands(r.count)}</span></div>`)
+    .map(
+      (r) =>
+        `<div class="bar-row" data-key="${esc(label(r))}" data-count="${r.count}"><span class="label" title="${esc(label(r))}">${esc(label(r))}</span><span class="track"><span class="fill" style="width:${((100 * r.count) / max).toFixed(1)}%"></span></span><span class="n">${thousands(r.count)}</span></div>`,
+    )
     .join('')
   const head = `<tr><th class="n">count</th>${t.by.map((k) => `<th>${esc(k)}</th>`).join('')}<th class="opt">first</th><th class="opt">last</th></tr>`
   const rows = t.rows
-    .map((r) => `<tr><td class="n">${thousands(r.count)}</td>${r.keys.map((k) => `<td class="k">${keyCell(k)}</td>`).join('')}<td class="t opt">${esc(wallTime(r.first, tz(r.first)))}</td><td class="t opt">${esc(wallTime(r.last, tz(r.last)))}</td></tr>`)
+    .map(
+      (r) =>
+        `<tr><td class="n">${thousands(r.count)}</td>${r.keys.map((k) => `<td class="k">${keyCell(k)}</td>`).join('')}<td class="t opt">${esc(wallTime(r.first, tz(r.first)))}</td><td class="t opt">${esc(wallTime(r.last, tz(r.last)))}</td></tr>`,
+    )
     .join('')
-  const more = t.groups > t.rows.length ? ` <span class="muted">(top ${t.rows.length} of ${thousands(t.groups)})</span>` : ''
+  const more =
+    t.groups > t.rows.length ? ` <span class="muted">(top ${t.rows.length} of ${thousands(t.groups)})</span>` : ''
   return `<section id="${id}"><h2>${esc(title)}${more}</h2><div class="bars">${bars}</div><table>${head}${rows}</table></section>`
 }
 
-export function renderHtml(r: Report, out: Writer, opts: {tz: Tz; showMain: boolean; discarded?: GroupRow[]; version?: string; now?: Date}): void {
+export function renderHtml(
+  r: Report,
+  out: Writer,
+  opts: {tz: Tz; showMain: boolean; discarded?: GroupRow[]; version?: string; now?: Date},
+): void {
   const tz = opts.tz
   const w = r.window
   const wall = (t: number): string => wallTime(t, tz(t))
   const zone = w.last ? ` (UTC${isoTime(w.last.time, tz(w.last.time)).slice(-6)})` : ''
   const span = w.first && w.last ? `${wall(w.first.time)} to ${wall(w.last.time)}${zone}` : 'no timestamped lines'
-  const limits = [w.since ? `since ${wall(w.since.time)}` : '', w.until ? `until ${wall(w.until.time)}` : ''].filter(Boolean).join(', ')
+  const limits = [w.since ? `since ${wall(w.since.time)}` : '', w.until ? `until ${wall(w.until.time)}` : '']
+    .filter(Boolean)
+    .join(', ')
   const i = r.input
   const title = `exim-rejects report${r.label ? ` for ${r.label}` : ''}`
   const totals = r.kinds
-    .map((k) => `<tr data-kind="${k}" data-count="${r.totals[k] ?? 0}"><td class="n">${thousands(r.totals[k] ?? 0)}</td><td><span class="swatch" style="background:${KIND_COLORS[k]}"></span>${k}</td><td class="opt">${esc(KIND_MEANING[k])}</td></tr>`)
+    .map(
+      (k) =>
+        `<tr data-kind="${k}" data-count="${r.totals[k] ?? 0}"><td class="n">${thousands(r.totals[k] ?? 0)}</td><td><span class="swatch" style="background:${KIND_COLORS[k]}"></span>${k}</td><td class="opt">${esc(KIND_MEANING[k])}</td></tr>`,
+    )
     .join('')
   const files = i.files
-    .map((f) => `<tr><td class="k">${esc(f.path)}</td><td>${f.logType}</td><td class="opt">${esc(f.compression)}</td><td class="n">${thousands(f.lines)}</td><td class="n">${thousands(f.events)}</td><td class="n opt">${thousands(f.duplicates)}</td><td class="n opt">${thousands(f.other)}</td><td class="n">${thousands(f.unparsed)}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><td class="k">${esc(f.path)}</td><td>${f.logType}</td><td class="opt">${esc(f.compression)}</td><td class="n">${thousands(f.lines)}</td><td class="n">${thousands(f.events)}</td><td class="n opt">${thousands(f.duplicates)}</td><td class="n opt">${thousands(f.other)}</td><td class="n">${thousands(f.unparsed)}</td></tr>`,
+    )
     .join('')
   const tableTitle = (t: GroupTable): string => {
     const name = TABLE_TITLES[t.by[0]!]
@@ -145,7 +174,10 @@ export function renderHtml(r: Report, out: Writer, opts: {tz: Tz; showMain: bool
   const dropped =
     opts.discarded && opts.discarded.length > 0
       ? `<section id="discarded"><h2>Silently dropped: every recipient</h2><table><tr><th class="n">count</th><th>recipient</th><th>first</th><th>last</th></tr>${opts.discarded
-          .map((d) => `<tr><td class="n">${d.count}</td><td class="k">${d.keys[0] === '' ? '<span class="muted">(unknown: the incorrect-digit line had no discard after it)</span>' : esc(d.keys[0]!)}</td><td class="t">${esc(wall(d.first))}</td><td class="t">${esc(wall(d.last))}</td></tr>`)
+          .map(
+            (d) =>
+              `<tr><td class="n">${d.count}</td><td class="k">${d.keys[0] === '' ? '<span class="muted">(unknown: the incorrect-digit line had no discard after it)</span>' : esc(d.keys[0]!)}</td><td class="t">${esc(wall(d.first))}</td><td class="t">${esc(wall(d.last))}</td></tr>`,
+          )
           .join('')}</table></section>`
       : ''
   const samples = i.samples.length

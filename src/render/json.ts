@@ -20,7 +20,9 @@ export function groupObject(by: readonly GroupKey[], row: GroupRow): Record<stri
 /** Lines per kind in the order of the kinds, whatever order the lines came in. */
 function kindsInOrder(byKind: Record<string, number>): Record<string, number> {
   const known = EVENT_KINDS.filter((k) => k in byKind)
-  return Object.fromEntries([...known, ...Object.keys(byKind).filter((k) => !known.includes(k as never))].map((k) => [k, byKind[k]!]))
+  return Object.fromEntries(
+    [...known, ...Object.keys(byKind).filter((k) => !known.includes(k as never))].map((k) => [k, byKind[k]!]),
+  )
 }
 
 function fileObject(f: FileAccount, tz: (t: number) => number): Record<string, unknown> {
@@ -43,7 +45,8 @@ export function inputObject(input: InputAccount, tz: (t: number) => number): Rec
   }
 }
 
-const hasLinks = (q: QuotaLinks | undefined): q is QuotaLinks => q !== undefined && q.failures.length + q.followUps.length + (q.counted?.length ?? 0) > 0
+const hasLinks = (q: QuotaLinks | undefined): q is QuotaLinks =>
+  q !== undefined && q.failures.length + q.followUps.length + (q.counted?.length ?? 0) > 0
 
 export function reportObject(r: Report, tz: (t: number) => number): Record<string, unknown> {
   const at = (i: {time: number; tz: number} | null): string | null => (i === null ? null : isoTime(i.time, i.tz))
@@ -58,7 +61,9 @@ export function reportObject(r: Report, tz: (t: number) => number): Record<strin
     groups: r.main.rows.map((row) => groupObject(r.main.by, row)),
     // What merge needs to draw any format from several reports: the summary's tables (with
     // --label) and the events per five minutes and kind.
-    ...(r.label !== null && r.tables.length > 0 ? {tables: Object.fromEntries(r.tables.map((t) => [t.by.join(','), t.rows.map((row) => groupObject(t.by, row))]))} : {}),
+    ...(r.label !== null && r.tables.length > 0
+      ? {tables: Object.fromEntries(r.tables.map((t) => [t.by.join(','), t.rows.map((row) => groupObject(t.by, row))]))}
+      : {}),
     series: {step: SERIES_STEP, kinds: EVENT_KINDS, buckets: r.buckets},
     // And, for parts of one host's log, the quota failures each part saw and the follow-up lines it could not settle.
     ...(r.label !== null && hasLinks(r.input.quota) ? {quota: r.input.quota} : {}),

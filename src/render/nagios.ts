@@ -11,7 +11,10 @@ export const STATE_CODE = Object.fromEntries(STATES.map((s, i) => [s, i])) as Re
 
 const perfValue = (t: Threshold | undefined): string => (t !== undefined && t.per === 'window' ? String(t.value) : '')
 
-export function perfdata(r: CheckResult, t: {warn?: Threshold; crit?: Threshold; warnRecipient?: Threshold; critRecipient?: Threshold}): string {
+export function perfdata(
+  r: CheckResult,
+  t: {warn?: Threshold; crit?: Threshold; warnRecipient?: Threshold; critRecipient?: Threshold},
+): string {
   const c = r.counts
   return [
     `rcpt_defer=${c['rcpt-defer']};${perfValue(t.warn)};${perfValue(t.crit)};0`,
@@ -40,7 +43,10 @@ export function renderCheckJson(r: CheckResult, out: Writer, tz: (t: number) => 
         code: STATE_CODE[r.state],
         summary: r.findings.join('; '),
         findings: r.findings,
-        window: {since: isoTime(r.window.since, tz(r.window.since)), until: isoTime(r.window.until, tz(r.window.until))},
+        window: {
+          since: isoTime(r.window.since, tz(r.window.since)),
+          until: isoTime(r.window.until, tz(r.window.until)),
+        },
         counts: r.counts,
         discarded: r.discarded,
         unguarded: r.unguarded,

@@ -40,11 +40,16 @@ export function renderPrometheus(p: PromInput): string {
     for (const kind of Object.keys(p.counts) as EventKind[]) {
       const of = p.byKindRecipient.filter((r) => r.kind === kind)
       const top = of.slice(0, p.recipientTop)
-      for (const r of top) rows.push([labels(`kind="${esc(kind)}"`, `recipient="${esc(r.recipient || 'unknown')}"`), r.count])
+      for (const r of top)
+        rows.push([labels(`kind="${esc(kind)}"`, `recipient="${esc(r.recipient || 'unknown')}"`), r.count])
       const rest = of.slice(p.recipientTop).reduce((a, r) => a + r.count, 0)
       if (of.length > p.recipientTop) rows.push([labels(`kind="${esc(kind)}"`, 'recipient="other"'), rest])
     }
-    metric('exim_rejects_recipient_events', `Events by kind and recipient: the top ${p.recipientTop} recipients per kind, the rest as recipient="other".`, rows)
+    metric(
+      'exim_rejects_recipient_events',
+      `Events by kind and recipient: the top ${p.recipientTop} recipients per kind, the rest as recipient="other".`,
+      rows,
+    )
   }
   const i = p.input
   metric('exim_rejects_lines', 'Log lines read, by how they were used.', [
@@ -55,11 +60,17 @@ export function renderPrometheus(p: PromInput): string {
   ])
   metric('exim_rejects_bytes', 'Bytes of log text read.', [[labels(), i.bytes]])
   if (p.window.since !== null && p.window.until !== null) {
-    metric('exim_rejects_window_seconds', 'Length of the time window counted.', [[labels(), (p.window.until - p.window.since) / 1000]])
+    metric('exim_rejects_window_seconds', 'Length of the time window counted.', [
+      [labels(), (p.window.until - p.window.since) / 1000],
+    ])
   }
   if (p.checkState !== undefined) {
-    metric('exim_rejects_check_state', 'Verdict of the check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.', [[labels(), p.checkState]])
+    metric('exim_rejects_check_state', 'Verdict of the check: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN.', [
+      [labels(), p.checkState],
+    ])
   }
-  metric('exim_rejects_last_run_timestamp_seconds', 'When these numbers were written.', [[labels(), Math.floor(p.now / 1000)]])
+  metric('exim_rejects_last_run_timestamp_seconds', 'When these numbers were written.', [
+    [labels(), Math.floor(p.now / 1000)],
+  ])
   return out.join('\n') + '\n'
 }

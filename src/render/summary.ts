@@ -20,7 +20,11 @@ export const KIND_MEANING: Record<EventKind, string> = {
 }
 
 /** What the summary's tables are called (the page says "Top ..."). */
-export const TABLE_TITLES: Partial<Record<GroupKey, string>> = {recipient: 'recipients', host: 'sending hosts', reason: 'reasons'}
+export const TABLE_TITLES: Partial<Record<GroupKey, string>> = {
+  recipient: 'recipients',
+  host: 'sending hosts',
+  reason: 'reasons',
+}
 
 function heading(text: string): string {
   return `${text}\n${'-'.repeat(text.length)}\n`
@@ -34,30 +38,48 @@ function offsetLabel(tz: number): string {
 }
 
 function groupTable(t: GroupTable, title: string, tz: Tz): string {
-  let s = heading(t.groups > t.rows.length ? `Top ${t.rows.length} ${title} (of ${thousands(t.groups)})` : `${title[0]!.toUpperCase()}${title.slice(1)}`)
+  let s = heading(
+    t.groups > t.rows.length
+      ? `Top ${t.rows.length} ${title} (of ${thousands(t.groups)})`
+      : `${title[0]!.toUpperCase()}${title.slice(1)}`,
+  )
   if (t.rows.length === 0) return s + '  (none)\n'
-  const note = t.folded > 0 ? `  (${thousands(t.folded)} events past --max-groups are counted in the (other) row)\n` : ''
+  const note =
+    t.folded > 0 ? `  (${thousands(t.folded)} events past --max-groups are counted in the (other) row)\n` : ''
   s += table(
     [{title: 'count', align: 'right'}, ...t.by.map((k) => ({title: k})), {title: 'first'}, {title: 'last'}],
-    t.rows.map((r) => [thousands(r.count), ...r.keys.map((k) => (k === '' ? '-' : k)), wallTime(r.first, tz(r.first)), wallTime(r.last, tz(r.last))]),
+    t.rows.map((r) => [
+      thousands(r.count),
+      ...r.keys.map((k) => (k === '' ? '-' : k)),
+      wallTime(r.first, tz(r.first)),
+      wallTime(r.last, tz(r.last)),
+    ]),
   )
   return s + note
 }
 
 /** Summary times are all shown in one zone (the system's, --utc or --tz), named in the header. */
-export function renderSummary(r: Report, out: Writer, opts: {showMain: boolean; tz: Tz; width?: number; ascii?: boolean}): void {
+export function renderSummary(
+  r: Report,
+  out: Writer,
+  opts: {showMain: boolean; tz: Tz; width?: number; ascii?: boolean},
+): void {
   const tz = opts.tz
   const wall = (t: number): string => wallTime(t, tz(t))
   const w = r.window
   const span =
-    w.first && w.last ? `${wall(w.first.time)} .. ${wall(w.last.time)} (${offsetLabel(tz(w.last.time))})` : 'no timestamped lines'
+    w.first && w.last
+      ? `${wall(w.first.time)} .. ${wall(w.last.time)} (${offsetLabel(tz(w.last.time))})`
+      : 'no timestamped lines'
   const limits = [w.since ? `since ${wall(w.since.time)}` : '', w.until ? `until ${wall(w.until.time)}` : '']
     .filter(Boolean)
     .join(', ')
   const i = r.input
   out.write(`exim-rejects report${r.label ? ` for ${printable(r.label)}` : ''}\n`)
   out.write(`  logs      ${span}${limits ? ` (counting ${limits})` : ''}\n`)
-  out.write(`  read      ${thousands(i.files.length)} file${i.files.length === 1 ? '' : 's'}, ${thousands(i.lines)} lines, ${bytesHuman(i.bytes)}\n`)
+  out.write(
+    `  read      ${thousands(i.files.length)} file${i.files.length === 1 ? '' : 's'}, ${thousands(i.lines)} lines, ${bytesHuman(i.bytes)}\n`,
+  )
   out.write(
     `  lines     ${thousands(i.lines)} = ${thousands(i.events)} events + ${thousands(i.duplicates)} duplicates + ` +
       `${thousands(i.other)} other + ${thousands(i.unparsed)} unparsed\n\n`,

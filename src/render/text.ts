@@ -16,7 +16,15 @@ export function printable(s: string): string {
     : s
 }
 
-const SGR: Record<string, string> = {bold: '1', red: '31', green: '32', yellow: '33', blue: '34', magenta: '35', cyan: '36'}
+const SGR: Record<string, string> = {
+  bold: '1',
+  red: '31',
+  green: '32',
+  yellow: '33',
+  blue: '34',
+  magenta: '35',
+  cyan: '36',
+}
 
 /** Colours a piece of output, or leaves it alone when colour is off. */
 export type Paint = (color: string, text: string) => string
@@ -53,7 +61,9 @@ export function table(columns: Column[], rows: string[][], indent = '  '): strin
         return columns[i]!.align === 'right' ? pad + v : i === r.length - 1 ? v : v + pad
       })
       .join('  ')
-  return [line(columns.map((c) => c.title)), line(width.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n'
+  return (
+    [line(columns.map((c) => c.title)), line(width.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n'
+  )
 }
 
 export function bytesHuman(n: number): string {

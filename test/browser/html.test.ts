@@ -32,7 +32,15 @@ describe.skipIf(!have)('the HTML report in chromium', () => {
   beforeAll(async () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     })
   }, 60_000)
   afterAll(async () => browser?.close())
@@ -41,13 +49,17 @@ describe.skipIf(!have)('the HTML report in chromium', () => {
     const file = join(dir, 'r.html')
     const r = runCli(['report', '--kind', 'all', '--format', 'html', '--output', file, SAMPLES])
     expect(r.code).toBe(0)
-    const json = JSON.parse(runCli(['report', '--kind', 'all', '--by', 'recipient', '--format', 'json', SAMPLES]).stdout)
+    const json = JSON.parse(
+      runCli(['report', '--kind', 'all', '--by', 'recipient', '--format', 'json', SAMPLES]).stdout,
+    )
     const {page, errors, requests} = await load(browser, file)
     expect(errors).toEqual([])
     expect(requests).toEqual([pathToFileURL(file).href])
 
     // The time chart: its bars add up, kind by kind, to the totals.
-    const bars = await page.$$eval('#timeline rect.bar', (rs) => rs.map((e) => [e.getAttribute('data-kind')!, Number(e.getAttribute('data-count'))] as const))
+    const bars = await page.$$eval('#timeline rect.bar', (rs) =>
+      rs.map((e) => [e.getAttribute('data-kind')!, Number(e.getAttribute('data-count'))] as const),
+    )
     const perKind: Record<string, number> = {}
     for (const [k, n] of bars) perKind[k] = (perKind[k] ?? 0) + n
     for (const [k, n] of Object.entries(json.totals as Record<string, number>)) expect(perKind[k] ?? 0, k).toBe(n)
@@ -55,10 +67,16 @@ describe.skipIf(!have)('the HTML report in chromium', () => {
     expect(await page.getAttribute('#timeline', 'data-step')).toBe('3600000')
 
     // Totals table and top recipients (bars and table rows) as in the JSON.
-    const totals = await page.$$eval('#totals tr[data-kind]', (rs) => rs.map((e) => [e.getAttribute('data-kind'), Number(e.getAttribute('data-count'))]))
+    const totals = await page.$$eval('#totals tr[data-kind]', (rs) =>
+      rs.map((e) => [e.getAttribute('data-kind'), Number(e.getAttribute('data-count'))]),
+    )
     expect(Object.fromEntries(totals)).toEqual(json.totals)
-    const top = await page.$$eval('#top-recipient .bar-row', (rs) => rs.map((e) => [e.getAttribute('data-key'), Number(e.getAttribute('data-count'))]))
-    expect(top).toEqual(json.groups.slice(0, 10).map((g: {recipient: string; count: number}) => [g.recipient || '-', g.count]))
+    const top = await page.$$eval('#top-recipient .bar-row', (rs) =>
+      rs.map((e) => [e.getAttribute('data-key'), Number(e.getAttribute('data-count'))]),
+    )
+    expect(top).toEqual(
+      json.groups.slice(0, 10).map((g: {recipient: string; count: number}) => [g.recipient || '-', g.count]),
+    )
     const widths = await page.$$eval('#top-recipient .fill', (fs) => fs.map((f) => f.getBoundingClientRect().width))
     expect(widths[0]).toBeGreaterThan(widths.at(-1)!)
 

@@ -41,7 +41,9 @@ describe('check on logs a real Exim wrote', () => {
     expect(w.stdout).toMatch(/^EXIM-REJECTS WARNING - 9 RCPT deferrals in the last 1h \(warning above 8\)/)
     expect(w.code).toBe(1)
     const c = runCli(['check', ...NOW, '--warn', '8', '--crit-recipient', '4', join(FIX, 'defer-plain')])
-    expect(c.stdout).toMatch(/^EXIM-REJECTS CRITICAL - full1@example\.test deferred 5 times in the last 1h \(critical above 4\); 9 RCPT deferrals/)
+    expect(c.stdout).toMatch(
+      /^EXIM-REJECTS CRITICAL - full1@example\.test deferred 5 times in the last 1h \(critical above 4\); 9 RCPT deferrals/,
+    )
     expect(c.code).toBe(2)
     const rate = runCli(['check', ...NOW, '--warn', '5/h', join(FIX, 'defer-plain')])
     expect(rate.code).toBe(1)

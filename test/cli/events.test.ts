@@ -14,11 +14,18 @@ describe('events on logs a real Exim wrote', () => {
     const lines = r.stdout.trim().split('\n')
     expect(lines[0]).toBe(COLUMNS)
     expect(lines).toHaveLength(1 + 9)
-    expect(lines[1]).toMatch(/^2026-11-25T20:1\d:\d\d\.\d{3}\+00:00,rcpt-defer,full1@example\.test,zzz@yandex\.ru,forward100p\.mail\.yandex\.net,,77\.88\.28\.100,41234,422,422 Mailbox <addr> is over quota,422 Mailbox full1@example\.test is over quota,.*mainlog,1$/)
+    expect(lines[1]).toMatch(
+      /^2026-11-25T20:1\d:\d\d\.\d{3}\+00:00,rcpt-defer,full1@example\.test,zzz@yandex\.ru,forward100p\.mail\.yandex\.net,,77\.88\.28\.100,41234,422,422 Mailbox <addr> is over quota,422 Mailbox full1@example\.test is over quota,.*mainlog,1$/,
+    )
   })
 
   it('--ip and --recipient cut exactly', () => {
-    const rows = (args: string[]) => runCli(['events', '--format', 'csv', ...args, join(FIX, 'defer-plain')]).stdout.trim().split('\n').slice(1).filter(Boolean)
+    const rows = (args: string[]) =>
+      runCli(['events', '--format', 'csv', ...args, join(FIX, 'defer-plain')])
+        .stdout.trim()
+        .split('\n')
+        .slice(1)
+        .filter(Boolean)
     const all = rows([])
     expect(all).toHaveLength(9)
     const v6 = rows(['--ip', '2001:db8::/32'])
@@ -27,7 +34,11 @@ describe('events on logs a real Exim wrote', () => {
     expect(v4.every((r) => r.split(',')[6] === '77.88.28.100')).toBe(true)
     expect(v6.length + v4.length + rows(['--ip', '5.45.0.0/16', '--ip', '192.0.2.0/24']).length).toBe(9)
     expect(rows(['--recipient', '*full1*'])).toHaveLength(5)
-    expect(rows(['--recipient', '*full1*', '--ip', '2001:db8::/32']).every((r) => r.includes('full1') && r.includes('2001:db8::25'))).toBe(true)
+    expect(
+      rows(['--recipient', '*full1*', '--ip', '2001:db8::/32']).every(
+        (r) => r.includes('full1') && r.includes('2001:db8::25'),
+      ),
+    ).toBe(true)
   })
 })
 
@@ -42,7 +53,10 @@ describe('events formats on the samples', () => {
 
   it('ndjson: one object per event', () => {
     const r = runCli(['events', '--format', 'ndjson', '--kind', 'all', SAMPLES])
-    const objs = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    const objs = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(objs).toHaveLength(21)
     expect(Object.keys(objs[0])).toEqual(COLUMNS.split(','))
   })
@@ -66,14 +80,23 @@ describe('a closed pipe ends the run quietly', () => {
   it('events --kind all --format csv BIG | head -1: exit 0, nothing on stderr', () => {
     const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-pipe-'))
     const big = join(dir, 'mainlog')
-    const line = (i: number) => `2026-11-25 10:00:00 H=mx.example [192.0.2.${i % 250}] F=<s@example.org> temporarily rejected RCPT <u${i}@example.net>: 422 Mailbox u${i}@example.net is over quota\n`
+    const line = (i: number) =>
+      `2026-11-25 10:00:00 H=mx.example [192.0.2.${i % 250}] F=<s@example.org> temporarily rejected RCPT <u${i}@example.net>: 422 Mailbox u${i}@example.net is over quota\n`
     writeFileSync(big, Array.from({length: 200_000}, (_, i) => line(i)).join(''))
     for (const args of [
-      ['events', '--kind', 'all', '--format', 'csv'], ['events', '--format', 'raw'], ['events'], ['events', '--format', 'ndjson'],
-      ['report', '--by', 'recipient', '--format', 'csv'], ['report', '--by', 'recipient', '--format', 'json'], ['report', '--by', 'recipient', '--format', 'ndjson'],
-      ['report', '--by', 'recipient', '--top', '100000'], ['check', '--json', '--since', '2026-01-01'],
+      ['events', '--kind', 'all', '--format', 'csv'],
+      ['events', '--format', 'raw'],
+      ['events'],
+      ['events', '--format', 'ndjson'],
+      ['report', '--by', 'recipient', '--format', 'csv'],
+      ['report', '--by', 'recipient', '--format', 'json'],
+      ['report', '--by', 'recipient', '--format', 'ndjson'],
+      ['report', '--by', 'recipient', '--top', '100000'],
+      ['check', '--json', '--since', '2026-01-01'],
     ]) {
-      const r = spawnSync('bash', ['-c', `set -o pipefail; node ${BIN} ${args.join(' ')} ${big} | head -1`], {encoding: 'utf8'})
+      const r = spawnSync('bash', ['-c', `set -o pipefail; node ${BIN} ${args.join(' ')} ${big} | head -1`], {
+        encoding: 'utf8',
+      })
       expect(r.stderr, args.join(' ')).toBe('')
       expect(r.status, args.join(' ')).toBe(0)
       expect(r.stdout.split('\n').length, args.join(' ')).toBe(2)

@@ -10,7 +10,8 @@ import {BIN} from './run-cli.js'
 
 const defer = (n: number) =>
   `2026-11-25 10:00:${String(n).padStart(2, '0')} H=mx${n}.example [192.0.2.${n}] F=<s@example.org> temporarily rejected RCPT <u${n}@example.net>: 422 Mailbox u${n}@example.net is over quota\n`
-const digit = (n: number) => `2026-11-25 10:00:${String(n).padStart(2, '0')} configured error code starts with incorrect digit (expected 2) in "422 Mailbox d${n}@example.net is over quota"\n`
+const digit = (n: number) =>
+  `2026-11-25 10:00:${String(n).padStart(2, '0')} configured error code starts with incorrect digit (expected 2) in "422 Mailbox d${n}@example.net is over quota"\n`
 const discard = (n: number) =>
   `2026-11-25 10:00:${String(n).padStart(2, '0')} H=[192.0.2.${n}] F=<s@example.org> RCPT <d${n}@example.net>: discarded by RCPT ACL: 422 Mailbox d${n}@example.net is over quota\n`
 
@@ -65,7 +66,13 @@ describe('events --follow', () => {
     expect(f.stderr()).toBe('')
     const recipients = f.rows().map((r) => r.split(',')[2])
     expect(recipients).toEqual([
-      'u3@example.net', 'u4@example.net', 'u5@example.net', 'u6@example.net', 'u7@example.net', 'd8@example.net', 'u9@example.net',
+      'u3@example.net',
+      'u4@example.net',
+      'u5@example.net',
+      'u6@example.net',
+      'u7@example.net',
+      'd8@example.net',
+      'u9@example.net',
     ])
   }, 40_000)
 
@@ -92,7 +99,10 @@ describe('events --follow', () => {
     await new Promise((r) => setTimeout(r, 2000))
     f.child.kill('SIGINT')
     expect(await f.exit).toBe(0)
-    const counts = f.rows().filter((r) => r.startsWith('rcpt-defer,')).map((r) => Number(r.split(',')[1]))
+    const counts = f
+      .rows()
+      .filter((r) => r.startsWith('rcpt-defer,'))
+      .map((r) => Number(r.split(',')[1]))
     expect(counts[0]).toBe(1)
     expect(counts.at(-1)).toBe(3)
   }, 30_000)

@@ -13,17 +13,22 @@ const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-hard-'))
 const ESC = '\x1b'
 const BEL = '\x07'
 
-const hostileLog = [
-  `2026-11-25 10:00:00 H=(${ESC}]0;owned${BEL}${ESC}[2Jevil) [192.0.2.66] F=<a@example.org> temporarily rejected RCPT <victim@example.net>: 422 Mailbox victim@example.net is over quota`,
-  `2026-11-25 10:00:01 H=mx.example [192.0.2.7] F=<=cmd|'/c calc'!A1@x.example> temporarily rejected RCPT <=HYPERLINK("http://evil.example/?x","click")@example.net>: 422 Mailbox full`,
-  `2026-11-25 10:00:02 H=mx.example [192.0.2.7] F=<+1@x.example> temporarily rejected RCPT <@evil@example.net>: 451 ${ESC}[31mred\u202etxt.exe`,
-].join('\n') + '\n'
+const hostileLog =
+  [
+    `2026-11-25 10:00:00 H=(${ESC}]0;owned${BEL}${ESC}[2Jevil) [192.0.2.66] F=<a@example.org> temporarily rejected RCPT <victim@example.net>: 422 Mailbox victim@example.net is over quota`,
+    `2026-11-25 10:00:01 H=mx.example [192.0.2.7] F=<=cmd|'/c calc'!A1@x.example> temporarily rejected RCPT <=HYPERLINK("http://evil.example/?x","click")@example.net>: 422 Mailbox full`,
+    `2026-11-25 10:00:02 H=mx.example [192.0.2.7] F=<+1@x.example> temporarily rejected RCPT <@evil@example.net>: 451 ${ESC}[31mred\u202etxt.exe`,
+  ].join('\n') + '\n'
 const hostile = join(dir, 'mainlog')
 writeFileSync(hostile, hostileLog)
 
 describe('output safety', () => {
   it('no CSV cell starts with a formula character (report and events), unless --csv-raw', () => {
-    const cells = (csv: string) => csv.trim().split('\n').flatMap((l) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '')))
+    const cells = (csv: string) =>
+      csv
+        .trim()
+        .split('\n')
+        .flatMap((l) => l.match(/("([^"]|"")*"|[^,]*)(,|$)/g)!.map((c) => c.replace(/,$/, '').replace(/^"|"$/g, '')))
     const report = runCli(['report', '--by', 'recipient,sender,reason', '--format', 'csv', hostile]).stdout
     const events = runCli(['events', '--format', 'csv', hostile]).stdout
     for (const out of [report, events]) {
@@ -34,7 +39,12 @@ describe('output safety', () => {
   })
 
   it('escape sequences in log text never reach the terminal raw', () => {
-    for (const args of [['report'], ['report', '--by', 'helo,reason'], ['events'], ['events', '--format', 'table', '--color', 'always']]) {
+    for (const args of [
+      ['report'],
+      ['report', '--by', 'helo,reason'],
+      ['events'],
+      ['events', '--format', 'table', '--color', 'always'],
+    ]) {
       const out = runCli([...args, hostile]).stdout
       expect(out, args.join(' ')).not.toContain(`${ESC}]`)
       expect(out, args.join(' ')).not.toContain(`${ESC}[2J`)
@@ -46,7 +56,9 @@ describe('output safety', () => {
 
   it('raw lines: as logged into a pipe, escaped on a terminal', () => {
     expect(runCli(['events', '--format', 'raw', hostile]).stdout).toContain(`${ESC}]0;owned${BEL}`)
-    const tty = spawnSync('script', ['-qec', `node ${BIN} events --format raw ${hostile}`, '/dev/null'], {encoding: 'utf8'})
+    const tty = spawnSync('script', ['-qec', `node ${BIN} events --format raw ${hostile}`, '/dev/null'], {
+      encoding: 'utf8',
+    })
     if (tty.error) return // no util-linux script here
     expect(tty.stdout).toContain('\\x1b]0;owned\\x07')
     expect(tty.stdout).not.toContain(`${ESC}]0;`)
@@ -62,7 +74,9 @@ describe('any bytes in', () => {
   it('300 kB of random bytes and a 2 MB line: exit 0, every byte and line accounted for', () => {
     const f = join(dir, 'noise')
     const noise = randomBytes(300 * 1024)
-    const long = Buffer.from('2026-11-25 10:00:00 H=x [192.0.2.1] F=<a@b> rejected RCPT <c@d>: ' + 'y'.repeat(2 * 1024 * 1024) + '\n')
+    const long = Buffer.from(
+      '2026-11-25 10:00:00 H=x [192.0.2.1] F=<a@b> rejected RCPT <c@d>: ' + 'y'.repeat(2 * 1024 * 1024) + '\n',
+    )
     const data = Buffer.concat([noise, Buffer.from('\n'), long, Buffer.from(hostileLog)])
     writeFileSync(f, data)
     const r = runCli(['report', '--json', '--kind', 'all', f])

@@ -21,7 +21,10 @@ interface Logs {
 }
 
 function load(scenario: string): Logs {
-  const lines = (f: string) => readFileSync(join(FIXTURES, scenario, f), 'utf8').split('\n').filter((l) => l !== '')
+  const lines = (f: string) =>
+    readFileSync(join(FIXTURES, scenario, f), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '')
   return {main: lines('mainlog'), reject: lines('rejectlog'), panic: lines('paniclog')}
 }
 
@@ -56,7 +59,9 @@ function toSyslog(logs: Logs, form: 'bsd' | 'bsd-nots' | 'iso'): string {
     const [date, time] = wall.split(' ') as [string, string]
     const [, mo, d] = date.split('-')
     const prefix =
-      form === 'iso' ? `${date}T${time}+0000 mx exim[${pid}]: ` : `${MONTHS[Number(mo) - 1]} ${d!.replace(/^0/, ' ')} ${time} mx exim[${pid}]: `
+      form === 'iso'
+        ? `${date}T${time}+0000 mx exim[${pid}]: `
+        : `${MONTHS[Number(mo) - 1]} ${d!.replace(/^0/, ' ')} ${time} mx exim[${pid}]: `
     out.push(prefix + body)
     if (copies.has(line)) out.push(prefix + body)
   }
@@ -69,7 +74,13 @@ function toJournalJson(logs: Logs): string {
       .map((line) => {
         const {body, pid} = syslogBody(line, false)
         const t = Date.parse(line.slice(0, 19).replace(' ', 'T') + 'Z')
-        return JSON.stringify({__REALTIME_TIMESTAMP: String(t * 1000), _PID: String(pid), SYSLOG_IDENTIFIER: 'exim', _HOSTNAME: 'mx', MESSAGE: body})
+        return JSON.stringify({
+          __REALTIME_TIMESTAMP: String(t * 1000),
+          _PID: String(pid),
+          SYSLOG_IDENTIFIER: 'exim',
+          _HOSTNAME: 'mx',
+          MESSAGE: body,
+        })
       })
       .join('\n') + '\n'
   )
@@ -88,7 +99,9 @@ describe.each(SCENARIOS)('%s read in every form', (scenario) => {
     const want: Record<string, number> = {}
     for (const [r, n] of Object.entries(answers.deferred as Record<string, number>)) want[`rcpt-defer ${r}`] = n
     for (const [r, n] of Object.entries(answers.discarded as Record<string, number>)) want[`discard-misconfig ${r}`] = n
-    const got = Object.fromEntries(Object.entries(expected).filter(([k]) => k.startsWith('rcpt-defer') || k.startsWith('discard-misconfig')))
+    const got = Object.fromEntries(
+      Object.entries(expected).filter(([k]) => k.startsWith('rcpt-defer') || k.startsWith('discard-misconfig')),
+    )
     expect(got).toEqual(want)
   })
 
@@ -121,7 +134,12 @@ describe.each(SCENARIOS)('%s read in every form', (scenario) => {
     mkdirSync(d)
     // Each file after the first starts with a discard whose incorrect-digit line ended the one before.
     const cuts = logs.main.flatMap((l, i) => (/discarded by RCPT ACL/.test(l) && i > 0 ? [i] : []))
-    const [a, b] = cuts.length > 1 ? [cuts[0]!, cuts.at(-1)!] : cuts.length === 1 ? [cuts[0]!, cuts[0]! + 1] : [Math.floor(logs.main.length / 3), Math.floor((logs.main.length * 2) / 3)]
+    const [a, b] =
+      cuts.length > 1
+        ? [cuts[0]!, cuts.at(-1)!]
+        : cuts.length === 1
+          ? [cuts[0]!, cuts[0]! + 1]
+          : [Math.floor(logs.main.length / 3), Math.floor((logs.main.length * 2) / 3)]
     writeFileSync(join(d, 'mainlog.2.gz'), gzipSync(logs.main.slice(0, a).join('\n') + '\n'))
     writeFileSync(join(d, 'mainlog.1'), logs.main.slice(a, b).join('\n') + '\n')
     writeFileSync(join(d, 'mainlog'), logs.main.slice(b).join('\n') + '\n')
@@ -135,11 +153,14 @@ describe.each(SCENARIOS)('%s read in every form', (scenario) => {
     expect(counts(['-'], readFileSync(join(src, 'mainlog'), 'utf8'))).toEqual(expected)
   })
 
-  it.each(['bsd', 'bsd-nots', 'iso'] as const)('syslog (%s) with duplicated MAIN|REJECT and MAIN|PANIC lines', (form) => {
-    const f = join(dir, `syslog-${form}`)
-    writeFileSync(f, toSyslog(logs, form))
-    expect(counts([f])).toEqual(expected)
-  })
+  it.each(['bsd', 'bsd-nots', 'iso'] as const)(
+    'syslog (%s) with duplicated MAIN|REJECT and MAIN|PANIC lines',
+    (form) => {
+      const f = join(dir, `syslog-${form}`)
+      writeFileSync(f, toSyslog(logs, form))
+      expect(counts([f])).toEqual(expected)
+    },
+  )
 
   it('journalctl -o json', () => {
     const f = join(dir, 'journal.json')
@@ -156,7 +177,12 @@ describe('a compressed log larger than its first look', () => {
   const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-big-'))
   const defers = (main.match(/temporarily rejected RCPT/g) ?? []).length * copies
 
-  it.each([['bzip2', '.bz2'], ['xz', '.xz'], ['zstd', '.zst'], ['gzip', '.gz']])('%s', (tool, ext) => {
+  it.each([
+    ['bzip2', '.bz2'],
+    ['xz', '.xz'],
+    ['zstd', '.zst'],
+    ['gzip', '.gz'],
+  ])('%s', (tool, ext) => {
     const f = join(dir, `big-${tool}`)
     writeFileSync(f, main.repeat(copies))
     const c = spawnSync(tool, ['-1', '-f', f])
@@ -180,7 +206,9 @@ describe('a large plain log read by several threads', () => {
     const args = ['report', '--json', '--utc', '--kind', 'all', '--by', 'kind,recipient,ip', f]
     const single = runCli(args, {env: {EXIM_REJECTS_THREADS: '1'}})
     // NODE_DEBUG=worker makes Node say on stderr which worker script each thread started.
-    const threads = runCli(args, {env: {EXIM_REJECTS_THREADS: '3', EXIM_REJECTS_PARALLEL_MB: '1', NODE_DEBUG: 'worker'}})
+    const threads = runCli(args, {
+      env: {EXIM_REJECTS_THREADS: '3', EXIM_REJECTS_PARALLEL_MB: '1', NODE_DEBUG: 'worker'},
+    })
     expect(single.code).toBe(0)
     expect(threads.code).toBe(0)
     expect(threads.stderr.match(/create new worker/g)).toHaveLength(2)

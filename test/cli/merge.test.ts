@@ -39,10 +39,13 @@ describe('merge', () => {
     for (const field of ['kinds', 'totals', 'by', 'groups']) expect(merged[field], field).toEqual(one[field])
     expect(merged.window.first).toBe(one.window.first)
     expect(merged.window.last).toBe(one.window.last)
-    for (const field of ['lines', 'bytes', 'events', 'duplicates', 'other', 'unparsed', 'byKind']) expect(merged.input[field], field).toEqual(one.input[field])
+    for (const field of ['lines', 'bytes', 'events', 'duplicates', 'other', 'unparsed', 'byKind'])
+      expect(merged.input[field], field).toEqual(one.input[field])
     expect(merged.series.buckets).toEqual(one.series.buckets)
     // and in the other formats
-    expect(runCli(['merge', '--format', 'csv', join(dir, 'a.json'), join(dir, 'b.json')]).stdout).toBe(runCli(['report', '--format', 'csv', ...by, whole]).stdout)
+    expect(runCli(['merge', '--format', 'csv', join(dir, 'a.json'), join(dir, 'b.json')]).stdout).toBe(
+      runCli(['report', '--format', 'csv', ...by, whole]).stdout,
+    )
     const summary = runCli(['merge', join(dir, 'a.json'), join(dir, 'b.json')]).stdout
     expect(summary).toContain('exim-rejects report for mx1, mx2')
   })
@@ -53,7 +56,8 @@ describe('merge', () => {
     const log = readFileSync(join(FIX, 'nosocket-plain', 'mainlog'), 'utf8')
     const lines = log.split('\n').filter(Boolean)
     const cut = lines.findIndex((l) => l.startsWith('2026-11-25 20:17:16'))
-    const failed = (part: string[]) => new Set(part.flatMap((l) => /^\S+ \S+ (\S+) [=*]{2} (\S+) .*Quota exceeded/.exec(l)?.slice(1, 3).join(' ') ?? []))
+    const failed = (part: string[]) =>
+      new Set(part.flatMap((l) => /^\S+ \S+ (\S+) [=*]{2} (\S+) .*Quota exceeded/.exec(l)?.slice(1, 3).join(' ') ?? []))
     const before = failed(lines.slice(0, cut))
     const again = [...failed(lines.slice(cut))].filter((k) => before.has(k))
     expect(again.length).toBeGreaterThan(1)
@@ -67,23 +71,42 @@ describe('merge', () => {
     const one = json(['report', '--json', ...by, whole])
     const parts = [json(['report', '--json', ...by, a]), json(['report', '--json', ...by, b])]
     // Each half alone counts the repeated failures again.
-    expect(parts[0].totals['delivery-quota'] + parts[1].totals['delivery-quota']).toBe(one.totals['delivery-quota'] + again.length)
+    expect(parts[0].totals['delivery-quota'] + parts[1].totals['delivery-quota']).toBe(
+      one.totals['delivery-quota'] + again.length,
+    )
     const withTables = json(['report', '--json', '--label', 'mx1', ...by, whole])
-    for (const order of [['qa.json', 'qb.json'], ['qb.json', 'qa.json']]) {
+    for (const order of [
+      ['qa.json', 'qb.json'],
+      ['qb.json', 'qa.json'],
+    ]) {
       const files = order.map((f) => join(dir, f))
       const merged = json(['merge', '--json', ...files])
       for (const field of ['kinds', 'totals', 'by', 'groups']) expect(merged[field], field).toEqual(one[field])
       expect(merged.series.buckets).toEqual(one.series.buckets)
-      for (const field of ['lines', 'events', 'other', 'byKind']) expect(merged.input[field], field).toEqual(one.input[field])
+      for (const field of ['lines', 'events', 'other', 'byKind'])
+        expect(merged.input[field], field).toEqual(one.input[field])
       // The summary's tables too (recipients, hosts, reasons), and every format drawn from them.
       expect(merged.tables).toEqual(withTables.tables)
-      expect(runCli(['merge', '--format', 'csv', ...files]).stdout).toBe(runCli(['report', '--format', 'csv', ...by, whole]).stdout)
-      expect(runCli(['merge', '--by', 'recipient', ...files]).stdout.split('\n').slice(1)).toEqual(runCli(['report', '--by', 'recipient', '--kind', 'all', whole]).stdout.split('\n').slice(1).map((l) => l.replace('read      1 file,', 'read      2 files,')))
+      expect(runCli(['merge', '--format', 'csv', ...files]).stdout).toBe(
+        runCli(['report', '--format', 'csv', ...by, whole]).stdout,
+      )
+      expect(
+        runCli(['merge', '--by', 'recipient', ...files])
+          .stdout.split('\n')
+          .slice(1),
+      ).toEqual(
+        runCli(['report', '--by', 'recipient', '--kind', 'all', whole])
+          .stdout.split('\n')
+          .slice(1)
+          .map((l) => l.replace('read      1 file,', 'read      2 files,')),
+      )
     }
   })
 
   describe('quota failures taken back', () => {
-    const log = readFileSync(join(FIX, 'nosocket-plain', 'mainlog'), 'utf8').split('\n').filter(Boolean)
+    const log = readFileSync(join(FIX, 'nosocket-plain', 'mainlog'), 'utf8')
+      .split('\n')
+      .filter(Boolean)
     const deferral = log.find((l) => / == full1@example\.test R=.*Quota exceeded/.test(l))!
     const bounce = log.find((l) => / \*\* full2@example\.test R=.*Quota exceeded/.test(l))!
     const at = (line: string, time: string) => time + line.slice(19)
@@ -96,12 +119,19 @@ describe('merge', () => {
         return f
       })
       writeFileSync(join(dir, name), parts.flat().join('\n') + '\n')
-      return {merged: json(['merge', '--json', ...order.map((i) => files[i] + '.json')]), one: json(['report', '--json', ...args, join(dir, name)])}
+      return {
+        merged: json(['merge', '--json', ...order.map((i) => files[i] + '.json')]),
+        one: json(['report', '--json', ...args, join(dir, name)]),
+      }
     }
 
     it('one failure a bucket of its own leaves no empty bucket behind', () => {
       // The same message deferred again two days later: one event, in the first bucket only.
-      const {merged, one} = both('lone', [[at(deferral, '2026-11-25 10:00:00')], [at(deferral, '2026-11-27 10:00:00')]], ['--kind', 'all'])
+      const {merged, one} = both(
+        'lone',
+        [[at(deferral, '2026-11-25 10:00:00')], [at(deferral, '2026-11-27 10:00:00')]],
+        ['--kind', 'all'],
+      )
       expect(one.series.buckets).toHaveLength(1)
       expect(merged.series.buckets).toEqual(one.series.buckets)
       expect(merged.totals).toEqual(one.totals)
@@ -109,9 +139,15 @@ describe('merge', () => {
 
     it('failures in the same second in two parts: the first part counts, whatever order they are given in', () => {
       // Deferred (452), then bounced (552) in the same second; the second part goes on a second later.
-      const bounced = at(deferral.replace(/ == (\S+) R=.*/, (_, a) => ` ** ${a}` + bounce.slice(bounce.indexOf(' R='))), '2026-11-25 10:00:05')
+      const bounced = at(
+        deferral.replace(/ == (\S+) R=.*/, (_, a) => ` ** ${a}` + bounce.slice(bounce.indexOf(' R='))),
+        '2026-11-25 10:00:05',
+      )
       const parts = [[at(deferral, '2026-11-25 10:00:05')], [bounced, at(log[0]!, '2026-11-25 10:00:06')]]
-      for (const order of [[0, 1], [1, 0]]) {
+      for (const order of [
+        [0, 1],
+        [1, 0],
+      ]) {
         const {merged, one} = both('tie', parts, ['--kind', 'all', '--by', 'reason,code'], order)
         expect(one.groups.map((g: {code: string}) => g.code)).toContain('452')
         expect(merged.groups).toEqual(one.groups)
@@ -120,11 +156,17 @@ describe('merge', () => {
 
     it('--max-groups and --top: the groups add up to the totals, and a report merged alone is itself', () => {
       const cut = log.findIndex((l) => l.startsWith('2026-11-25 20:17:16'))
-      for (const args of [['--max-groups', '1'], ['--top', '1']]) {
+      for (const args of [
+        ['--max-groups', '1'],
+        ['--top', '1'],
+      ]) {
         const by = ['--kind', 'all', '--by', 'recipient', ...args]
         const {merged} = both('capped', [log.slice(0, cut), log.slice(cut)], by)
         const sum = (groups: {count: number}[]) => groups.reduce((n, g) => n + g.count, 0)
-        if (args[0] === '--max-groups') expect(sum(merged.groups)).toBe(Object.values(merged.totals as Record<string, number>).reduce((n, c) => n + c, 0))
+        if (args[0] === '--max-groups')
+          expect(sum(merged.groups)).toBe(
+            Object.values(merged.totals as Record<string, number>).reduce((n, c) => n + c, 0),
+          )
         const whole = join(FIX, 'nosocket-plain', 'mainlog')
         writeFileSync(join(dir, 'capped.json'), runCli(['report', '--json', '--label', 'mx1', ...by, whole]).stdout)
         const alone = json(['merge', '--json', join(dir, 'capped.json')])
@@ -145,7 +187,9 @@ describe('merge', () => {
     const last = failures.filter((m) => failures.find((f) => f[2] === m[2] && f[3] === m[3]) === m).at(-1)!
     const later =
       `${last[1]} ${last[2]} == ${last[3]} routing defer (-52): retry time not reached\n` +
-      deferred.map(([id, rcpt]) => `2026-11-25 20:47:14 ${id} == ${rcpt} routing defer (-52): retry time not reached\n`).join('')
+      deferred
+        .map(([id, rcpt]) => `2026-11-25 20:47:14 ${id} == ${rcpt} routing defer (-52): retry time not reached\n`)
+        .join('')
     const [a, b, whole] = ['retry-a', 'retry-b', 'retry-whole'].map((f) => join(dir, f))
     writeFileSync(a, log)
     writeFileSync(b, later)
@@ -159,9 +203,13 @@ describe('merge', () => {
     expect(alone.input.other).toBe(deferred.length + 1)
     const first = json(['report', '--json', ...by, a])
     // Given in either order: the parts are put in time order.
-    for (const parts of [['ra.json', 'rb.json'], ['rb.json', 'ra.json']]) {
+    for (const parts of [
+      ['ra.json', 'rb.json'],
+      ['rb.json', 'ra.json'],
+    ]) {
       const merged = json(['merge', '--json', ...parts.map((f) => join(dir, f))])
-      for (const field of ['lines', 'events', 'other', 'byKind']) expect(merged.input[field], field).toEqual(one.input[field])
+      for (const field of ['lines', 'events', 'other', 'byKind'])
+        expect(merged.input[field], field).toEqual(one.input[field])
       for (const field of ['totals', 'groups']) expect(merged[field], field).toEqual(one[field])
       // It is the retries' file whose lines became event lines.
       const file = (name: string) => merged.input.files.find((f: {path: string}) => f.path.endsWith(name))
@@ -178,15 +226,22 @@ describe('merge', () => {
     expect(m.groups.map((g: {label: string}) => g.label).sort()).toEqual(['mx1', 'mx2'])
     expect(m.groups.reduce((n: number, g: {count: number}) => n + g.count, 0)).toBe(9)
     const r = json(['merge', '--json', '--by', 'recipient', join(dir, 'p.json'), join(dir, 'q.json')])
-    expect(Object.fromEntries(r.groups.map((g: {recipient: string; count: number}) => [g.recipient, g.count]))).toEqual({'full1@example.test': 5, 'full2@example.test': 4})
-    expect(runCli(['merge', '--by', 'sender', join(dir, 'p.json')]).stderr).toMatch(/^exim-rejects: --by: expected keys every report has/)
+    expect(Object.fromEntries(r.groups.map((g: {recipient: string; count: number}) => [g.recipient, g.count]))).toEqual(
+      {'full1@example.test': 5, 'full2@example.test': 4},
+    )
+    expect(runCli(['merge', '--by', 'sender', join(dir, 'p.json')]).stderr).toMatch(
+      /^exim-rejects: --by: expected keys every report has/,
+    )
   })
 
   it('the summary tables of reports grouped by one of their keys, cut by --top, are merged whole', () => {
     const [whole, a, b] = halves('defer-plain')
     const made = (f: string, label: string) => {
       const out = join(dir, `top-${label}.json`)
-      writeFileSync(out, runCli(['report', '--json', '--kind', 'all', '--by', 'recipient', '--top', '1', '--label', label, f]).stdout)
+      writeFileSync(
+        out,
+        runCli(['report', '--json', '--kind', 'all', '--by', 'recipient', '--top', '1', '--label', label, f]).stdout,
+      )
       return out
     }
     const merged = runCli(['merge', made(a, 'mx1'), made(b, 'mx2')]).stdout
@@ -208,13 +263,34 @@ describe('merge', () => {
     ['quota links that are null', null],
     ['a follow-up naming a file the report does not have', {failures: [], followUps: [[5, 'X|r@example.test', 0]]}],
     ['a failure without its time', {failures: [['X|r@example.test']], followUps: []}],
-    ['a counted failure without its groups', {failures: [['X|r@example.test', 0]], followUps: [], counted: [['X|r@example.test', 0, 0]]}],
-    ['a counted failure that is not one of its failures', {failures: [], followUps: [], counted: [['X|r@example.test', 0, 0, [['r@example.test']]]]}],
-    ['a counted failure at an offset of more than a day', {failures: [['X|r@example.test', 0]], followUps: [], counted: [['X|r@example.test', 0, 99999, [['r@example.test']]]]}],
-    ['a group to take back from a table the report does not have', {failures: [], followUps: [], without: [[9, ['r@example.test'], 1, 0, 0, 0, 0]]}],
-    ['a group to take back with a count but no first', {failures: [], followUps: [], without: [[0, ['r@example.test'], 1, null, 0, 0, 0]]}],
+    [
+      'a counted failure without its groups',
+      {failures: [['X|r@example.test', 0]], followUps: [], counted: [['X|r@example.test', 0, 0]]},
+    ],
+    [
+      'a counted failure that is not one of its failures',
+      {failures: [], followUps: [], counted: [['X|r@example.test', 0, 0, [['r@example.test']]]]},
+    ],
+    [
+      'a counted failure at an offset of more than a day',
+      {
+        failures: [['X|r@example.test', 0]],
+        followUps: [],
+        counted: [['X|r@example.test', 0, 99999, [['r@example.test']]]],
+      },
+    ],
+    [
+      'a group to take back from a table the report does not have',
+      {failures: [], followUps: [], without: [[9, ['r@example.test'], 1, 0, 0, 0, 0]]},
+    ],
+    [
+      'a group to take back with a count but no first',
+      {failures: [], followUps: [], without: [[0, ['r@example.test'], 1, null, 0, 0, 0]]},
+    ],
   ])('a report with %s: exit 2, one line naming it', (_, quota) => {
-    const good = JSON.parse(runCli(['report', '--json', '--label', 'mx1', join(FIX, 'nosocket-plain', 'mainlog')]).stdout)
+    const good = JSON.parse(
+      runCli(['report', '--json', '--label', 'mx1', join(FIX, 'nosocket-plain', 'mainlog')]).stdout,
+    )
     const f = join(dir, 'bad-links.json')
     writeFileSync(f, JSON.stringify({...good, quota}))
     const r = runCli(['merge', f])
@@ -225,7 +301,17 @@ describe('merge', () => {
 
 describe('--max-groups', () => {
   it('keeps that many groups and folds the rest into an (other) row', () => {
-    const r = json(['report', '--json', '--kind', 'all', '--by', 'recipient,ip', '--max-groups', '3', join(FIX, 'defer-plain')])
+    const r = json([
+      'report',
+      '--json',
+      '--kind',
+      'all',
+      '--by',
+      'recipient,ip',
+      '--max-groups',
+      '3',
+      join(FIX, 'defer-plain'),
+    ])
     expect(r.groups).toHaveLength(4)
     expect(r.groups.at(-1)).toMatchObject({recipient: '(other)', ip: '(other)'})
     expect(r.groups.reduce((n: number, g: {count: number}) => n + g.count, 0)).toBe(9)

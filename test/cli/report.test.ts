@@ -37,19 +37,36 @@ describe('report on the shipped samples', () => {
   })
 
   it('discard-misconfig by recipient', () => {
-    const r = runCli(['report', '--utc', '--kind', 'discard-misconfig', '--by', 'recipient', '--format', 'csv', SAMPLES])
-    expect(r.stdout.trim().split('\n').map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
-      'recipient,count',
-      'sidorov@example.net,2',
-      'petrova@example.net,1',
+    const r = runCli([
+      'report',
+      '--utc',
+      '--kind',
+      'discard-misconfig',
+      '--by',
+      'recipient',
+      '--format',
+      'csv',
+      SAMPLES,
     ])
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(',').slice(0, 2).join(',')),
+    ).toEqual(['recipient,count', 'sidorov@example.net,2', 'petrova@example.net,1'])
   })
 
   it('JSON accounts for every line of every file', () => {
     const r = runCli(['report', '--json', '--kind', 'all', SAMPLES])
     const j = JSON.parse(r.stdout)
     const {input} = j
-    expect(input.files.map((f: {path: string}) => f.path.replace(SAMPLES + '/', ''))).toEqual(['mainlog.2.gz', 'mainlog.1', 'mainlog', 'rejectlog', 'paniclog'])
+    expect(input.files.map((f: {path: string}) => f.path.replace(SAMPLES + '/', ''))).toEqual([
+      'mainlog.2.gz',
+      'mainlog.1',
+      'mainlog',
+      'rejectlog',
+      'paniclog',
+    ])
     for (const f of input.files) expect(f.lines).toBe(f.events + f.duplicates + f.other + f.unparsed)
     expect(input.lines).toBe(input.events + input.duplicates + input.other + input.unparsed)
     expect(input.files[0].compression).toBe('gzip')
@@ -61,24 +78,40 @@ describe('report on the shipped samples', () => {
   })
 
   it('--since and --until cut on the log timestamps', () => {
-    const r = runCli(['report', '--utc', '--since', '2026-11-24T08:00', '--until', '2026-11-24T11:00', '--by', 'recipient', '--format', 'csv', SAMPLES])
-    expect(r.stdout.trim().split('\n').map((l) => l.split(',').slice(0, 2).join(','))).toEqual([
-      'recipient,count',
-      'petrova@example.net,3',
-      'sidorov@example.net,1',
-      'team@external.example,1',
+    const r = runCli([
+      'report',
+      '--utc',
+      '--since',
+      '2026-11-24T08:00',
+      '--until',
+      '2026-11-24T11:00',
+      '--by',
+      'recipient',
+      '--format',
+      'csv',
+      SAMPLES,
     ])
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(',').slice(0, 2).join(',')),
+    ).toEqual(['recipient,count', 'petrova@example.net,3', 'sidorov@example.net,1', 'team@external.example,1'])
   })
 
   it('--top cuts rows; ndjson gives one group per line', () => {
     const r = runCli(['report', '--by', 'recipient', '--top', '1', '--format', 'ndjson', SAMPLES])
-    const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    const rows = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     expect(rows).toHaveLength(1)
     expect(rows[0]).toMatchObject({recipient: 'petrova@example.net', count: 8})
   })
 
   it('reads standard input', () => {
-    const line = '2019-06-11 22:48:31 H=forward100p.mail.yandex.net [77.88.28.100] F=<zzz@yandex.ru> temporarily rejected RCPT <yyy@stupin.su>: 422 Mailbox yyy@stupin.su is over quota\n'
+    const line =
+      '2019-06-11 22:48:31 H=forward100p.mail.yandex.net [77.88.28.100] F=<zzz@yandex.ru> temporarily rejected RCPT <yyy@stupin.su>: 422 Mailbox yyy@stupin.su is over quota\n'
     const r = runCli(['report', '--format', 'csv', '--by', 'recipient', '-'], {input: line.repeat(3)})
     expect(r.stdout.split('\n')[1]).toMatch(/^yyy@stupin\.su,3,/)
   })

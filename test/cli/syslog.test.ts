@@ -8,7 +8,14 @@ import {describe, expect, it} from 'vitest'
 import {runCli} from './run-cli.js'
 
 const FIX = new URL('../fixtures/exim-4.96-syslog/', import.meta.url).pathname
-const SCENARIOS = ['defer-syslog', 'defer-syslog-nots', 'defer-syslog-split', 'discard-syslog', 'discard-syslog-nodup', 'nosocket-syslog']
+const SCENARIOS = [
+  'defer-syslog',
+  'defer-syslog-nots',
+  'defer-syslog-split',
+  'discard-syslog',
+  'discard-syslog-nodup',
+  'nosocket-syslog',
+]
 
 function expected(scenario: string): Record<string, number> {
   const a = JSON.parse(readFileSync(join(FIX, scenario, 'answers.json'), 'utf8'))
@@ -16,16 +23,29 @@ function expected(scenario: string): Record<string, number> {
   for (const [r, n] of Object.entries(a.deferred as Record<string, number>)) want[`rcpt-defer ${r}`] = n
   for (const [r, n] of Object.entries(a.discarded as Record<string, number>)) want[`discard-misconfig ${r}`] = n
   // Without the quota check, over-quota mailboxes fail at delivery, once per accepted message.
-  if (scenario.startsWith('nosocket')) for (const [r, n] of Object.entries(a.accepted as Record<string, number>)) if (r.startsWith('full')) want[`delivery-quota ${r}`] = n
+  if (scenario.startsWith('nosocket'))
+    for (const [r, n] of Object.entries(a.accepted as Record<string, number>))
+      if (r.startsWith('full')) want[`delivery-quota ${r}`] = n
   return want
 }
 
 describe.each(SCENARIOS)('%s', (scenario) => {
   it.each(['syslog', 'syslog-iso', 'syslog-5424'])('%s', (file) => {
-    const r = runCli(['report', '--kind', 'all', '--by', 'kind,recipient', '--format', 'json', join(FIX, scenario, file)])
+    const r = runCli([
+      'report',
+      '--kind',
+      'all',
+      '--by',
+      'kind,recipient',
+      '--format',
+      'json',
+      join(FIX, scenario, file),
+    ])
     expect(r.stderr).toBe('')
     const j = JSON.parse(r.stdout)
-    const got = Object.fromEntries(j.groups.map((g: {kind: string; recipient: string; count: number}) => [`${g.kind} ${g.recipient}`, g.count]))
+    const got = Object.fromEntries(
+      j.groups.map((g: {kind: string; recipient: string; count: number}) => [`${g.kind} ${g.recipient}`, g.count]),
+    )
     expect(got).toEqual(expected(scenario))
     const f = j.input.files[0]
     expect(f.framing).toBe('syslog')

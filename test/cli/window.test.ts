@@ -10,7 +10,8 @@ const defer = (day: string, t: string, r: string) =>
 
 function day(d: string, n: number): string {
   let s = ''
-  for (let i = 0; i < n; i++) s += defer(d, `${String(10 + (i % 12)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`, `u${i % 7}`)
+  for (let i = 0; i < n; i++)
+    s += defer(d, `${String(10 + (i % 12)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}:00`, `u${i % 7}`)
   return s
 }
 
@@ -29,15 +30,23 @@ describe('--since/--until across a rotated set', () => {
     expect(j.input.files.map((f: {skipped?: string}) => f.skipped ?? null)).toEqual(['before --since', null, null])
     expect(j.input.files[0].lines).toBe(0)
     const counted = j.groups.reduce((n: number, g: {count: number}) => n + g.count, 0)
-    const day23 = day('23', 100).split('\n').filter((l) => l.slice(11, 13) >= '12').length
+    const day23 = day('23', 100)
+      .split('\n')
+      .filter((l) => l.slice(11, 13) >= '12').length
     expect(counted).toBe(50 + day23)
   })
 
   it('leaves out files that start at or after --until', () => {
     const r = runCli(['report', '--utc', '--json', '--since', '2026-11-23T10:30', '--until', '2026-11-24', dir])
     const j = JSON.parse(r.stdout)
-    expect(j.input.files.map((f: {skipped?: string}) => f.skipped ?? null)).toEqual(['before --since', null, 'after --until'])
-    const day23 = day('23', 100).split('\n').filter((l) => l.slice(11, 16) >= '10:30').length
+    expect(j.input.files.map((f: {skipped?: string}) => f.skipped ?? null)).toEqual([
+      'before --since',
+      null,
+      'after --until',
+    ])
+    const day23 = day('23', 100)
+      .split('\n')
+      .filter((l) => l.slice(11, 16) >= '10:30').length
     expect(j.groups.reduce((n: number, g: {count: number}) => n + g.count, 0)).toBe(day23)
   })
 

@@ -25,7 +25,9 @@ function reportByRecipient(logDir: string, kind: string): Record<string, number>
   const r = cli(['report', logDir, '--kind', kind, '--by', 'recipient', '--format', 'json'])
   expect(r.code, r.stderr).toBe(0)
   const report = JSON.parse(r.stdout) as {groups: {recipient: string; count: number}[]; input: Record<string, number>}
-  expect(report.input.lines).toBe(report.input.events + report.input.duplicates + report.input.other + report.input.unparsed)
+  expect(report.input.lines).toBe(
+    report.input.events + report.input.duplicates + report.input.other + report.input.unparsed,
+  )
   return Object.fromEntries(report.groups.map((g) => [g.recipient, g.count]))
 }
 
@@ -45,8 +47,16 @@ function scenario(opts: ScenarioOptions): () => ScenarioResult {
 
 const VARIANTS: {name: string; opts: Partial<ScenarioOptions>; prefix: RegExp}[] = [
   {name: 'default log_selector', opts: {}, prefix: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d (?![[+-])/},
-  {name: '+pid +millisec +incoming_port', opts: {logSelector: '+pid +millisec +incoming_port'}, prefix: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[\d+\] /},
-  {name: 'log_timezone', opts: {logTimezone: true, timezone: 'Asia/Yekaterinburg'}, prefix: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0500 /},
+  {
+    name: '+pid +millisec +incoming_port',
+    opts: {logSelector: '+pid +millisec +incoming_port'},
+    prefix: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} \[\d+\] /,
+  },
+  {
+    name: 'log_timezone',
+    opts: {logTimezone: true, timezone: 'Asia/Yekaterinburg'},
+    prefix: /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \+0500 /,
+  },
 ]
 
 /** Over-quota mailboxes whose RCPT was accepted: what reaches delivery when the ACL does not stop it. */
@@ -55,7 +65,13 @@ const overQuotaAccepted = (r: ScenarioResult): Record<string, number> =>
 
 const CASES = [
   {verb: 'defer', state: 'OK', code: 0, kind: 'rcpt-defer', expected: (r: ScenarioResult) => r.summary.deferred},
-  {verb: 'discard', state: 'CRITICAL', code: 2, kind: 'discard-misconfig', expected: (r: ScenarioResult) => r.summary.discarded},
+  {
+    verb: 'discard',
+    state: 'CRITICAL',
+    code: 2,
+    kind: 'discard-misconfig',
+    expected: (r: ScenarioResult) => r.summary.discarded,
+  },
   {verb: 'nosocket', state: 'WARNING', code: 1, kind: 'delivery-quota', expected: overQuotaAccepted},
 ] as const
 
@@ -75,7 +91,8 @@ describe.skipIf(!probed.ok)('real Exim + Dovecot quota-status', () => {
           expect(Object.keys(want).length).toBeGreaterThan(0)
           expect(reportByRecipient(r.logDir, c.kind)).toEqual(want)
           // and nothing of the other two kinds
-          for (const other of CASES.filter((o) => o.kind !== c.kind)) expect(reportByRecipient(r.logDir, other.kind)).toEqual({})
+          for (const other of CASES.filter((o) => o.kind !== c.kind))
+            expect(reportByRecipient(r.logDir, other.kind)).toEqual({})
         })
 
         it(`check says ${c.state}`, () => {
@@ -86,7 +103,8 @@ describe.skipIf(!probed.ok)('real Exim + Dovecot quota-status', () => {
           expect(res.code).toBe(c.code)
           const json = JSON.parse(cli(['check', '--json', r.logDir]).stdout)
           if (c.verb === 'discard') expect(json.discarded).toEqual(c.expected(r))
-          if (c.verb === 'nosocket') expect(Object.keys(json.unguarded).sort()).toEqual(Object.keys(c.expected(r)).sort())
+          if (c.verb === 'nosocket')
+            expect(Object.keys(json.unguarded).sort()).toEqual(Object.keys(c.expected(r)).sort())
           if (c.verb === 'defer') expect(json.deferred).toEqual(c.expected(r))
         })
       })

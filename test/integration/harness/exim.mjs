@@ -2,25 +2,25 @@
 // from the quota-status article with a chosen verb, and delivery to the private Dovecot over
 // LMTP. Owns the entry in Exim's TRUSTED_CONFIG_LIST for the lifetime of one configuration.
 
-import { chmod, chown, mkdir, open, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { HarnessError, run, sleep } from './proc.mjs';
+import {chmod, chown, mkdir, open, readFile, rename, stat, unlink, writeFile} from 'node:fs/promises'
+import {existsSync} from 'node:fs'
+import {join} from 'node:path'
+import {HarnessError, run, sleep} from './proc.mjs'
 
 /** @typedef {import('./index.mjs').ToolInfo} ToolInfo */
 /** @typedef {import('./index.mjs').Verb} Verb */
 /** @typedef {import('./index.mjs').EximInstance} EximInstance */
 
 /** release() functions of configurations still listed in TRUSTED_CONFIG_LIST. */
-const live = new Set();
+const live = new Set()
 
 /** Removes every configuration this process registered and has not released yet. */
 export async function releaseAllExims() {
-  await Promise.all([...live].map((release) => release()));
+  await Promise.all([...live].map((release) => release()))
 }
 
 /** Marks temp dirs this harness creates, so stale trusted-config entries can be pruned. */
-export const WORK_DIR_PREFIX = 'exim-rejects-it-';
+export const WORK_DIR_PREFIX = 'exim-rejects-it-'
 
 /**
  * Renders the Exim configuration.
@@ -49,17 +49,17 @@ export const WORK_DIR_PREFIX = 'exim-rejects-it-';
  * @returns {string}
  */
 export function eximConfig(o) {
-  const aclVerb = o.verb === 'discard' ? 'discard' : 'defer';
-  const socket = o.verb === 'nosocket' ? `${o.quotaStatusSocket}-missing` : o.quotaStatusSocket;
-  const files = o.syslog?.files ?? true;
-  const logFilePath = !o.syslog ? `${o.logDir}/%slog` : files ? `${o.logDir}/%slog : syslog` : 'syslog';
+  const aclVerb = o.verb === 'discard' ? 'discard' : 'defer'
+  const socket = o.verb === 'nosocket' ? `${o.quotaStatusSocket}-missing` : o.quotaStatusSocket
+  const files = o.syslog?.files ?? true
+  const logFilePath = !o.syslog ? `${o.logDir}/%slog` : files ? `${o.logDir}/%slog : syslog` : 'syslog'
   const syslogLines = o.syslog
     ? [
-      '# Also to syslog (facility mail, ident "exim": syslog_facility/syslog_processname defaults).',
-      `syslog_timestamp = ${o.syslog.timestamp ?? true ? 'true' : 'false'}`,
-      `syslog_duplication = ${o.syslog.duplication ?? true ? 'true' : 'false'}`,
-    ]
-    : [];
+        '# Also to syslog (facility mail, ident "exim": syslog_facility/syslog_processname defaults).',
+        `syslog_timestamp = ${(o.syslog.timestamp ?? true) ? 'true' : 'false'}`,
+        `syslog_duplication = ${(o.syslog.duplication ?? true) ? 'true' : 'false'}`,
+      ]
+    : []
   const main = [
     '# Private Exim configuration for the exim-rejects integration tests.',
     `primary_hostname = ${o.primaryHostname ?? 'mx.example.test'}`,
@@ -73,13 +73,13 @@ export function eximConfig(o) {
     `log_timezone = ${o.logTimezone ? 'true' : 'false'}`,
     o.timezone ? `timezone = ${o.timezone}` : '# timezone: system default',
     '',
-    '# As in Debian\'s stock configuration: no environment warnings, no ident callbacks.',
+    "# As in Debian's stock configuration: no environment warnings, no ident callbacks.",
     'keep_environment =',
     'rfc1413_hosts =',
     '',
     'acl_smtp_rcpt = acl_check_rcpt',
     o.extraMain ?? '',
-  ];
+  ]
 
   const acl = `
 begin acl
@@ -97,13 +97,17 @@ acl_check_rcpt:
                                                    {action=FAIL}}}}}\\
                             {OVER}\\
                             {yes}\\
-                            {no}}${o.rcptLogMessage ? `
-         log_message = ${o.rcptLogMessage}` : ''}
+                            {no}}${
+                              o.rcptLogMessage
+                                ? `
+         log_message = ${o.rcptLogMessage}`
+                                : ''
+                            }
 
   accept domains = +local_domains
 
   deny message = relay not permitted
-`;
+`
 
   const routers = `
 begin routers
@@ -118,17 +122,18 @@ dovecot_user:
   driver = accept
   domains = +local_domains
   transport = dovecot_lmtp
-`;
+`
 
-  const transport = o.lmtpPort === undefined
-    ? `
+  const transport =
+    o.lmtpPort === undefined
+      ? `
 dovecot_lmtp:
   driver = lmtp
   socket = ${o.lmtpSocket}
   batch_max = 50
   user = ${o.eximUser}
 `
-    : `
+      : `
 dovecot_lmtp:
   driver = smtp
   protocol = lmtp
@@ -137,15 +142,15 @@ dovecot_lmtp:
   port = ${o.lmtpPort}
   allow_localhost
   max_rcpt = 50
-`;
+`
 
   const retry = `
 begin retry
 
 *   *   F,2h,15m; G,16h,1h,1.5; F,4d,6h
-`;
+`
 
-  return `${main.join('\n')}\n${acl}${routers}\nbegin transports\n${transport}${retry}`;
+  return `${main.join('\n')}\n${acl}${routers}\nbegin transports\n${transport}${retry}`
 }
 
 /**
@@ -157,39 +162,39 @@ begin retry
  * @returns {Promise<EximInstance>}
  */
 export async function prepareExim(opts) {
-  const { dir, info } = opts;
-  const logDir = join(dir, 'log');
-  const spoolDir = join(dir, 'spool');
-  const conf = join(dir, 'exim.conf');
-  await mkdir(dir, { recursive: true });
-  await chmod(dir, 0o755);
+  const {dir, info} = opts
+  const logDir = join(dir, 'log')
+  const spoolDir = join(dir, 'spool')
+  const conf = join(dir, 'exim.conf')
+  await mkdir(dir, {recursive: true})
+  await chmod(dir, 0o755)
   for (const d of [logDir, spoolDir]) {
-    await mkdir(d, { recursive: true });
-    await chown(d, info.eximUid, info.eximGid);
-    await chmod(d, 0o750);
+    await mkdir(d, {recursive: true})
+    await chown(d, info.eximUid, info.eximGid)
+    await chmod(d, 0o750)
   }
-  const { dir: _d, info: _i, ...rest } = opts;
-  await writeFile(conf, eximConfig({ ...rest, logDir, spoolDir, eximUser: info.eximUser }), { mode: 0o644 });
-  await chmod(conf, 0o644);
+  const {dir: _d, info: _i, ...rest} = opts
+  await writeFile(conf, eximConfig({...rest, logDir, spoolDir, eximUser: info.eximUser}), {mode: 0o644})
+  await chmod(conf, 0o644)
 
-  if (info.trustedConfigList) await registerTrustedConfig(info.trustedConfigList, conf);
+  if (info.trustedConfigList) await registerTrustedConfig(info.trustedConfigList, conf)
 
-  const check = await run(info.exim, ['-C', conf, '-bV'], { timeoutMs: 15_000 });
+  const check = await run(info.exim, ['-C', conf, '-bV'], {timeoutMs: 15_000})
   if (check.code !== 0) {
-    if (info.trustedConfigList) await unregisterTrustedConfig(info.trustedConfigList, conf);
+    if (info.trustedConfigList) await unregisterTrustedConfig(info.trustedConfigList, conf)
     throw new HarnessError(`Exim rejects the generated configuration ${conf}`, {
       detail: check.stderr.trim() || check.stdout.trim(),
-    });
+    })
   }
 
-  let released = false;
+  let released = false
   const release = async () => {
-    if (released) return;
-    released = true;
-    live.delete(release);
-    if (info.trustedConfigList) await unregisterTrustedConfig(info.trustedConfigList, conf);
-  };
-  live.add(release);
+    if (released) return
+    released = true
+    live.delete(release)
+    if (info.trustedConfigList) await unregisterTrustedConfig(info.trustedConfigList, conf)
+  }
+  live.add(release)
   return {
     conf,
     dir,
@@ -200,9 +205,9 @@ export async function prepareExim(opts) {
     paniclog: join(logDir, 'paniclog'),
     exim: info.exim,
     /** @param {string[]} args @param {{ timeoutMs?: number, input?: string }} [o] */
-    exec: (args, o = {}) => run(info.exim, ['-C', conf, ...args], { timeoutMs: o.timeoutMs ?? 60_000, input: o.input }),
+    exec: (args, o = {}) => run(info.exim, ['-C', conf, ...args], {timeoutMs: o.timeoutMs ?? 60_000, input: o.input}),
     release,
-  };
+  }
 }
 
 /**
@@ -213,45 +218,48 @@ export async function prepareExim(opts) {
  */
 export async function registerTrustedConfig(listPath, confPath) {
   await withListLock(listPath, async () => {
-    const lines = await readList(listPath);
-    const kept = lines.filter((l) => !(l.includes(`/${WORK_DIR_PREFIX}`) && !existsSync(l)));
-    if (!kept.includes(confPath)) kept.push(confPath);
-    await writeList(listPath, kept);
-  });
+    const lines = await readList(listPath)
+    const kept = lines.filter((l) => !(l.includes(`/${WORK_DIR_PREFIX}`) && !existsSync(l)))
+    if (!kept.includes(confPath)) kept.push(confPath)
+    await writeList(listPath, kept)
+  })
 }
 
 /** @param {string} listPath @param {string} confPath */
 export async function unregisterTrustedConfig(listPath, confPath) {
   await withListLock(listPath, async () => {
-    const lines = await readList(listPath);
-    if (!lines.includes(confPath)) return;
-    await writeList(listPath, lines.filter((l) => l !== confPath));
-  });
+    const lines = await readList(listPath)
+    if (!lines.includes(confPath)) return
+    await writeList(
+      listPath,
+      lines.filter((l) => l !== confPath),
+    )
+  })
 }
 
 /** @param {string} listPath @returns {Promise<string[]>} */
 async function readList(listPath) {
   try {
-    const st = await stat(listPath);
+    const st = await stat(listPath)
     if (st.uid !== 0 || (st.mode & 0o022) !== 0) {
       throw new HarnessError(
-        `${listPath} must be owned by root and writable by nobody else (Exim ignores it otherwise); `
-        + `fix with: chown root:root ${listPath} && chmod 644 ${listPath}`,
-      );
+        `${listPath} must be owned by root and writable by nobody else (Exim ignores it otherwise); ` +
+          `fix with: chown root:root ${listPath} && chmod 644 ${listPath}`,
+      )
     }
-    return (await readFile(listPath, 'utf8')).split('\n').filter((l) => l.trim() !== '');
+    return (await readFile(listPath, 'utf8')).split('\n').filter((l) => l.trim() !== '')
   } catch (err) {
-    if (err && typeof err === 'object' && 'code' in err && err.code === 'ENOENT') return [];
-    throw err;
+    if (err && typeof err === 'object' && 'code' in err && err.code === 'ENOENT') return []
+    throw err
   }
 }
 
 /** @param {string} listPath @param {string[]} lines */
 async function writeList(listPath, lines) {
-  const tmp = `${listPath}.tmp-${process.pid}`;
-  await writeFile(tmp, lines.length ? `${lines.join('\n')}\n` : '', { mode: 0o644 });
-  await chmod(tmp, 0o644);
-  await rename(tmp, listPath);
+  const tmp = `${listPath}.tmp-${process.pid}`
+  await writeFile(tmp, lines.length ? `${lines.join('\n')}\n` : '', {mode: 0o644})
+  await chmod(tmp, 0o644)
+  await rename(tmp, listPath)
 }
 
 /**
@@ -260,24 +268,27 @@ async function writeList(listPath, lines) {
  * @template T @param {string} listPath @param {() => Promise<T>} fn @returns {Promise<T>}
  */
 async function withListLock(listPath, fn) {
-  const lock = `${listPath}.lock`;
-  const deadline = Date.now() + 15_000;
+  const lock = `${listPath}.lock`
+  const deadline = Date.now() + 15_000
   for (;;) {
     try {
-      const fh = await open(lock, 'wx');
-      await fh.close();
-      break;
+      const fh = await open(lock, 'wx')
+      await fh.close()
+      break
     } catch (err) {
-      if (!(err && typeof err === 'object' && 'code' in err && err.code === 'EEXIST')) throw err;
-      const age = await stat(lock).then((s) => Date.now() - s.mtimeMs, () => 0);
-      if (age > 60_000) await unlink(lock).catch(() => {});
-      if (Date.now() > deadline) throw new HarnessError(`cannot lock ${lock} (remove it if stale)`);
-      await sleep(50);
+      if (!(err && typeof err === 'object' && 'code' in err && err.code === 'EEXIST')) throw err
+      const age = await stat(lock).then(
+        (s) => Date.now() - s.mtimeMs,
+        () => 0,
+      )
+      if (age > 60_000) await unlink(lock).catch(() => {})
+      if (Date.now() > deadline) throw new HarnessError(`cannot lock ${lock} (remove it if stale)`)
+      await sleep(50)
     }
   }
   try {
-    return await fn();
+    return await fn()
   } finally {
-    await unlink(lock).catch(() => {});
+    await unlink(lock).catch(() => {})
   }
 }

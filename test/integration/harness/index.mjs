@@ -12,15 +12,11 @@
 // The `syslog` variant also needs rsyslog (probeSyslog() installs it with apt-get if missing)
 // and binds /dev/log for the length of a scenario (refused when another daemon owns it).
 
-export { probe } from './probe.mjs';
-export { DEFAULT_USERS, queryQuotaStatus, startDovecot, stopAllDovecots } from './dovecot.mjs';
-export {
-  eximConfig, prepareExim, registerTrustedConfig, releaseAllExims, unregisterTrustedConfig,
-} from './exim.mjs';
-export { runSmtpSession, sessionArgs } from './smtp.mjs';
-export { DEFAULT_SESSIONS, runScenario, saveScenario, summarizeAnswers, teardownAll } from './scenario.mjs';
-export {
-  DEV_LOG, SYSLOG_LOCK, devLogOwner, probeSyslog, rsyslogConf, startRsyslog, stopAllRsyslogs,
-} from './syslog.mjs';
-export { LONG_LOG_MESSAGE, SCENARIOS } from './scenarios.mjs';
-export { HarnessError } from './proc.mjs';
+export {probe} from './probe.mjs'
+export {DEFAULT_USERS, queryQuotaStatus, startDovecot, stopAllDovecots} from './dovecot.mjs'
+export {eximConfig, prepareExim, registerTrustedConfig, releaseAllExims, unregisterTrustedConfig} from './exim.mjs'
+export {runSmtpSession, sessionArgs} from './smtp.mjs'
+export {DEFAULT_SESSIONS, runScenario, saveScenario, summarizeAnswers, teardownAll} from './scenario.mjs'
+export {DEV_LOG, SYSLOG_LOCK, devLogOwner, probeSyslog, rsyslogConf, startRsyslog, stopAllRsyslogs} from './syslog.mjs'
+export {LONG_LOG_MESSAGE, SCENARIOS} from './scenarios.mjs'
+export {HarnessError} from './proc.mjs'

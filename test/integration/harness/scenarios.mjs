@@ -7,7 +7,7 @@
  * sends it to syslog in `[1/2] ...` `[2/2] ...` pieces. (An Exim expansion string.)
  */
 export const LONG_LOG_MESSAGE = (() => {
-  const short = '422 Mailbox $local_part@$domain is over quota';
+  const short = '422 Mailbox $local_part@$domain is over quota'
   const notes = [
     'quota-status answered action=OVER for size=$message_size',
     'the mailbox holds as many messages as its quota rule allows (messages=3)',
@@ -20,13 +20,13 @@ export const LONG_LOG_MESSAGE = (() => {
     'the mainlog and rejectlog files keep the line in one piece',
     'the reject log gets the same line and with syslog_duplication it goes to syslog a second time',
     'Dovecot would refuse the message at LMTP time as well if it were accepted here',
-  ];
-  return `\${if eq{$local_part}{full2}{${short}; ${notes.join('; ')}}{${short}}}`;
-})();
+  ]
+  return `\${if eq{$local_part}{full2}{${short}; ${notes.join('; ')}}{${short}}}`
+})()
 
 /** @type {ReadonlyArray<import('./index.mjs').ScenarioOptions & { name: string, about: string }>} */
 export const SCENARIOS = [
-  { name: 'defer-plain', verb: 'defer', about: 'article config, default log_selector' },
+  {name: 'defer-plain', verb: 'defer', about: 'article config, default log_selector'},
   {
     name: 'defer-pid-ms-port',
     verb: 'defer',
@@ -40,7 +40,7 @@ export const SCENARIOS = [
     timezone: 'Asia/Yekaterinburg',
     about: 'defer with log_timezone = true, timezone = Asia/Yekaterinburg',
   },
-  { name: 'discard-plain', verb: 'discard', about: 'discard instead of defer, default log_selector' },
+  {name: 'discard-plain', verb: 'discard', about: 'discard instead of defer, default log_selector'},
   {
     name: 'discard-pid-ms-port',
     verb: 'discard',
@@ -79,40 +79,40 @@ export const SCENARIOS = [
   {
     name: 'defer-syslog',
     verb: 'defer',
-    syslog: { timestamp: true, duplication: true },
+    syslog: {timestamp: true, duplication: true},
     about: 'defer, also via rsyslogd (syslog_timestamp, syslog_duplication true)',
   },
   {
     name: 'defer-syslog-nots',
     verb: 'defer',
     logSelector: '+pid +millisec',
-    syslog: { timestamp: false, duplication: true },
+    syslog: {timestamp: false, duplication: true},
     about: 'defer via rsyslogd, syslog_timestamp = false, +pid +millisec',
   },
   {
     name: 'defer-syslog-split',
     verb: 'defer',
     rcptLogMessage: LONG_LOG_MESSAGE,
-    syslog: { timestamp: true, duplication: true },
+    syslog: {timestamp: true, duplication: true},
     about: 'defer via rsyslogd, full2@ log lines > 870 chars: [1/2] [2/2] pieces',
   },
   {
     name: 'discard-syslog',
     verb: 'discard',
-    syslog: { timestamp: true, duplication: true },
+    syslog: {timestamp: true, duplication: true},
     about: 'discard via rsyslogd: MAIN|PANIC and MAIN|REJECT lines twice in syslog',
   },
   {
     name: 'discard-syslog-nodup',
     verb: 'discard',
-    syslog: { timestamp: true, duplication: false },
+    syslog: {timestamp: true, duplication: false},
     about: 'discard via rsyslogd, syslog_duplication = false: each line once',
   },
   {
     name: 'nosocket-syslog',
     verb: 'nosocket',
     timezone: 'Asia/Yekaterinburg',
-    syslog: { timestamp: true, duplication: true },
+    syslog: {timestamp: true, duplication: true},
     about: 'socket missing, LMTP quota failures at delivery, via rsyslogd; TZ +05 for Exim and rsyslogd',
   },
-];
+]

@@ -3,9 +3,22 @@ import {Aggregator} from '../../../src/aggregate/aggregator.js'
 import type {EximEvent} from '../../../src/types.js'
 
 const ev = (over: Partial<EximEvent>): EximEvent => ({
-  kind: 'rcpt-defer', time: Date.UTC(2026, 10, 24, 10, 0, 0), tz: 180, pid: -1, msgid: '', recipient: 'a@x.example',
-  sender: 's@y', hostName: 'mx.y', helo: '', ip: '192.0.2.1', port: '', code: '422', reason: '422 Mailbox a@x.example is over quota',
-  file: 'mainlog', line: 1, ...over,
+  kind: 'rcpt-defer',
+  time: Date.UTC(2026, 10, 24, 10, 0, 0),
+  tz: 180,
+  pid: -1,
+  msgid: '',
+  recipient: 'a@x.example',
+  sender: 's@y',
+  hostName: 'mx.y',
+  helo: '',
+  ip: '192.0.2.1',
+  port: '',
+  code: '422',
+  reason: '422 Mailbox a@x.example is over quota',
+  file: 'mainlog',
+  line: 1,
+  ...over,
 })
 
 describe('Aggregator', () => {
@@ -39,7 +52,11 @@ describe('Aggregator', () => {
     for (const t of [at(0), at(4, 59), at(5), at(1), at(9, 59), at(10)]) agg.add(ev({time: t}))
     agg.add(ev({time: at(6), kind: 'delivery-quota'}))
     const series = [...agg.series].map(([b, c]) => [(b - at(0)) / 60_000, c.reduce((a, n) => a + n, 0)])
-    expect(series).toEqual([[0, 3], [5, 3], [10, 1]])
+    expect(series).toEqual([
+      [0, 3],
+      [5, 3],
+      [10, 1],
+    ])
   })
 
   it('tables asked for twice share their groups, and pass through dump and absorb once', () => {
@@ -55,17 +72,39 @@ describe('Aggregator', () => {
       expect(again!.rows.map((r) => [...r.keys, r.count])).toEqual(first!.rows.map((r) => [...r.keys, r.count]))
       expect(ips!.rows.map((r) => r.count)).toEqual([agg === a ? 3 : 6])
     }
-    expect(b.result()[0]!.rows.map((r) => [...r.keys, r.count])).toEqual([['a@x.example', 4], ['b@x.example', 2]])
+    expect(b.result()[0]!.rows.map((r) => [...r.keys, r.count])).toEqual([
+      ['a@x.example', 4],
+      ['b@x.example', 2],
+    ])
   })
 
   it('groups by every key in the table', () => {
-    const agg = new Aggregator([['domain'], ['host'], ['reason'], ['hour'], ['day'], ['kind'], ['code'], ['sender'], ['helo'], ['file']])
+    const agg = new Aggregator([
+      ['domain'],
+      ['host'],
+      ['reason'],
+      ['hour'],
+      ['day'],
+      ['kind'],
+      ['code'],
+      ['sender'],
+      ['helo'],
+      ['file'],
+    ])
     agg.add(ev({}))
-    agg.add(ev({recipient: 'b@x.example', reason: '422 Mailbox b@x.example is over quota', hostName: '', helo: 'laptop'}))
+    agg.add(
+      ev({recipient: 'b@x.example', reason: '422 Mailbox b@x.example is over quota', hostName: '', helo: 'laptop'}),
+    )
     agg.add(ev({hostName: '', helo: '', ip: '2001:db8::9'}))
     const r = agg.result().map((t) => t.rows.map((row) => [row.keys.join('|'), row.count]))
     expect(r[0]).toEqual([['x.example', 3]])
-    expect(r[1]).toEqual([['mx.y', 1], ['(laptop)', 1], ['2001:db8::9', 1]].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)))
+    expect(r[1]).toEqual(
+      [
+        ['mx.y', 1],
+        ['(laptop)', 1],
+        ['2001:db8::9', 1],
+      ].sort((a, b) => (a[0]! < b[0]! ? -1 : 1)),
+    )
     expect(r[2]).toEqual([['422 Mailbox <addr> is over quota', 3]])
     expect(r[3]).toEqual([['2026-11-24T13', 3]])
     expect(r[4]).toEqual([['2026-11-24', 3]])

@@ -4,17 +4,43 @@ import {countHeldQuota} from '../../../src/aggregate/counted.js'
 import type {EximEvent} from '../../../src/types.js'
 
 const ev = (over: Partial<EximEvent>): EximEvent => ({
-  kind: 'rcpt-defer', time: 5000, tz: 0, pid: -1, msgid: '', recipient: 'a@x.example', sender: 's@y', hostName: '', helo: '',
-  ip: '192.0.2.1', port: '', code: '422', reason: '422 Mailbox a@x.example is over quota', file: 'mainlog', line: 1, ...over,
+  kind: 'rcpt-defer',
+  time: 5000,
+  tz: 0,
+  pid: -1,
+  msgid: '',
+  recipient: 'a@x.example',
+  sender: 's@y',
+  hostName: '',
+  helo: '',
+  ip: '192.0.2.1',
+  port: '',
+  code: '422',
+  reason: '422 Mailbox a@x.example is over quota',
+  file: 'mainlog',
+  line: 1,
+  ...over,
 })
-const quota = (over: Partial<EximEvent>): EximEvent => ev({kind: 'delivery-quota', msgid: '1xWJQY-0002c9-1I', hostName: '', ip: '', reason: '452 4.2.2 Quota exceeded', ...over})
+const quota = (over: Partial<EximEvent>): EximEvent =>
+  ev({
+    kind: 'delivery-quota',
+    msgid: '1xWJQY-0002c9-1I',
+    hostName: '',
+    ip: '',
+    reason: '452 4.2.2 Quota exceeded',
+    ...over,
+  })
 
 describe('countHeldQuota', () => {
   it('counts the held failures, and tells their groups as they were without them', () => {
     const agg = new Aggregator([['recipient', 'host'], ['recipient']])
     agg.add(ev({time: 5000}))
     agg.add(ev({time: 7000}))
-    const held = [quota({time: 3000}), quota({time: 9000, msgid: '1xWJQY-0002c9-1X'}), quota({time: 6000, recipient: 'b@x.example'})]
+    const held = [
+      quota({time: 3000}),
+      quota({time: 9000, msgid: '1xWJQY-0002c9-1X'}),
+      quota({time: 6000, recipient: 'b@x.example'}),
+    ]
     const {counted, without} = countHeldQuota(agg, held, 2)
     expect(counted).toEqual([
       ['1xWJQY-0002c9-1I|a@x.example', 3000, 0, [['a@x.example', ''], ['a@x.example']]],
@@ -29,7 +55,10 @@ describe('countHeldQuota', () => {
       [1, ['b@x.example'], 0, null, 0, null, 0],
     ])
     const rows = agg.result()[1]!.rows.map((r) => [r.keys[0], r.count, r.first, r.last])
-    expect(rows).toEqual([['a@x.example', 4, 3000, 9000], ['b@x.example', 1, 6000, 6000]])
+    expect(rows).toEqual([
+      ['a@x.example', 4, 3000, 9000],
+      ['b@x.example', 1, 6000, 6000],
+    ])
     expect(agg.totals.get('delivery-quota')).toBe(3)
   })
 
@@ -37,9 +66,19 @@ describe('countHeldQuota', () => {
     const agg = new Aggregator([['recipient']], 1)
     agg.add(ev({time: 5000}))
     agg.add(ev({time: 6000, recipient: 'c@x.example'}))
-    const {counted, without} = countHeldQuota(agg, [quota({time: 3000, recipient: 'b@x.example'}), quota({time: 8000})], 1)
+    const {counted, without} = countHeldQuota(
+      agg,
+      [quota({time: 3000, recipient: 'b@x.example'}), quota({time: 8000})],
+      1,
+    )
     expect(counted.map(([, , , rows]) => rows)).toEqual([[['(other)']], [['a@x.example']]])
-    expect(without).toEqual([[0, ['(other)'], 1, 6000, 0, 6000, 0], [0, ['a@x.example'], 1, 5000, 0, 5000, 0]])
-    expect(agg.result()[0]!.rows.map((r) => [r.keys[0], r.count, r.first, r.last])).toEqual([['a@x.example', 2, 5000, 8000], ['(other)', 2, 3000, 6000]])
+    expect(without).toEqual([
+      [0, ['(other)'], 1, 6000, 0, 6000, 0],
+      [0, ['a@x.example'], 1, 5000, 0, 5000, 0],
+    ])
+    expect(agg.result()[0]!.rows.map((r) => [r.keys[0], r.count, r.first, r.last])).toEqual([
+      ['a@x.example', 2, 5000, 8000],
+      ['(other)', 2, 3000, 6000],
+    ])
   })
 })

@@ -30,7 +30,9 @@ describe('--since/--until', () => {
   })
   it('reads dates in the chosen zone', () => {
     expect(parseWhen('--since', 'today', NOW, {kind: 'named', name: 'Europe/Moscow'})).toBe(Date.UTC(2026, 10, 24, 21))
-    expect(parseWhen('--since', '2026-11-24', NOW, {kind: 'named', name: 'Europe/Moscow'})).toBe(Date.UTC(2026, 10, 23, 21))
+    expect(parseWhen('--since', '2026-11-24', NOW, {kind: 'named', name: 'Europe/Moscow'})).toBe(
+      Date.UTC(2026, 10, 23, 21),
+    )
   })
   it('refuses nonsense with a usage error', () => {
     expect(() => parseWhen('--since', 'last tuesday', NOW, utc)).toThrowError(/--since: expected/)

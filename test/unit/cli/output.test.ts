@@ -18,7 +18,9 @@ function writeThroughSlowPipe(delayMs: number): Promise<{text: string; code: num
   let stderr = ''
   child.stdout.on('data', (d: Buffer) => out.push(d))
   child.stderr.on('data', (d: Buffer) => (stderr += d))
-  return new Promise((resolve) => child.on('close', (code) => resolve({text: Buffer.concat(out).toString(), code, stderr})))
+  return new Promise((resolve) =>
+    child.on('close', (code) => resolve({text: Buffer.concat(out).toString(), code, stderr})),
+  )
 }
 
 describe('StreamWriter', () => {

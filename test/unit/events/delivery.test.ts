@@ -58,6 +58,10 @@ describe('delivery-quota', () => {
     expect(isQuotaFailure('Disk quota exceeded: mailbox is full')).toBe(true)
     expect(isQuotaFailure('550 5.1.1 User unknown')).toBe(false)
     expect(replyCode('SMTP error from remote mail server after RCPT TO:<a@b>: 451 Over-quota')).toBe('451')
-    expect(readDeliveryFailure('== a@b R=x T=y defer (-1): z', 0)).toMatchObject({failed: false, address: 'a@b', message: 'z'})
+    expect(readDeliveryFailure('== a@b R=x T=y defer (-1): z', 0)).toMatchObject({
+      failed: false,
+      address: 'a@b',
+      message: 'z',
+    })
   })
 })

@@ -5,8 +5,22 @@ import {buildPredicate, reasonMatcher} from '../../../src/filter/predicate.js'
 import type {EximEvent} from '../../../src/types.js'
 
 const ev = (over: Partial<EximEvent>): EximEvent => ({
-  kind: 'rcpt-defer', time: 0, tz: 0, pid: -1, msgid: '', recipient: 'petrova@example.net', sender: 's@yandex.ru', hostName: 'forward100p.mail.yandex.net',
-  helo: '', ip: '77.88.28.100', port: '', code: '422', reason: '422 Mailbox petrova@example.net is over quota', file: 'mainlog', line: 1, ...over,
+  kind: 'rcpt-defer',
+  time: 0,
+  tz: 0,
+  pid: -1,
+  msgid: '',
+  recipient: 'petrova@example.net',
+  sender: 's@yandex.ru',
+  hostName: 'forward100p.mail.yandex.net',
+  helo: '',
+  ip: '77.88.28.100',
+  port: '',
+  code: '422',
+  reason: '422 Mailbox petrova@example.net is over quota',
+  file: 'mainlog',
+  line: 1,
+  ...over,
 })
 const all = new Set(['rcpt-defer', 'discard-misconfig'] as const)
 
@@ -45,7 +59,8 @@ describe('--ip', () => {
     expect(ipMatcher(['::ffff:77.88.0.0/112'])('77.88.28.100')).toBe(true)
   })
   it('refuses what is not an address', () => {
-    for (const bad of ['77.88.0.0/33', '2001:db8::/129', 'mail.example.com', '1.2.3.4/8/9', '1.2.3.4/x']) expect(() => ipMatcher([bad])).toThrowError(/--ip: expected/)
+    for (const bad of ['77.88.0.0/33', '2001:db8::/129', 'mail.example.com', '1.2.3.4/8/9', '1.2.3.4/x'])
+      expect(() => ipMatcher([bad])).toThrowError(/--ip: expected/)
   })
 })
 

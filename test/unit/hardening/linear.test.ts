@@ -5,7 +5,8 @@ import {describe, expect, it} from 'vitest'
 import {normalizeReason} from '../../../src/aggregate/reason.js'
 import {scan} from '../../helpers.js'
 
-const PLAIN = '2019-06-11 22:48:31 H=forward100p.mail.yandex.net [77.88.28.100] F=<zzz@yandex.ru> temporarily rejected RCPT <yyy@stupin.su>: 422 Mailbox yyy@stupin.su is over quota\n'
+const PLAIN =
+  '2019-06-11 22:48:31 H=forward100p.mail.yandex.net [77.88.28.100] F=<zzz@yandex.ru> temporarily rejected RCPT <yyy@stupin.su>: 422 Mailbox yyy@stupin.su is over quota\n'
 const SIZE = 100_000
 
 function cost(text: string): number {
@@ -23,8 +24,8 @@ function cost(text: string): number {
 const prefix = '2019-06-11 22:48:31 '
 const hostile: Record<string, string> = {
   'parentheses in the HELO': `${prefix}H=(${'('.repeat(SIZE)} [192.0.2.1] F=<a@b> temporarily rejected RCPT <x@y>: 451 no\n`,
-  'brackets': `${prefix}H=${'['.repeat(SIZE)} F=<a@b> rejected RCPT <x@y>: no\n`,
-  'spaces': `${prefix}H=x [192.0.2.1] F=<a@b> temporarily rejected RCPT <x@y>: 422 ${' '.repeat(SIZE)}x\n`,
+  brackets: `${prefix}H=${'['.repeat(SIZE)} F=<a@b> rejected RCPT <x@y>: no\n`,
+  spaces: `${prefix}H=x [192.0.2.1] F=<a@b> temporarily rejected RCPT <x@y>: 422 ${' '.repeat(SIZE)}x\n`,
   'at signs in the recipient': `${prefix}H=x [192.0.2.1] F=<a@b> temporarily rejected RCPT <${'@'.repeat(SIZE)}>: 422 ${'@'.repeat(SIZE)}\n`,
   'an unterminated sender': `${prefix}H=x [192.0.2.1] F=<${'a> '.repeat(SIZE / 3)} rejected RCPT <x@y>: no\n`,
   'fields without end': `${prefix}${'X='.repeat(SIZE / 2)} rejected RCPT <x@y>\n`,

@@ -45,12 +45,22 @@ describe('any bytes', () => {
 
   it('log lines mixed with random bytes', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.constantFrom(...LINES), fc.string({maxLength: 200}), fc.uint8Array({maxLength: 100}).map((u) => Buffer.from(u).toString('latin1'))), {maxLength: 40}), (parts) => {
-        const buf = Buffer.from(parts.join('\n'), 'latin1')
-        const {acct} = scan(buf, {chunk: 97})
-        expect(identityHolds(acct)).toBe(true)
-        expect(acct.lines).toBe(newlines(buf))
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom(...LINES),
+            fc.string({maxLength: 200}),
+            fc.uint8Array({maxLength: 100}).map((u) => Buffer.from(u).toString('latin1')),
+          ),
+          {maxLength: 40},
+        ),
+        (parts) => {
+          const buf = Buffer.from(parts.join('\n'), 'latin1')
+          const {acct} = scan(buf, {chunk: 97})
+          expect(identityHolds(acct)).toBe(true)
+          expect(acct.lines).toBe(newlines(buf))
+        },
+      ),
       {numRuns: 200},
     )
   })
@@ -80,14 +90,28 @@ describe('however the input is cut', () => {
         // incorrect-digit line and its discard (Exim writes them together).
         let cut = lines.length === 0 ? 0 : at % (lines.length + 1)
         while (cut < lines.length && (lines[cut]!.includes('discarded by') || !/^\d{4}-/.test(lines[cut]!))) cut++
-        const a = lines.slice(0, cut).map((l) => l + '\n').join('')
-        const b = lines.slice(cut).map((l) => l + '\n').join('')
+        const a = lines
+          .slice(0, cut)
+          .map((l) => l + '\n')
+          .join('')
+        const b = lines
+          .slice(cut)
+          .map((l) => l + '\n')
+          .join('')
         const one = scanAll([{text, name: 'mainlog'}])
-        const two = scanAll([{text: a, name: 'mainlog'}, {text: b, name: 'mainlog'}])
+        const two = scanAll([
+          {text: a, name: 'mainlog'},
+          {text: b, name: 'mainlog'},
+        ])
         const strip = (evs: typeof one.events) => evs.map(({line: _l, ...e}) => e)
         expect(strip(two.events)).toEqual(strip(one.events))
         const sum = (k: 'lines' | 'events' | 'other' | 'unparsed') => two.accts.reduce((n, x) => n + x[k], 0)
-        expect([sum('lines'), sum('events'), sum('other'), sum('unparsed')]).toEqual([one.accts[0]!.lines, one.accts[0]!.events, one.accts[0]!.other, one.accts[0]!.unparsed])
+        expect([sum('lines'), sum('events'), sum('other'), sum('unparsed')]).toEqual([
+          one.accts[0]!.lines,
+          one.accts[0]!.events,
+          one.accts[0]!.other,
+          one.accts[0]!.unparsed,
+        ])
       }),
       {numRuns: 150},
     )
@@ -96,10 +120,18 @@ describe('however the input is cut', () => {
   it('a reject log holding copies of any of the main log rejections adds nothing', () => {
     fc.assert(
       fc.property(log, fc.array(fc.boolean(), {maxLength: 60}), (text, pick) => {
-        const copies = text.split('\n').filter((l, i) => / rejected (RCPT|after DATA)|discarded by/.test(l) && pick[i % Math.max(1, pick.length)])
+        const copies = text
+          .split('\n')
+          .filter((l, i) => / rejected (RCPT|after DATA)|discarded by/.test(l) && pick[i % Math.max(1, pick.length)])
         const reject = copies.map((l) => l + '\n').join('')
         const main = scanAll([{text, name: 'mainlog', logType: 'main'}], {dedupe: true})
-        const both = scanAll([{text, name: 'mainlog', logType: 'main'}, {text: reject, name: 'rejectlog', logType: 'reject'}], {dedupe: true})
+        const both = scanAll(
+          [
+            {text, name: 'mainlog', logType: 'main'},
+            {text: reject, name: 'rejectlog', logType: 'reject'},
+          ],
+          {dedupe: true},
+        )
         expect(both.events.length).toBe(main.events.length)
         expect(both.accts[1]!.duplicates).toBe(copies.length)
         for (const a of both.accts) expect(identityHolds(a)).toBe(true)

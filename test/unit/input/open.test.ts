@@ -8,7 +8,12 @@ import {InputStream} from '../../../src/input/open.js'
 import type {Source} from '../../../src/input/sources.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-open-'))
-const TEXT = Array.from({length: 5000}, (_, i) => `2026-11-24 06:14:03 H=h${i}.example [192.0.2.${i % 250}] F=<s@x> temporarily rejected RCPT <r${i}@y>: 422 full`).join('\n') + '\n'
+const TEXT =
+  Array.from(
+    {length: 5000},
+    (_, i) =>
+      `2026-11-24 06:14:03 H=h${i}.example [192.0.2.${i % 250}] F=<s@x> temporarily rejected RCPT <r${i}@y>: 422 full`,
+  ).join('\n') + '\n'
 
 const source = (path: string): Source => ({name: path, path, logType: null, size: 0, mtime: NaN, set: null})
 

@@ -40,11 +40,14 @@ function mainlog(blocks: number): string {
       s += `${t} configured error code starts with incorrect digit (expected 2) in "422 Mailbox d${b}@example.net is over quota"\n`
       s += `${t} H=[192.0.2.9] F=<s@example.org> RCPT <d${b}@example.net>: discarded by RCPT ACL: 422 Mailbox d${b}@example.net is over quota\n`
     }
-    if (b % 3 === 0) s += `${t} ${id} == q@example.net R=u T=lmtp defer (-44): LMTP error after RCPT TO:<q@example.net>: 452 4.2.2 <q@example.net> Quota exceeded\n`
+    if (b % 3 === 0)
+      s += `${t} ${id} == q@example.net R=u T=lmtp defer (-44): LMTP error after RCPT TO:<q@example.net>: 452 4.2.2 <q@example.net> Quota exceeded\n`
     // follow-ups of an earlier message's quota failure, far from it
     // a later attempt at an old message, failing for quota again: the same event, not a new one
-    if (b % 3 === 0 && b > 4500) s += `${t} ${mid(b - 4500)} == q@example.net R=u T=lmtp defer (-44): LMTP error after RCPT TO:<q@example.net>: 452 4.2.2 <q@example.net> Quota exceeded\n`
-    if (b % 3 === 2 && b > 3000) s += `${t} ${mid(b - 3001)} == q@example.net routing defer (-52): retry time not reached\n`
+    if (b % 3 === 0 && b > 4500)
+      s += `${t} ${mid(b - 4500)} == q@example.net R=u T=lmtp defer (-44): LMTP error after RCPT TO:<q@example.net>: 452 4.2.2 <q@example.net> Quota exceeded\n`
+    if (b % 3 === 2 && b > 3000)
+      s += `${t} ${mid(b - 3001)} == q@example.net routing defer (-52): retry time not reached\n`
     if (b % 3 === 1 && b > 6000) s += `${t} ${mid(b - 6001)} ** q@example.net R=u T=lmtp: retry timeout exceeded\n`
     if (b % 11 === 0) s += `not a log line ${b}\n  continuation\n`
   }
@@ -58,11 +61,27 @@ async function read(paths: string[], threads: number) {
   const agg = new Aggregator(TABLES)
   const filter = {kinds: [...EVENT_KINDS]}
   const keep = buildPredicate({kinds: new Set(EVENT_KINDS)})
-  const input = await readLogs(await resolveSources(paths), {zone, parallel: {agg, tables: TABLES, filter, minBytes: 1, threads}}, (ev) => {
-    if (keep(ev)) agg.add(ev)
-  })
+  const input = await readLogs(
+    await resolveSources(paths),
+    {zone, parallel: {agg, tables: TABLES, filter, minBytes: 1, threads}},
+    (ev) => {
+      if (keep(ev)) agg.add(ev)
+    },
+  )
   // Rows are views on the aggregator's columns: compare what they show.
-  const result = agg.result().map((t) => ({...t, rows: t.rows.map((r) => ({keys: r.keys, count: r.count, first: r.first, firstTz: r.firstTz, last: r.last, lastTz: r.lastTz}))}))
+  const result = agg
+    .result()
+    .map((t) => ({
+      ...t,
+      rows: t.rows.map((r) => ({
+        keys: r.keys,
+        count: r.count,
+        first: r.first,
+        firstTz: r.firstTz,
+        last: r.last,
+        lastTz: r.lastTz,
+      })),
+    }))
   return {input, result, totals: [...agg.totals].sort()}
 }
 
@@ -70,19 +89,29 @@ describe('reading in ranges', () => {
   const main = join(dir, 'mainlog')
   writeFileSync(main, mainlog(BLOCKS))
 
-  it.each([2, 3, 4, 7])('%i ranges count exactly what one reader counts', async (threads) => {
-    const ranges = await splitRanges(main, Buffer.byteLength(mainlog(BLOCKS)), threads)
-    expect(ranges.length).toBeGreaterThan(1)
-    const one = await read([main], 1)
-    const many = await read([main], threads)
-    expect(many.totals).toEqual(one.totals)
-    expect(many.result).toEqual(one.result)
-    expect(many.input).toEqual(one.input)
-  }, 60_000)
+  it.each([2, 3, 4, 7])(
+    '%i ranges count exactly what one reader counts',
+    async (threads) => {
+      const ranges = await splitRanges(main, Buffer.byteLength(mainlog(BLOCKS)), threads)
+      expect(ranges.length).toBeGreaterThan(1)
+      const one = await read([main], 1)
+      const many = await read([main], threads)
+      expect(many.totals).toEqual(one.totals)
+      expect(many.result).toEqual(one.result)
+      expect(many.input).toEqual(one.input)
+    },
+    60_000,
+  )
 
   it('with a reject log read after it, the copies are still recognised', async () => {
     const reject = join(dir, 'rejectlog')
-    writeFileSync(reject, mainlog(BLOCKS).split('\n').filter((l) => / rejected RCPT | discarded by /.test(l)).join('\n') + '\n')
+    writeFileSync(
+      reject,
+      mainlog(BLOCKS)
+        .split('\n')
+        .filter((l) => / rejected RCPT | discarded by /.test(l))
+        .join('\n') + '\n',
+    )
     const one = await read([main, reject], 1)
     const many = await read([main, reject], 4)
     expect(many.input).toEqual(one.input)
@@ -93,9 +122,16 @@ describe('reading in ranges', () => {
   it('a file whose first line completes the incorrect-digit line the file before ended with', async () => {
     const t = ts(BLOCKS * 10)
     const older = join(dir, 'mainlog.1')
-    writeFileSync(older, `${t} ${mid(0)} <= s@example.org H=mx.example [192.0.2.1] P=esmtp S=100\n${t} configured error code starts with incorrect digit (expected 2) in "422 Mailbox r@example.net is over quota"\n`)
+    writeFileSync(
+      older,
+      `${t} ${mid(0)} <= s@example.org H=mx.example [192.0.2.1] P=esmtp S=100\n${t} configured error code starts with incorrect digit (expected 2) in "422 Mailbox r@example.net is over quota"\n`,
+    )
     const newer = join(dir, 'mainlog-after')
-    writeFileSync(newer, `${t} H=[192.0.2.9] F=<s@example.org> RCPT <r@example.net>: discarded by RCPT ACL: 422 Mailbox r@example.net is over quota\n` + mainlog(BLOCKS))
+    writeFileSync(
+      newer,
+      `${t} H=[192.0.2.9] F=<s@example.org> RCPT <r@example.net>: discarded by RCPT ACL: 422 Mailbox r@example.net is over quota\n` +
+        mainlog(BLOCKS),
+    )
     const one = await read([older, newer], 1)
     const many = await read([older, newer], 4)
     expect(many.totals).toEqual(one.totals)

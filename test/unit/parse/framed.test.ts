@@ -22,7 +22,8 @@ function run(text: string, kind: 'syslog' | 'json', reference = {year: 2026, mon
   return {events, acct}
 }
 
-const DEFER = 'H=forward100p.mail.yandex.net [77.88.28.100] F=<zzz@yandex.ru> temporarily rejected RCPT <yyy@stupin.su>: 422 Mailbox yyy@stupin.su is over quota'
+const DEFER =
+  'H=forward100p.mail.yandex.net [77.88.28.100] F=<zzz@yandex.ru> temporarily rejected RCPT <yyy@stupin.su>: 422 Mailbox yyy@stupin.su is over quota'
 
 describe('syslog-wrapped Exim lines', () => {
   it('with Exim timestamps: Exim time is used; other programs are other', () => {
@@ -30,19 +31,28 @@ describe('syslog-wrapped Exim lines', () => {
       `Nov 25 13:16:26 mx exim[100]: 2026-11-25 13:16:26 ${DEFER}\nNov 25 13:16:27 mx sshd[5]: Accepted publickey\nnot syslog at all\n`,
       'syslog',
     )
-    expect(events.map((e) => [e.kind, e.recipient, e.pid, e.time])).toEqual([['rcpt-defer', 'yyy@stupin.su', 100, Date.UTC(2026, 10, 25, 13, 16, 26)]])
+    expect(events.map((e) => [e.kind, e.recipient, e.pid, e.time])).toEqual([
+      ['rcpt-defer', 'yyy@stupin.su', 100, Date.UTC(2026, 10, 25, 13, 16, 26)],
+    ])
     expect([acct.events, acct.other, acct.unparsed]).toEqual([1, 1, 1])
     expect(identityHolds(acct)).toBe(true)
   })
 
   it('without Exim timestamps: the syslog time, with the year stepped back across New Year', () => {
-    const {events} = run(`Dec 31 23:59:58 mx exim[100]: ${DEFER}\nJan  1 00:00:03 mx exim[101]: ${DEFER}\n`, 'syslog', {year: 2027, month: 0})
-    expect(events.map((e) => new Date(e.time).toISOString())).toEqual(['2026-12-31T23:59:58.000Z', '2027-01-01T00:00:03.000Z'])
+    const {events} = run(`Dec 31 23:59:58 mx exim[100]: ${DEFER}\nJan  1 00:00:03 mx exim[101]: ${DEFER}\n`, 'syslog', {
+      year: 2027,
+      month: 0,
+    })
+    expect(events.map((e) => new Date(e.time).toISOString())).toEqual([
+      '2026-12-31T23:59:58.000Z',
+      '2027-01-01T00:00:03.000Z',
+    ])
   })
 
   it('syslog_duplication: the second copy of a rejection is a duplicate, a new rejection is not', () => {
     const line = `Nov 25 13:16:26 mx exim[100]: 2026-11-25 13:16:26 ${DEFER}\n`
-    const conn = 'Nov 25 13:16:27 mx exim[100]: 2026-11-25 13:16:27 SMTP connection from [77.88.28.100] closed by QUIT\n'
+    const conn =
+      'Nov 25 13:16:27 mx exim[100]: 2026-11-25 13:16:27 SMTP connection from [77.88.28.100] closed by QUIT\n'
     const {events, acct} = run(line + line + line + line + conn, 'syslog')
     expect(events).toHaveLength(2)
     expect([acct.events, acct.duplicates, acct.other]).toEqual([2, 2, 1])
@@ -50,14 +60,17 @@ describe('syslog-wrapped Exim lines', () => {
 
   it('without duplication, repeated identical rejections all count', () => {
     const line = `Nov 25 13:16:26 mx exim[100]: 2026-11-25 13:16:26 ${DEFER}\n`
-    const next = 'Nov 25 13:16:26 mx exim[100]: 2026-11-25 13:16:26 1hanjs-0007Ab-Vx <= zzz@yandex.ru H=x [77.88.28.100] P=esmtp S=1\n'
+    const next =
+      'Nov 25 13:16:26 mx exim[100]: 2026-11-25 13:16:26 1hanjs-0007Ab-Vx <= zzz@yandex.ru H=x [77.88.28.100] P=esmtp S=1\n'
     const {events} = run(line + next + line + next + line + line, 'syslog')
     expect(events).toHaveLength(4)
   })
 
   it('the discard pair with both copies (MAIN|PANIC and MAIN|REJECT)', () => {
-    const digit = 'Nov 25 13:16:26 mx exim[7]: 2026-11-25 13:16:26 configured error code starts with incorrect digit (expected 2) in "422 Mailbox a@x is over quota"\n'
-    const discard = 'Nov 25 13:16:26 mx exim[7]: 2026-11-25 13:16:26 H=[192.0.2.1] F=<s@x> RCPT <a@x>: discarded by RCPT ACL: 422 Mailbox a@x is over quota\n'
+    const digit =
+      'Nov 25 13:16:26 mx exim[7]: 2026-11-25 13:16:26 configured error code starts with incorrect digit (expected 2) in "422 Mailbox a@x is over quota"\n'
+    const discard =
+      'Nov 25 13:16:26 mx exim[7]: 2026-11-25 13:16:26 H=[192.0.2.1] F=<s@x> RCPT <a@x>: discarded by RCPT ACL: 422 Mailbox a@x is over quota\n'
     const {events, acct} = run(digit + digit + discard + discard, 'syslog')
     expect(events.map((e) => [e.kind, e.recipient])).toEqual([['discard-misconfig', 'a@x']])
     expect([acct.events, acct.duplicates]).toEqual([2, 2])
@@ -78,7 +91,8 @@ describe('syslog-wrapped Exim lines', () => {
 describe('journalctl -o json', () => {
   it('reads MESSAGE, _PID and __REALTIME_TIMESTAMP; bad JSON is unparsed', () => {
     const j = (msg: string | number[], pid = '42', us = '1795612586000000') =>
-      JSON.stringify({__REALTIME_TIMESTAMP: us, _PID: pid, SYSLOG_IDENTIFIER: 'exim', _HOSTNAME: 'mx', MESSAGE: msg}) + '\n'
+      JSON.stringify({__REALTIME_TIMESTAMP: us, _PID: pid, SYSLOG_IDENTIFIER: 'exim', _HOSTNAME: 'mx', MESSAGE: msg}) +
+      '\n'
     const {events, acct} = run(j(DEFER) + j('2026-11-25 13:16:30 ' + DEFER) + j([72, 61]) + '{broken\n', 'json')
     expect(events.map((e) => [e.pid, e.time])).toEqual([
       [42, 1795612586000],

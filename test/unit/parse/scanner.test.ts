@@ -1,8 +1,10 @@
 import {describe, expect, it} from 'vitest'
 import {identityHolds, scan} from '../../helpers.js'
 
-const DEFER = '2019-06-11 22:48:31 H=forward100p.mail.yandex.net [77.88.28.100] X=TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256 CV=no F=<zzz@yandex.ru> temporarily rejected RCPT <yyy@stupin.su>: 422 Mailbox yyy@stupin.su is over quota\n'
-const ARRIVAL = '2019-06-11 22:48:40 1hanjs-0007Ab-Vx <= zzz@yandex.ru H=forward100p.mail.yandex.net [77.88.28.100] P=esmtps S=2048\n'
+const DEFER =
+  '2019-06-11 22:48:31 H=forward100p.mail.yandex.net [77.88.28.100] X=TLS1.2:ECDHE_RSA_AES_256_GCM_SHA384:256 CV=no F=<zzz@yandex.ru> temporarily rejected RCPT <yyy@stupin.su>: 422 Mailbox yyy@stupin.su is over quota\n'
+const ARRIVAL =
+  '2019-06-11 22:48:40 1hanjs-0007Ab-Vx <= zzz@yandex.ru H=forward100p.mail.yandex.net [77.88.28.100] P=esmtps S=2048\n'
 
 describe('LineScanner accounting', () => {
   it('counts every line once: events, other, unparsed', () => {

@@ -8,7 +8,9 @@ const msgOf = (l: string) => {
 
 describe('deframeSyslog', () => {
   it('RFC 3164 with Exim timestamp kept', () => {
-    const d = msgOf('Nov 25 13:16:26 mx exim[25353]: 2026-11-25 13:16:26 H=a [192.0.2.1] F=<s@x> temporarily rejected RCPT <r@y>: 422 full')!
+    const d = msgOf(
+      'Nov 25 13:16:26 mx exim[25353]: 2026-11-25 13:16:26 H=a [192.0.2.1] F=<s@x> temporarily rejected RCPT <r@y>: 422 full',
+    )!
     expect([d.host, d.ident, d.pid, d.yearless]).toEqual(['mx', 'exim', 25353, true])
     expect(d.text).toMatch(/^2026-11-25 13:16:26 H=a/)
     expect(d.naive).toBe(Date.UTC(2000, 10, 25, 13, 16, 26))

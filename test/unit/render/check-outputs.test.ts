@@ -6,9 +6,24 @@ import {renderPrometheus} from '../../../src/render/prometheus.js'
 import {StringWriter} from '../../../src/render/writer.js'
 
 const result = (over: Partial<CheckResult>): CheckResult => ({
-  state: 'OK', findings: ['3 RCPT deferrals'], deferred: {'a@x': 3}, discarded: {}, unguarded: {}, topRecipient: {recipient: 'a@x', count: 3},
-  counts: {'rcpt-defer': 3, 'rcpt-reject': 0, 'discard-misconfig': 0, 'delivery-quota': 0, 'data-defer': 0, 'data-reject': 0},
-  window: {since: 0, until: 3_600_000}, input: totalAccount([], []), byKindRecipient: [{kind: 'rcpt-defer', recipient: 'a@x', count: 3}], ...over,
+  state: 'OK',
+  findings: ['3 RCPT deferrals'],
+  deferred: {'a@x': 3},
+  discarded: {},
+  unguarded: {},
+  topRecipient: {recipient: 'a@x', count: 3},
+  counts: {
+    'rcpt-defer': 3,
+    'rcpt-reject': 0,
+    'discard-misconfig': 0,
+    'delivery-quota': 0,
+    'data-defer': 0,
+    'data-reject': 0,
+  },
+  window: {since: 0, until: 3_600_000},
+  input: totalAccount([], []),
+  byKindRecipient: [{kind: 'rcpt-defer', recipient: 'a@x', count: 3}],
+  ...over,
 })
 
 describe('status line', () => {
@@ -36,7 +51,12 @@ describe('prometheus textfile', () => {
         {kind: 'rcpt-defer', recipient: 'b"q@x', count: 2},
         {kind: 'rcpt-defer', recipient: 'c@x', count: 1},
       ],
-      recipientTop: 2, input: totalAccount([], []), window: {since: 0, until: 3_600_000}, checkState: 1, label: 'mx1', now: 1_000_000,
+      recipientTop: 2,
+      input: totalAccount([], []),
+      window: {since: 0, until: 3_600_000},
+      checkState: 1,
+      label: 'mx1',
+      now: 1_000_000,
     })
     expect(text).toContain('# TYPE exim_rejects_events gauge\nexim_rejects_events{host="mx1",kind="rcpt-defer"} 6\n')
     expect(text).toContain('exim_rejects_recipient_events{host="mx1",kind="rcpt-defer",recipient="b\\"q@x"} 2\n')

@@ -20,7 +20,12 @@ function report(by: ('recipient' | 'ip' | 'host')[]) {
   const {events, acct, samples} = scan(LOG)
   const agg = new Aggregator([by, ['recipient'], ['host'], ['reason']])
   for (const e of events) agg.add(e)
-  return buildReport(agg, totalAccount([acct], samples), {since: null, until: null, first: null, last: null}, {kinds: ['rcpt-defer', 'discard-misconfig'], summaryTop: 10, summaryTables: 3, tz: () => 0})
+  return buildReport(
+    agg,
+    totalAccount([acct], samples),
+    {since: null, until: null, first: null, last: null},
+    {kinds: ['rcpt-defer', 'discard-misconfig'], summaryTop: 10, summaryTables: 3, tz: () => 0},
+  )
 }
 
 describe('csv', () => {
@@ -45,10 +50,21 @@ describe('json and ndjson', () => {
     expect(j.input.lines).toBe(4)
     expect(j.input.lines).toBe(j.input.events + j.input.duplicates + j.input.other + j.input.unparsed)
     expect(j.input.samples).toEqual([{at: 'mainlog:4', file: 'mainlog', line: 4, text: 'not a log line'}])
-    expect(j.groups[0]).toEqual({recipient: 'yyy@stupin.su', host: 'forward100p.mail.yandex.net', count: 2, first: '2019-06-11T22:48:31+00:00', last: '2019-06-11T23:01:02+00:00'})
+    expect(j.groups[0]).toEqual({
+      recipient: 'yyy@stupin.su',
+      host: 'forward100p.mail.yandex.net',
+      count: 2,
+      first: '2019-06-11T22:48:31+00:00',
+      last: '2019-06-11T23:01:02+00:00',
+    })
     const n = new StringWriter()
     renderNdjson(report(['recipient', 'host']), n)
-    expect(n.text.trim().split('\n').map((l) => JSON.parse(l))).toEqual(j.groups)
+    expect(
+      n.text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual(j.groups)
   })
 })
 
@@ -75,7 +91,14 @@ describe('csvRow', () => {
   it('writes exactly what csv-stringify writes, fast path or not', async () => {
     const {stringify} = await import('csv-stringify/sync')
     const {csvRow} = await import('../../../src/render/csv.js')
-    for (const row of [['a', 'b', 1], ['a,b', 'c'], ['say "hi"', ''], ['line\nbreak', 'cr\r'], ['', '', ''], ['ünï', '<>', 'x y']]) {
+    for (const row of [
+      ['a', 'b', 1],
+      ['a,b', 'c'],
+      ['say "hi"', ''],
+      ['line\nbreak', 'cr\r'],
+      ['', '', ''],
+      ['ünï', '<>', 'x y'],
+    ]) {
       expect(csvRow(row)).toBe(stringify([row]))
     }
   })

@@ -22,7 +22,9 @@ describe('per-hour histogram', () => {
 
   it('longer: a row per day, a column per hour', () => {
     const s: Series = buildSeries(new Map([at(1, 1), at(30, 8), at(71, 4)]), () => 0, H)
-    const rows = renderHistogram(s, () => 0, 80, false).trimEnd().split('\n')
+    const rows = renderHistogram(s, () => 0, 80, false)
+      .trimEnd()
+      .split('\n')
     expect(rows[0]).toMatch(/00 {4}06 {4}12 {4}18/)
     expect(rows.slice(1).map((r) => r.slice(2, 12))).toEqual(['2026-11-24', '2026-11-25', '2026-11-26'])
     expect(rows[2]!.slice(14, 38)).toBe('······█·················')
