@@ -5,7 +5,7 @@
 import {Aggregator} from './aggregate/aggregator.js'
 import {usageError} from './errors.js'
 import {resolveSources} from './input/sources.js'
-import {ZoneClock, type ZoneSpec} from './parse/zone.js'
+import {ZoneClock, type ZoneSpec} from './time/zone.js'
 import {readLogs} from './pipeline.js'
 import {EVENT_KINDS, type EventKind, type InputAccount} from './types.js'
 

@@ -4,7 +4,7 @@
 import type {FilterOptions} from './filter/predicate.js'
 import {buildPredicate} from './filter/predicate.js'
 import {followSource, resolveSources} from './input/sources.js'
-import {ZoneClock, type ZoneSpec} from './parse/zone.js'
+import {ZoneClock, type ZoneSpec} from './time/zone.js'
 import {followLog, readLogs} from './pipeline.js'
 import {safeCell} from './render/csv.js'
 import {csvEvents} from './render/event-csv.js'

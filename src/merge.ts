@@ -16,7 +16,7 @@ import {GROUP_KEYS, type GroupKey} from './aggregate/keys.js'
 import {buildReport, type Instant, type Report, SUMMARY_TABLES} from './aggregate/report.js'
 import {EximRejectsError, inputError, usageError} from './errors.js'
 import {totalAccount} from './input/account.js'
-import {ZoneClock, type ZoneSpec} from './parse/zone.js'
+import {ZoneClock, type ZoneSpec} from './time/zone.js'
 import {EVENT_KINDS, type EventKind, type FileAccount, type QuotaLinks, type UnparsedSample} from './types.js'
 
 /** Merge groups by the report keys, and by `label`. */

@@ -18,7 +18,7 @@ import {JournalJsonLines, SyslogLines} from './parse/framed.js'
 import type {Prefix} from './parse/prefix.js'
 import {DEFAULT_MAX_LINE, type FramedLines, LineScanner} from './parse/scanner.js'
 import {parseStamp} from './parse/timestamp.js'
-import type {ZoneClock} from './parse/zone.js'
+import type {ZoneClock} from './time/zone.js'
 import type {EventKind, EximEvent, FileAccount, InputAccount, LogType, QuotaLinks, UnparsedSample} from './types.js'
 
 export interface ReadOptions {

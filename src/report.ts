@@ -8,7 +8,7 @@ import {buildReport, type Instant, type Report, SUMMARY_TABLES, SUMMARY_TOP} fro
 import {buildPredicate, type FilterOptions} from './filter/predicate.js'
 import {totalAccount} from './input/account.js'
 import {followSource, resolveSources} from './input/sources.js'
-import {ZoneClock, type ZoneSpec} from './parse/zone.js'
+import {ZoneClock, type ZoneSpec} from './time/zone.js'
 import {followLog, readLogs} from './pipeline.js'
 import {renderCsv} from './render/csv.js'
 import {renderHtml} from './render/html.js'

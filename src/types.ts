@@ -1,17 +1,9 @@
 // Shared shapes of the pipeline: what every stage hands the next.
 // Stages import types from here, never each other's internals.
 
-export const EVENT_KINDS = [
-  'rcpt-defer',
-  'rcpt-reject',
-  'discard-misconfig',
-  'delivery-quota',
-  'data-defer',
-  'data-reject',
-] as const
-export type EventKind = (typeof EVENT_KINDS)[number]
+import type {EventKind} from './kinds.js'
 
-export const DEFAULT_KINDS: readonly EventKind[] = ['rcpt-defer', 'discard-misconfig']
+export {DEFAULT_KINDS, EVENT_KINDS, type EventKind} from './kinds.js'
 
 export const LOG_TYPES = ['main', 'reject', 'panic'] as const
 export type LogType = (typeof LOG_TYPES)[number]

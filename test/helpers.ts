@@ -2,7 +2,7 @@
 import {Classifier, type ClassifierOptions} from '../src/events/classifier.js'
 import {newFileAccount} from '../src/input/account.js'
 import {LineScanner} from '../src/parse/scanner.js'
-import {ZoneClock} from '../src/parse/zone.js'
+import {ZoneClock} from '../src/time/zone.js'
 import type {EximEvent, FileAccount, LogType, UnparsedSample} from '../src/types.js'
 
 export interface ScanResult {

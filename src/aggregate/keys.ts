@@ -1,7 +1,7 @@
 // The group keys of --by, as one table: a name and how to read it off an event.
 // A new grouping is one row here; flags, help and renderers all read this table.
 
-import {isoTime} from '../render/time.js'
+import {isoTime} from '../time/format.js'
 import type {EximEvent} from '../types.js'
 import {normalizeReason} from './reason.js'
 

@@ -5,7 +5,7 @@ import {DEFAULT_BY, GROUP_KEYS, type GroupKey} from '../aggregate/keys.js'
 import {ipMatcher} from '../filter/ip.js'
 import {type FilterOptions, reasonMatcher} from '../filter/predicate.js'
 import {usageError} from '../errors.js'
-import {isKnownZone, type ZoneSpec} from '../parse/zone.js'
+import {isKnownZone, type ZoneSpec} from '../time/zone.js'
 import {DEFAULT_KINDS, EVENT_KINDS, type EventKind} from '../types.js'
 import {parseWhen} from './window.js'
 

@@ -8,7 +8,7 @@ import {parseISO} from 'date-fns/parseISO'
 import {startOfDay} from 'date-fns/startOfDay'
 import {subDays} from 'date-fns/subDays'
 import {usageError} from '../errors.js'
-import type {ZoneSpec} from '../parse/zone.js'
+import type {ZoneSpec} from '../time/zone.js'
 
 const UNIT_MS: Record<string, number> = {s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000}
 const EXPECTED =

@@ -7,7 +7,7 @@ import {StreamWriter} from '../cli/output.js'
 import {promFlags, writePromFile} from '../cli/prom.js'
 import type {EximRejectsError} from '../errors.js'
 import {defaultPaths} from '../input/sources.js'
-import {ZoneClock} from '../parse/zone.js'
+import {ZoneClock} from '../time/zone.js'
 import {perfdata, renderCheckJson, renderStatusLine, STATE_CODE} from '../render/nagios.js'
 
 export default class Check extends BaseCommand {

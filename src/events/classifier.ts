@@ -2,9 +2,10 @@
 // incorrect-digit line with the discard that follows it, and counts main-log events once when
 // the reject and panic logs are read too. Emits events through a callback; does no I/O.
 
+import {PHRASES} from '../kinds.js'
 import type {Identity} from '../parse/fields.js'
 import {parsePrefix, type Prefix} from '../parse/prefix.js'
-import type {ZoneClock} from '../parse/zone.js'
+import type {ZoneClock} from '../time/zone.js'
 import type {EventKind, EximEvent, LogType, RawLine} from '../types.js'
 import {SeenEvents} from './dedupe.js'
 import {
@@ -59,7 +60,7 @@ export class Classifier {
   private pending: PendingDigit[] = []
   private readonly seen = new SeenEvents()
   // Message id + recipient of deliveries that failed for quota: later attempts and their
-  // `retry time not reached` lines belong to the same event.
+  // skipped-until-retry lines belong to the same event.
   private readonly quotaHit: Map<string, number>
 
   constructor(
@@ -121,8 +122,8 @@ export class Classifier {
     this.flushPending(pre.naive - 2 * PAIR_WINDOW_MS)
     const t = pre.text
     if (pre.msgid !== '' && (s.startsWith('== ', t) || s.startsWith('** ', t))) return this.deliveryLine(s, lineNo, pre)
-    if (s.startsWith('configured error code', t)) return this.digitLine(s, lineNo, pre)
-    if (s.includes('discarded by RCPT ACL', t)) return this.discardLine(s, lineNo, pre)
+    if (s.startsWith(PHRASES.incorrectDigit, t)) return this.digitLine(s, lineNo, pre)
+    if (s.includes(PHRASES.discarded, t)) return this.discardLine(s, lineNo, pre)
     return this.rejectionLine(s, lineNo, pre)
   }
 
@@ -147,13 +148,13 @@ export class Classifier {
     const recipient = d.address.toLowerCase()
     const key = `${pre.msgid}|${recipient}`
     if (this.quotaHit.has(key)) {
-      // A later attempt, the final bounce, or a `retry time not reached` for the same message and mailbox.
-      return d.failed || d.message.startsWith('retry time not reached') || isQuotaFailure(d.message)
+      // A later attempt, the final bounce, or a skipped retry for the same message and mailbox.
+      return d.failed || d.message.startsWith(PHRASES.retryNotReached) || isQuotaFailure(d.message)
         ? 'delivery-quota'
         : 'other'
     }
     if (!isQuotaFailure(d.message)) {
-      if (d.failed || d.message.startsWith('retry time not reached'))
+      if (d.failed || d.message.startsWith(PHRASES.retryNotReached))
         this.opts.onUnsettledFollowUp?.(key, this.opts.zone.instant(pre.naive, pre.offset))
       return 'other'
     }

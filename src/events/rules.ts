@@ -2,6 +2,7 @@
 // index where its text starts (after timestamp, pid and id) and returns what it found, or null
 // when the line is not of its shape. Pure; they never throw.
 
+import {PHRASES} from '../kinds.js'
 import {type Identity, parseIdentity} from '../parse/fields.js'
 
 export interface Rejection {
@@ -16,7 +17,7 @@ export interface Rejection {
 export interface Discard {
   id: Identity
   recipient: string
-  /** Text after `discarded by RCPT ACL: `, '' when none. */
+  /** Text after the discard phrase and `: `, '' when none. */
   message: string
 }
 
@@ -33,20 +34,20 @@ function messageAfter(s: string, i: number): string {
   return s.charCodeAt(i) === 58 && s.charCodeAt(i + 1) === 32 ? s.slice(i + 2) : ''
 }
 
-/** `[DS]H=... F=<s> [temporarily ]rejected RCPT <r>[: msg]` and `... rejected after DATA[: msg]`. */
+/** A rejection at RCPT (`<identity> [temporarily ]<rejected> <RCPT> <r>[: msg]`) or at DATA. */
 export function readRejection(s: string, text: number): Rejection | null {
   const id = parseIdentity(s, text)
   let v = id.end
   let temporary = false
-  if (s.startsWith('temporarily rejected ', v)) {
+  if (s.startsWith(PHRASES.temporarilyRejected, v)) {
     temporary = true
-    v += 21
-  } else if (s.startsWith('rejected ', v)) {
-    v += 9
+    v += PHRASES.temporarilyRejected.length
+  } else if (s.startsWith(PHRASES.rejected, v)) {
+    v += PHRASES.rejected.length
   } else return null
 
-  if (s.startsWith('RCPT ', v)) {
-    const a = v + 5
+  if (s.startsWith(PHRASES.rcpt, v)) {
+    const a = v + PHRASES.rcpt.length
     let recipient: string
     let after: number
     // `<addr>` ends at a `>` before `: ` or the line's end; a quoted local part may hold `>` itself.
@@ -68,25 +69,25 @@ export function readRejection(s: string, text: number): Rejection | null {
     }
     return {id, temporary, stage: 'rcpt', recipient, message: messageAfter(s, after)}
   }
-  if (s.startsWith('after DATA', v)) {
-    let after = v + 10
+  if (s.startsWith(PHRASES.afterData, v)) {
+    let after = v + PHRASES.afterData.length
     if (s.startsWith(' PRDR', after)) after += 5
     return {id, temporary, stage: 'data', recipient: '', message: messageAfter(s, after)}
   }
   return null
 }
 
-const DISCARD_MARK = ': discarded by RCPT ACL'
+const DISCARD_MARK = `: ${PHRASES.discarded}`
 
-/** `H=... F=<s> RCPT <r>[ options]: discarded by RCPT ACL[: msg]`. */
+/** A discard at RCPT: `<identity> <RCPT> <r>[ options]: <discarded>[: msg]`. */
 export function readDiscard(s: string, text: number): Discard | null {
   const id = parseIdentity(s, text)
   const v = id.end
-  if (!s.startsWith('RCPT ', v)) return null
-  const mark = s.indexOf(DISCARD_MARK, v + 5)
+  if (!s.startsWith(PHRASES.rcpt, v)) return null
+  const a = v + PHRASES.rcpt.length
+  const mark = s.indexOf(DISCARD_MARK, a)
   if (mark === -1) return null
   // The argument is logged raw, with any ESMTP options (NOTIFY=, ORCPT=) after the address.
-  const a = v + 5
   let recipient: string
   if (s.charCodeAt(a) === 60) {
     const close = s.indexOf('>', a + 1)
@@ -98,12 +99,10 @@ export function readDiscard(s: string, text: number): Discard | null {
   return {id, recipient, message: messageAfter(s, mark + DISCARD_MARK.length)}
 }
 
-const DIGIT_MARK = 'configured error code starts with incorrect digit (expected '
-
-/** `configured error code starts with incorrect digit (expected 2) in "<msg>"`. */
+/** The incorrect-digit line: `<phrase>2) in "<msg>"`. */
 export function readIncorrectDigit(s: string, text: number): IncorrectDigit | null {
-  if (!s.startsWith(DIGIT_MARK, text)) return null
-  const d = text + DIGIT_MARK.length
+  if (!s.startsWith(PHRASES.incorrectDigit, text)) return null
+  const d = text + PHRASES.incorrectDigit.length
   if (!s.startsWith(') in "', d + 1)) return null
   const q = d + 7
   const end = s.endsWith('"') && s.length > q ? s.length - 1 : s.length

@@ -3,6 +3,7 @@
 // arrivals, deliveries and connections; a reject log only rejections and their header blocks;
 // a panic log only configuration and panic errors.
 
+import {PHRASES} from '../kinds.js'
 import {deframeSyslog} from '../parse/syslog.js'
 import {parsePrefix} from '../parse/prefix.js'
 import {stampLength} from '../parse/timestamp.js'
@@ -55,9 +56,9 @@ const MAIN_MARKS = [
   'no MAIL in SMTP connection',
   'exim ',
 ]
-const REJECT_MARKS = ['rejected ', 'discarded by ', 'sender verify ', 'temporarily rejected']
+const REJECT_MARKS = [PHRASES.rejected, PHRASES.discardedBy, 'sender verify ']
 const PANIC_MARKS = [
-  'configured error code',
+  PHRASES.incorrectDigit,
   'Exim configuration error',
   'failed to expand',
   'Failed to expand',

@@ -10,7 +10,7 @@ import {buildPredicate, type FilterOptions} from '../filter/predicate.js'
 import {keepSample, newFileAccount} from '../input/account.js'
 import {readRange} from '../input/open.js'
 import {DEFAULT_MAX_LINE, LineScanner} from '../parse/scanner.js'
-import {ZoneClock, type ZoneSpec} from '../parse/zone.js'
+import {ZoneClock, type ZoneSpec} from '../time/zone.js'
 import type {EventKind, EximEvent, FileAccount, LogType, UnparsedSample} from '../types.js'
 
 export interface RangeJob {

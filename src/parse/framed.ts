@@ -3,12 +3,13 @@
 // MAIN|REJECT or MAIN|PANIC entry gets with syslog_duplication, and hands each entry to the
 // classifier with its time and pid. Accounts for every physical line.
 
+import {PHRASES} from '../kinds.js'
 import type {FileAccount} from '../types.js'
 import {parseBody, parsePrefix, type Prefix} from './prefix.js'
 import type {FramedLines} from './scanner.js'
 import {type Deframed, deframeSyslog, pieceMark} from './syslog.js'
 import {parseStamp} from './timestamp.js'
-import type {ZoneClock} from './zone.js'
+import type {ZoneClock} from '../time/zone.js'
 
 export interface FramedContext {
   acct: FileAccount
@@ -23,7 +24,7 @@ export interface FramedContext {
 /** What one physical line turned out to be, before pieces are joined: the wrapper's fields and the program's text. */
 export type Wrapped = Omit<Deframed, 'msg'> & {text: string}
 
-const PHRASES = ['rejected ', 'discarded by RCPT ACL', 'incorrect digit']
+const TRIGGERS = [PHRASES.rejected, PHRASES.discarded, PHRASES.incorrectDigit]
 
 interface Pieces {
   parts: string[]
@@ -168,7 +169,7 @@ export class WrappedEntries {
 }
 
 function isCandidate(line: string, text: number): boolean {
-  for (const p of PHRASES) if (line.includes(p, text)) return true
+  for (const p of TRIGGERS) if (line.includes(p, text)) return true
   // Delivery failures: `<id> == ` or `<id> ** ` right after the prefix.
   const c = line.charCodeAt(text - 1)
   return c === 32 && (line.startsWith('== ', text) || line.startsWith('** ', text))

@@ -3,6 +3,7 @@
 // phrases are found with Buffer#indexOf over whole chunks, which is where the speed comes from:
 // a regex or a string per line would cost ten times more. Stream-free: feed it with push()/end().
 
+import {PHRASES} from '../kinds.js'
 import {isUtf8} from 'node:buffer'
 import type {FileAccount} from '../types.js'
 import {parseStamp, stampLength} from './timestamp.js'
@@ -29,13 +30,13 @@ export const DEFAULT_MAX_LINE = 1 << 20
 // costs about as much as grep's whole run). Incorrect-digit and delivery-failure lines are found
 // by their first words, right after the prefix. Discard lines are searched for only where one can
 // be: a while after an incorrect-digit line, or everywhere in a reject log.
-const REJECTED = Buffer.from('rejected ')
+const REJECTED = Buffer.from(PHRASES.rejected)
 // Buffer#indexOf looks for a needle's first byte with memchr, then compares: starting at the rare
 // "j" rather than the common "r" makes the search about five times faster.
-const JECTED = Buffer.from('jected ')
-const DISCARDED = Buffer.from('discarded by RCPT ACL')
+const JECTED = REJECTED.subarray(2)
+const DISCARDED = Buffer.from(PHRASES.discarded)
 /** How an incorrect-digit line's text starts. */
-export const DIGIT = Buffer.from('configured error code')
+export const DIGIT = Buffer.from(PHRASES.incorrectDigit)
 /** Bytes after an incorrect-digit line in which its discard is looked for. */
 export const DISCARD_WINDOW = 1 << 20
 
@@ -262,7 +263,7 @@ function isContinuation(b: Buffer, p: number, end: number): boolean {
   return end - p >= 9 && b.toString('latin1', p, p + 9) === 'Envelope-'
 }
 
-/** Where the next "rejected " in b starts from `from` on, or -1. */
+/** Where the next REJECTED in b starts from `from` on, or -1. */
 function nextRejected(b: Buffer, from: number): number {
   for (let q = b.indexOf(JECTED, from + 2); q !== -1; q = b.indexOf(JECTED, q + 1)) {
     if (b[q - 1] === 101 && b[q - 2] === 114) return q - 2

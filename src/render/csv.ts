@@ -4,7 +4,7 @@
 
 import {stringify} from 'csv-stringify/sync'
 import type {Report} from '../aggregate/report.js'
-import {isoTime} from './time.js'
+import {isoTime} from '../time/format.js'
 import type {Writer} from './writer.js'
 
 // Characters that make csv-stringify quote a field (delimiter, quote, record delimiters).

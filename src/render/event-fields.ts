@@ -3,7 +3,7 @@
 import {hostLabel} from '../aggregate/keys.js'
 import {normalizeReason} from '../aggregate/reason.js'
 import type {EximEvent} from '../types.js'
-import {isoTime} from './time.js'
+import {isoTime} from '../time/format.js'
 
 export const EVENT_COLUMNS = [
   'time',

@@ -2,20 +2,12 @@
 // fixed up front (rows arrive one by one), and a cell too long for its column is cut with an
 // ellipsis rather than wrapped.
 
-import type {EventKind, EximEvent} from '../types.js'
+import {type EventKind, KINDS} from '../kinds.js'
+import type {EximEvent} from '../types.js'
 import {type EventSink, eventRecord} from './event-fields.js'
 import {type Paint, printable} from './text.js'
-import {wallTime} from './time.js'
+import {wallTime} from '../time/format.js'
 import type {Writer} from './writer.js'
-
-const KIND_COLOR: Record<EventKind, string> = {
-  'rcpt-defer': 'yellow',
-  'rcpt-reject': 'cyan',
-  'discard-misconfig': 'red',
-  'delivery-quota': 'magenta',
-  'data-defer': 'yellow',
-  'data-reject': 'cyan',
-}
 
 interface Col {
   title: string
@@ -57,7 +49,7 @@ export function tableEvents(out: Writer, paint: Paint, width: number): EventSink
     cells
       .map((c, i) => {
         const s = cut(printable(c), widths[i]!)
-        return i === 1 && kind ? paint(KIND_COLOR[kind], s) : s
+        return i === 1 && kind ? paint(KINDS[kind].color, s) : s
       })
       .join('  ')
       .trimEnd() + '\n'

@@ -4,7 +4,7 @@
 
 import type {Series} from '../aggregate/series.js'
 import {thousands} from './text.js'
-import {wallTime} from './time.js'
+import {wallTime} from '../time/format.js'
 
 const BLOCKS = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█']
 const LEVELS_UNICODE = ['·', '▁', '▂', '▃', '▄', '▅', '▆', '▇', '█']

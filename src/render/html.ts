@@ -6,20 +6,11 @@
 import type {GroupRow, GroupTable} from '../aggregate/aggregator.js'
 import type {Report} from '../aggregate/report.js'
 import type {Series} from '../aggregate/series.js'
-import {EVENT_KINDS, type EventKind} from '../types.js'
-import {KIND_MEANING, TABLE_TITLES} from './summary.js'
+import {EVENT_KINDS, type EventKind, KINDS} from '../kinds.js'
+import {TABLE_TITLES} from './summary.js'
 import {bytesHuman, thousands} from './text.js'
-import {isoTime, wallTime} from './time.js'
+import {isoTime, wallTime} from '../time/format.js'
 import type {Writer} from './writer.js'
-
-export const KIND_COLORS: Record<EventKind, string> = {
-  'rcpt-defer': '#d29a00',
-  'rcpt-reject': '#5b7db1',
-  'discard-misconfig': '#c62828',
-  'delivery-quota': '#8e44ad',
-  'data-defer': '#e6b84f',
-  'data-reject': '#8fa9d0',
-}
 
 const ESC: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}
 
@@ -91,7 +82,7 @@ function timeline(series: Series, kinds: EventKind[], tz: Tz): string {
         y1 = y(acc + n)
       acc += n
       const kind = EVENT_KINDS[k]!
-      bars += `<rect class="bar" data-time="${esc(isoTime(p.time, tz(p.time)))}" data-kind="${kind}" data-count="${n}" x="${(x + bw * 0.1).toFixed(2)}" y="${y1.toFixed(2)}" width="${Math.max(0.5, bw * 0.8).toFixed(2)}" height="${Math.max(0.5, y0 - y1).toFixed(2)}" fill="${KIND_COLORS[kind]}"><title>${esc(label)}: ${n} ${kind}</title></rect>`
+      bars += `<rect class="bar" data-time="${esc(isoTime(p.time, tz(p.time)))}" data-kind="${kind}" data-count="${n}" x="${(x + bw * 0.1).toFixed(2)}" y="${y1.toFixed(2)}" width="${Math.max(0.5, bw * 0.8).toFixed(2)}" height="${Math.max(0.5, y0 - y1).toFixed(2)}" fill="${KINDS[kind].htmlColor}"><title>${esc(label)}: ${n} ${kind}</title></rect>`
     }
   })
   // A few time labels along the bottom, and the count scale on the left.
@@ -107,7 +98,7 @@ function timeline(series: Series, kinds: EventKind[], tz: Tz): string {
   axis += `<text x="0" y="${top + 10}">${thousands(max)}</text><text x="0" y="${H - bottom}">0</text>`
   const per = series.step >= 86_400_000 ? 'day' : series.step >= 3_600_000 ? 'hour' : '5 minutes'
   const legend = shown
-    .map((i) => `<span><i style="background:${KIND_COLORS[EVENT_KINDS[i]!]}"></i>${EVENT_KINDS[i]}</span>`)
+    .map((i) => `<span><i style="background:${KINDS[EVENT_KINDS[i]!].htmlColor}"></i>${EVENT_KINDS[i]}</span>`)
     .join('')
   return `<p class="muted">Events per ${per}.</p><svg id="timeline" viewBox="0 0 ${W} ${H}" role="img" aria-label="events per ${per}" data-step="${series.step}">${axis}${bars}</svg><p class="legend">${legend}</p>`
 }
@@ -156,7 +147,7 @@ export function renderHtml(
   const totals = r.kinds
     .map(
       (k) =>
-        `<tr data-kind="${k}" data-count="${r.totals[k] ?? 0}"><td class="n">${thousands(r.totals[k] ?? 0)}</td><td><span class="swatch" style="background:${KIND_COLORS[k]}"></span>${k}</td><td class="opt">${esc(KIND_MEANING[k])}</td></tr>`,
+        `<tr data-kind="${k}" data-count="${r.totals[k] ?? 0}"><td class="n">${thousands(r.totals[k] ?? 0)}</td><td><span class="swatch" style="background:${KINDS[k].htmlColor}"></span>${k}</td><td class="opt">${esc(KINDS[k].meaning)}</td></tr>`,
     )
     .join('')
   const files = i.files

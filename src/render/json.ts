@@ -5,7 +5,7 @@ import {EVENT_KINDS} from '../types.js'
 import type {Report} from '../aggregate/report.js'
 import type {GroupKey} from '../aggregate/keys.js'
 import type {FileAccount, InputAccount, QuotaLinks} from '../types.js'
-import {isoTime} from './time.js'
+import {isoTime} from '../time/format.js'
 import type {Writer} from './writer.js'
 
 export function groupObject(by: readonly GroupKey[], row: GroupRow): Record<string, string | number> {

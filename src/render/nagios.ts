@@ -3,8 +3,9 @@
 
 import type {CheckResult, Threshold} from '../check.js'
 import {STATES} from '../check.js'
+import {type EventKind, KINDS} from '../kinds.js'
 import {printable} from './text.js'
-import {isoTime} from './time.js'
+import {isoTime} from '../time/format.js'
 import type {Writer} from './writer.js'
 
 export const STATE_CODE = Object.fromEntries(STATES.map((s, i) => [s, i])) as Record<(typeof STATES)[number], number>
@@ -15,15 +16,17 @@ export function perfdata(
   r: CheckResult,
   t: {warn?: Threshold; crit?: Threshold; warnRecipient?: Threshold; critRecipient?: Threshold},
 ): string {
-  const c = r.counts
+  // One label per kind, with its thresholds: a discard is critical at any count.
+  const kind = (k: EventKind, warn = '', crit = ''): string => `${KINDS[k].perfdata}=${r.counts[k]};${warn};${crit};0`
+  const unguarded = Object.values(r.unguarded).reduce((a, b) => a + b, 0)
   return [
-    `rcpt_defer=${c['rcpt-defer']};${perfValue(t.warn)};${perfValue(t.crit)};0`,
-    `discard_misconfig=${c['discard-misconfig']};;0;0`,
-    `delivery_quota=${c['delivery-quota']};;;0`,
-    `delivery_quota_unguarded=${Object.values(r.unguarded).reduce((a, b) => a + b, 0)};0;;0`,
-    `rcpt_reject=${c['rcpt-reject']};;;0`,
-    `data_defer=${c['data-defer']};;;0`,
-    `data_reject=${c['data-reject']};;;0`,
+    kind('rcpt-defer', perfValue(t.warn), perfValue(t.crit)),
+    kind('discard-misconfig', '', '0'),
+    kind('delivery-quota'),
+    `${KINDS['delivery-quota'].perfdata}_unguarded=${unguarded};0;;0`,
+    kind('rcpt-reject'),
+    kind('data-defer'),
+    kind('data-reject'),
     `max_recipient_defer=${r.topRecipient?.count ?? 0};${perfValue(t.warnRecipient)};${perfValue(t.critRecipient)};0`,
     `lines=${r.input.lines}c;;;0`,
   ].join(' ')

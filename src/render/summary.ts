@@ -4,20 +4,11 @@
 import type {GroupTable} from '../aggregate/aggregator.js'
 import type {GroupKey} from '../aggregate/keys.js'
 import type {Report} from '../aggregate/report.js'
-import type {EventKind} from '../types.js'
+import {KINDS} from '../kinds.js'
 import {renderHistogram} from './histogram.js'
 import {bytesHuman, printable, table, thousands} from './text.js'
-import {wallTime} from './time.js'
+import {wallTime} from '../time/format.js'
 import type {Writer} from './writer.js'
-
-export const KIND_MEANING: Record<EventKind, string> = {
-  'rcpt-defer': 'deferred at RCPT (4xx): the sender will retry',
-  'rcpt-reject': 'rejected at RCPT (5xx)',
-  'discard-misconfig': 'answered 250 and silently dropped: discard with a non-2xx message',
-  'delivery-quota': 'over quota at delivery: the RCPT-time check did not stop it',
-  'data-defer': 'deferred after DATA (4xx)',
-  'data-reject': 'rejected after DATA (5xx)',
-}
 
 /** What the summary's tables are called (the page says "Top ..."). */
 export const TABLE_TITLES: Partial<Record<GroupKey, string>> = {
@@ -96,7 +87,7 @@ export function renderSummary(
   out.write(
     table(
       [{title: 'count', align: 'right'}, {title: 'kind'}, {title: 'meaning'}],
-      r.kinds.map((k) => [thousands(r.totals[k] ?? 0), k, KIND_MEANING[k]]),
+      r.kinds.map((k) => [thousands(r.totals[k] ?? 0), k, KINDS[k].meaning]),
     ),
   )
   if (r.hourly.points.length > 0) {

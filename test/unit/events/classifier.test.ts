@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {ZoneClock} from '../../../src/parse/zone.js'
+import {ZoneClock} from '../../../src/time/zone.js'
 import {identityHolds, scan, scanAll} from '../../helpers.js'
 
 const defer = (ts: string, rcpt: string, host = 'H=forward100p.mail.yandex.net [77.88.28.100]') =>

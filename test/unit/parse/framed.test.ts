@@ -3,7 +3,7 @@ import {Classifier} from '../../../src/events/classifier.js'
 import {newFileAccount} from '../../../src/input/account.js'
 import {JournalJsonLines, SyslogLines} from '../../../src/parse/framed.js'
 import {LineScanner} from '../../../src/parse/scanner.js'
-import {ZoneClock} from '../../../src/parse/zone.js'
+import {ZoneClock} from '../../../src/time/zone.js'
 import type {EximEvent} from '../../../src/types.js'
 import {identityHolds} from '../../helpers.js'
 

@@ -5,7 +5,7 @@ import {totalAccount} from '../../../src/input/account.js'
 import {renderCsv} from '../../../src/render/csv.js'
 import {renderJson, renderNdjson} from '../../../src/render/json.js'
 import {renderSummary} from '../../../src/render/summary.js'
-import {isoTime} from '../../../src/render/time.js'
+import {isoTime} from '../../../src/time/format.js'
 import {StringWriter} from '../../../src/render/writer.js'
 import {scan} from '../../helpers.js'
 
