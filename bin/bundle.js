@@ -7,8 +7,8 @@ import {build} from 'esbuild'
 await build({
   entryPoints: [
     {in: 'dist/cli.js', out: 'cli'},
-    // The worker sits next to the code that starts it, as it does in dist/parallel/.
-    {in: 'dist/parallel/worker.js', out: 'worker'},
+    // The worker sits next to the code that starts it, as it does in dist/services/.
+    {in: 'dist/services/range-worker.js', out: 'range-worker'},
   ],
   outdir: 'dist/bundle',
   bundle: true,

@@ -41,6 +41,11 @@ export interface EximEvent {
   raw?: RawLine[]
 }
 
+/** Where the reader hands each event it builds: a report's filter and counts, a printer, a check. */
+export interface EventSink {
+  event(ev: EximEvent): void
+}
+
 export interface RawLine {
   file: string
   line: number
@@ -82,30 +87,6 @@ export interface UnparsedSample {
   text: string
 }
 
-/**
- * What reports of parts of one host's log need from each other to count quota failures as the
- * whole log would: a delivery line that follows up a failure counts for it only if the failure
- * was seen first, and the failure may be in another part.
- */
-export interface QuotaLinks {
-  /** Message id + recipient of each delivery that failed for quota, and when it first did (epoch ms). */
-  failures: [string, number][]
-  /** Follow-up lines no failure was seen for (counted as other): index in files, message id + recipient, time. */
-  followUps: [number, string, number][]
-  /**
-   * The failures this report counted as events (those its filter kept), each with its time, its
-   * offset and the key values of the group it went into in each table (0 for the --by table, then
-   * the summary's): merge takes back those another part saw first.
-   */
-  counted?: [string, number, number, string[][]][]
-  /**
-   * The groups the counted failures are in, as they would be without them: table (0 for the --by
-   * table, then the summary's), key values, count, first, its offset, last, its offset (null when
-   * the count is 0).
-   */
-  without?: [number, string[], number, number | null, number, number | null, number][]
-}
-
 export interface InputAccount {
   files: FileAccount[]
   lines: number
@@ -118,6 +99,4 @@ export interface InputAccount {
   invalidUtf8: number
   byKind: Record<string, number>
   samples: UnparsedSample[]
-  /** Set by whoever read the logs (not by merge). */
-  quota?: QuotaLinks
 }

@@ -16,6 +16,18 @@ export abstract class BaseCommand extends Command {
     process.exitCode = 2
   }
 
+  /** With --debug: a line on stderr as each input is opened. */
+  protected openingNote(debug: boolean): ((name: string) => void) | undefined {
+    if (!debug) return undefined
+    return (name) => process.stderr.write(`exim-rejects: opening ${name}\n`)
+  }
+
+  /** With --debug: a line on stderr once a followed log is open, saying where reading starts. */
+  protected followingNote(debug: boolean): ((name: string, position: number) => void) | undefined {
+    if (!debug) return undefined
+    return (name, position) => process.stderr.write(`exim-rejects: following ${name} from byte ${position}\n`)
+  }
+
   /** Tells the user what failed, in one line (check overrides it: Nagios reads stdout). */
   protected reportFailure(message: string): void {
     process.stderr.write(`exim-rejects: ${message}\n`)

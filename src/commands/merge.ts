@@ -1,11 +1,9 @@
-import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../cli/base.js'
-import {debugFlags, reportOutputFlags} from '../cli/flags.js'
-import {parseList, parseZone} from '../cli/options.js'
+import {MERGE_ARGS, MERGE_FLAGS} from '../cli/command-flags.js'
+import {mergeOptions, renderOptions} from '../cli/command-options.js'
 import {StreamWriter} from '../cli/output.js'
-import {MERGE_KEYS, mergeReports} from '../merge.js'
-import {REPORT_FORMATS, type ReportFormat, renderReport, rowsKept} from '../report.js'
-import {isUtf8Locale} from '../render/histogram.js'
+import {REPORT_RENDERERS} from '../render/report-formats.js'
+import {mergeReports} from '../services/merging.js'
 
 export default class Merge extends BaseCommand {
   static override description =
@@ -18,47 +16,21 @@ export default class Merge extends BaseCommand {
   ]
 
   static override strict = false
-  static override args = {
-    report: Args.string({description: 'a JSON report (report --format json)', required: true}),
-  }
-
-  static override flags = {
-    by: Flags.string({
-      char: 'b',
-      description: `group keys of the merged table, comma separated, any the reports have, and label (the host a report came from) [default: the reports' own]`,
-      helpValue: 'KEYS',
-    }),
-    format: Flags.string({char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
-    json: Flags.boolean({description: 'same as --format json'}),
-    top: Flags.integer({
-      char: 'n',
-      description: 'rows per table (summary default 10; CSV/JSON default all)',
-      min: 1,
-      helpValue: 'N',
-    }),
-    ...reportOutputFlags,
-    utc: Flags.boolean({description: 'show times in UTC'}),
-    tz: Flags.string({description: 'show times in this IANA zone', helpValue: 'ZONE'}),
-    ...debugFlags,
-  }
+  static override args = MERGE_ARGS
+  static override flags = MERGE_FLAGS
 
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Merge)
-    const format = (flags.json ? 'json' : flags.format) as ReportFormat
-    const by = flags.by === undefined ? undefined : parseList('--by', flags.by, MERGE_KEYS, [])
-    const {report, clock} = await mergeReports({
-      files: argv as string[],
-      by,
-      zone: parseZone(flags.utc, flags.tz),
-      ...rowsKept(format, flags.top),
-    })
+    const options = mergeOptions(flags, argv as string[])
+    const {report, clock} = await mergeReports(options)
     const out = new StreamWriter(flags.output)
-    renderReport(report, out, clock, {
-      format,
+    // Not COLUMNS: the width of a terminal, else 80.
+    const where = {columns: process.stdout.columns || 80, stdoutIsTTY: process.stdout.isTTY === true, env: process.env}
+    const render = renderOptions(flags, where, {version: this.config.version})
+    REPORT_RENDERERS[options.format].render(report, out, {
+      ...render,
+      tz: (t) => clock.offsetOfInstant(t),
       byGiven: flags.by !== undefined,
-      width: process.stdout.columns || 80,
-      ascii: flags.ascii || !isUtf8Locale(),
-      version: this.config.version,
     })
     await out.end()
   }

@@ -56,7 +56,8 @@ const MAIN_MARKS = [
   'no MAIL in SMTP connection',
   'exim ',
 ]
-const REJECT_MARKS = [PHRASES.rejected, PHRASES.discardedBy, 'sender verify ']
+// Without its space too: `too many recipients: excess temporarily rejected: sender=<x@y>`.
+const REJECT_MARKS = [PHRASES.rejected, PHRASES.discardedBy, 'sender verify ', PHRASES.temporarilyRejected.trimEnd()]
 const PANIC_MARKS = [
   PHRASES.incorrectDigit,
   'Exim configuration error',

@@ -4,6 +4,7 @@
 // see through a rename on every file system, and a poll every quarter second costs nothing.
 
 import {open, stat, type FileHandle} from 'node:fs/promises'
+import {setTimeout as wait} from 'node:timers/promises'
 import {inputError} from '../errors.js'
 import {CHUNK_SIZE} from './open.js'
 
@@ -15,20 +16,12 @@ export interface FollowOptions {
   fromStart: boolean
   pollMs?: number
   signal?: AbortSignal
+  /** Told once the file is open and its starting position known. */
+  onReady?: (position: number) => void
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve) => {
-    const t = setTimeout(resolve, ms)
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t)
-        resolve()
-      },
-      {once: true},
-    )
-  })
+/** Waits `ms`, or less when the signal aborts; leaves no listener on the signal behind. */
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> => wait(ms, undefined, {signal}).catch(() => {})
 
 export async function* followFile(path: string, opts: FollowOptions): AsyncGenerator<FollowItem> {
   const poll = opts.pollMs ?? 250
@@ -64,6 +57,7 @@ export async function* followFile(path: string, opts: FollowOptions): AsyncGener
 
   if (!(await reopen(opts.fromStart)))
     throw inputError(path, Object.assign(new Error('no such file'), {code: 'ENOENT'}))
+  opts.onReady?.(pos)
   try {
     while (!opts.signal?.aborted) {
       let got = false

@@ -3,8 +3,9 @@
 // directly, which gives the same bytes at a fraction of the cost on reports with many groups.
 
 import {stringify} from 'csv-stringify/sync'
-import type {Report} from '../aggregate/report.js'
+import type {Report} from '../aggregate/report-model.js'
 import {isoTime} from '../time/format.js'
+import type {DrawContext} from './context.js'
 import type {Writer} from './writer.js'
 
 // Characters that make csv-stringify quote a field (delimiter, quote, record delimiters).
@@ -28,8 +29,8 @@ export function safeCell(raw: boolean): (v: string | number) => string | number 
   return raw ? (v) => v : (v) => (typeof v === 'string' && formulaStart(v.charCodeAt(0)) ? `'${v}` : v)
 }
 
-export function renderCsv(r: Report, out: Writer, raw = false): void {
-  const cell = safeCell(raw)
+export function renderCsv(r: Report, out: Writer, c: DrawContext): void {
+  const cell = safeCell(c.csvRaw ?? false)
   out.write(csvRow([...r.main.by, 'count', 'first', 'last']))
   for (const g of r.main.rows) {
     const cells: (string | number)[] = g.keys.map(cell)

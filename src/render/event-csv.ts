@@ -2,10 +2,10 @@
 
 import type {EximEvent} from '../types.js'
 import {csvRow} from './csv.js'
-import {EVENT_COLUMNS, type EventSink, eventRecord} from './event-fields.js'
+import {EVENT_COLUMNS, type EventPrinter, eventRecord} from './event-fields.js'
 import type {Writer} from './writer.js'
 
-export function csvEvents(out: Writer, cell: (v: string | number) => string | number = (v) => v): EventSink {
+export function csvEvents(out: Writer, cell: (v: string | number) => string | number = (v) => v): EventPrinter {
   out.write(csvRow([...EVENT_COLUMNS]))
   return {
     event(ev: EximEvent) {

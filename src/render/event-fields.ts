@@ -2,7 +2,7 @@
 
 import {hostLabel} from '../aggregate/keys.js'
 import {normalizeReason} from '../aggregate/reason.js'
-import type {EximEvent} from '../types.js'
+import type {EventSink, EximEvent} from '../types.js'
 import {isoTime} from '../time/format.js'
 
 export const EVENT_COLUMNS = [
@@ -40,8 +40,7 @@ export function eventRecord(ev: EximEvent): Record<EventColumn, string | number>
   }
 }
 
-/** Receives events as they are read; the event formats implement it. */
-export interface EventSink {
-  event(ev: EximEvent): void
+/** An event format: a sink that prints each event as it comes, and ends the output. */
+export interface EventPrinter extends EventSink {
   end(): void
 }

@@ -3,11 +3,11 @@
 // out as logged into a pipe; on a terminal their control characters are shown escaped.
 
 import type {EximEvent} from '../types.js'
-import type {EventSink} from './event-fields.js'
+import type {EventPrinter} from './event-fields.js'
 import {type Paint, printable} from './text.js'
 import type {Writer} from './writer.js'
 
-export function rawEvents(out: Writer, paint: Paint, terminal: boolean): EventSink {
+export function rawEvents(out: Writer, paint: Paint, terminal: boolean): EventPrinter {
   const show = terminal ? printable : (s: string) => s
   return {
     event(ev: EximEvent) {

@@ -4,7 +4,7 @@
 
 import {type EventKind, KINDS} from '../kinds.js'
 import type {EximEvent} from '../types.js'
-import {type EventSink, eventRecord} from './event-fields.js'
+import {type EventPrinter, eventRecord} from './event-fields.js'
 import {type Paint, printable} from './text.js'
 import {wallTime} from '../time/format.js'
 import type {Writer} from './writer.js'
@@ -43,7 +43,7 @@ export function cut(s: string, width: number): string {
   return chars.slice(0, Math.max(0, width - 1)).join('') + '…'
 }
 
-export function tableEvents(out: Writer, paint: Paint, width: number): EventSink {
+export function tableEvents(out: Writer, paint: Paint, width: number): EventPrinter {
   const widths = fitWidths(width)
   const row = (cells: string[], kind?: EventKind): string =>
     cells

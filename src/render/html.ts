@@ -4,12 +4,13 @@
 // recipients whose mail was dropped, in full. Every piece of log text is HTML-escaped.
 
 import type {GroupRow, GroupTable} from '../aggregate/aggregator.js'
-import type {Report} from '../aggregate/report.js'
+import type {Report} from '../aggregate/report-model.js'
 import type {Series} from '../aggregate/series.js'
 import {EVENT_KINDS, type EventKind, KINDS} from '../kinds.js'
 import {TABLE_TITLES} from './summary.js'
 import {bytesHuman, thousands} from './text.js'
 import {isoTime, wallTime} from '../time/format.js'
+import type {DrawContext, Tz} from './context.js'
 import type {Writer} from './writer.js'
 
 const ESC: Record<string, string> = {'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}
@@ -23,8 +24,6 @@ export function esc(s: string | number): string {
     )
     .replace(/[&<>"']/g, (c) => ESC[c]!)
 }
-
-type Tz = (t: number) => number
 
 const CSS = `
 :root{--fg:#1d232a;--muted:#5f6b76;--line:#d9dee3;--bg:#fff;--ok:#2e7d32;--warn:#b26a00;--bad:#c62828}
@@ -129,11 +128,7 @@ function barsAndTable(id: string, title: string, t: GroupTable, tz: Tz): string 
   return `<section id="${id}"><h2>${esc(title)}${more}</h2><div class="bars">${bars}</div><table>${head}${rows}</table></section>`
 }
 
-export function renderHtml(
-  r: Report,
-  out: Writer,
-  opts: {tz: Tz; showMain: boolean; discarded?: GroupRow[]; version?: string; now?: Date},
-): void {
+export function renderHtml(r: Report, out: Writer, opts: DrawContext): void {
   const tz = opts.tz
   const w = r.window
   const wall = (t: number): string => wallTime(t, tz(t))
@@ -161,7 +156,7 @@ export function renderHtml(
     return name === undefined ? t.by.join(', ') : `Top ${name}`
   }
   const tables = r.tables.map((t) => barsAndTable(`top-${t.by.join('-')}`, tableTitle(t), t, tz)).join('')
-  const main = opts.showMain ? barsAndTable('groups', `Groups by ${r.main.by.join(', ')}`, r.main, tz) : ''
+  const main = opts.byGiven ? barsAndTable('groups', `Groups by ${r.main.by.join(', ')}`, r.main, tz) : ''
   const dropped =
     opts.discarded && opts.discarded.length > 0
       ? `<section id="discarded"><h2>Silently dropped: every recipient</h2><table><tr><th class="n">count</th><th>recipient</th><th>first</th><th>last</th></tr>${opts.discarded

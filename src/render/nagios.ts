@@ -1,14 +1,12 @@
 // The check's answer: one Nagios status line `EXIM-REJECTS <STATE> - <what> | <perfdata>`,
 // or the same as JSON for other monitors.
 
-import type {CheckResult, Threshold} from '../check.js'
-import {STATES} from '../check.js'
+import {type CheckResult, STATE_CODE} from '../verdict/judge.js'
+import type {Threshold} from '../verdict/thresholds.js'
 import {type EventKind, KINDS} from '../kinds.js'
 import {printable} from './text.js'
 import {isoTime} from '../time/format.js'
 import type {Writer} from './writer.js'
-
-export const STATE_CODE = Object.fromEntries(STATES.map((s, i) => [s, i])) as Record<(typeof STATES)[number], number>
 
 const perfValue = (t: Threshold | undefined): string => (t !== undefined && t.per === 'window' ? String(t.value) : '')
 

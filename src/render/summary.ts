@@ -3,11 +3,13 @@
 
 import type {GroupTable} from '../aggregate/aggregator.js'
 import type {GroupKey} from '../aggregate/keys.js'
-import type {Report} from '../aggregate/report.js'
+import type {Report} from '../aggregate/report-model.js'
 import {KINDS} from '../kinds.js'
+import type {Tz} from './context.js'
 import {renderHistogram} from './histogram.js'
 import {bytesHuman, printable, table, thousands} from './text.js'
 import {wallTime} from '../time/format.js'
+import type {DrawContext} from './context.js'
 import type {Writer} from './writer.js'
 
 /** What the summary's tables are called (the page says "Top ..."). */
@@ -20,8 +22,6 @@ export const TABLE_TITLES: Partial<Record<GroupKey, string>> = {
 function heading(text: string): string {
   return `${text}\n${'-'.repeat(text.length)}\n`
 }
-
-type Tz = (time: number) => number
 
 function offsetLabel(tz: number): string {
   const a = Math.abs(tz)
@@ -50,11 +50,7 @@ function groupTable(t: GroupTable, title: string, tz: Tz): string {
 }
 
 /** Summary times are all shown in one zone (the system's, --utc or --tz), named in the header. */
-export function renderSummary(
-  r: Report,
-  out: Writer,
-  opts: {showMain: boolean; tz: Tz; width?: number; ascii?: boolean},
-): void {
+export function renderSummary(r: Report, out: Writer, opts: DrawContext): void {
   const tz = opts.tz
   const wall = (t: number): string => wallTime(t, tz(t))
   const w = r.window
@@ -95,7 +91,7 @@ export function renderSummary(
     out.write(renderHistogram(r.hourly, tz, opts.width ?? 80, opts.ascii ?? false))
   }
   for (const t of r.tables) out.write('\n' + groupTable(t, TABLE_TITLES[t.by[0]!] ?? t.by.join(', '), tz))
-  if (opts.showMain) out.write('\n' + groupTable(r.main, `groups by ${r.main.by.join(', ')}`, tz))
+  if (opts.byGiven) out.write('\n' + groupTable(r.main, `groups by ${r.main.by.join(', ')}`, tz))
   if (i.unparsed > 0) {
     out.write('\n' + heading(`Unparsed lines (${thousands(i.unparsed)}; the first ${i.samples.length})`))
     for (const s of i.samples) out.write(`  ${printable(s.file)}:${s.line}: ${printable(s.text)}\n`)

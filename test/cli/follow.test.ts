@@ -1,12 +1,12 @@
 // events --follow under a log that grows, is rotated by rename+create and by copytruncate:
-// every event printed once, none skipped, Ctrl-C ends it with exit 0.
+// every event printed once, none skipped, Ctrl-C ends it with exit 0. Each step waits for what
+// it needs (the follower's readiness line, its rows, the bytes it read), never for a fixed time.
 
-import {spawn} from 'node:child_process'
-import {appendFileSync, copyFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync} from 'node:fs'
+import {appendFileSync, copyFileSync, mkdtempSync, readFileSync, renameSync, truncateSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {BIN} from './run-cli.js'
+import {type Running, startCli} from './run-cli.js'
 
 const defer = (n: number) =>
   `2026-11-25 10:00:${String(n).padStart(2, '0')} H=mx${n}.example [192.0.2.${n}] F=<s@example.org> temporarily rejected RCPT <u${n}@example.net>: 422 Mailbox u${n}@example.net is over quota\n`
@@ -15,57 +15,51 @@ const digit = (n: number) =>
 const discard = (n: number) =>
   `2026-11-25 10:00:${String(n).padStart(2, '0')} H=[192.0.2.${n}] F=<s@example.org> RCPT <d${n}@example.net>: discarded by RCPT ACL: 422 Mailbox d${n}@example.net is over quota\n`
 
-function start(args: string[]) {
-  const child = spawn(process.execPath, [BIN, ...args], {env: {...process.env, TZ: 'UTC'}})
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (d) => (out += d))
-  child.stderr.on('data', (d) => (err += d))
-  const rows = (): string[] => out.split('\n').filter((l) => l !== '' && !l.startsWith('time,'))
-  const waitRows = async (n: number): Promise<void> => {
-    const until = Date.now() + 15_000
-    while (rows().length < n && Date.now() < until) await new Promise((r) => setTimeout(r, 50))
-  }
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)))
-  return {child, rows, waitRows, exit, stderr: () => err}
-}
+const rows = (out: string): string[] => out.split('\n').filter((l) => l !== '' && !l.startsWith('time,'))
+const recipients = (f: Running) => rows(f.stdout()).map((r) => r.split(',')[2])
+const waitRows = (f: Running, n: number) => f.waitFor(`${n} rows`, (out) => rows(out).length >= n)
+const following = (f: Running) => f.waitFor('the readiness line', (_, err) => err.includes('exim-rejects: following '))
+
+/** Bytes the process has read through read(2) and pread(2) so far (Linux). */
+const bytesRead = (pid: number): number => Number(/^rchar: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1])
 
 describe('events --follow', () => {
   it('follows appends, rename+create and copytruncate, printing each event once', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-follow-'))
     const log = join(dir, 'mainlog')
     writeFileSync(log, defer(1) + defer(2))
-    const f = start(['events', '--follow', '--format', 'csv', '--kind', 'all', log])
-    await new Promise((r) => setTimeout(r, 1200))
+    const f = startCli(['events', '--follow', '--debug', '--format', 'csv', '--kind', 'all', log])
+    // From now on, every line appended is read; what was there before is not.
+    await following(f)
 
     appendFileSync(log, defer(3) + defer(4))
-    await f.waitRows(2)
-    // A partial line is held until its newline comes.
+    await waitRows(f, 2)
+    // A partial line is held until its newline comes: once the follower has read its first part,
+    // nothing is printed for it.
     const line5 = defer(5)
+    const before = bytesRead(f.child.pid!)
     appendFileSync(log, line5.slice(0, 40))
-    await new Promise((r) => setTimeout(r, 400))
-    expect(f.rows()).toHaveLength(2)
+    await f.waitFor('the partial line to be read', () => bytesRead(f.child.pid!) >= before + 40)
     appendFileSync(log, line5.slice(40))
-    await f.waitRows(3)
+    await waitRows(f, 3)
 
     // logrotate's rename + create, with a last line written to the old file just before.
     appendFileSync(log, defer(6))
     renameSync(log, log + '.1')
     writeFileSync(log, defer(7))
     appendFileSync(log, digit(8) + discard(8))
-    await f.waitRows(6)
+    await waitRows(f, 6)
 
     // copytruncate
     copyFileSync(log, log + '.2')
     truncateSync(log, 0)
     appendFileSync(log, defer(9))
-    await f.waitRows(7)
+    await waitRows(f, 7)
 
     f.child.kill('SIGINT')
     expect(await f.exit).toBe(0)
-    expect(f.stderr()).toBe('')
-    const recipients = f.rows().map((r) => r.split(',')[2])
-    expect(recipients).toEqual([
+    expect(f.stderr()).toMatch(/^exim-rejects: following \S+mainlog from byte \d+\n$/)
+    expect(recipients(f)).toEqual([
       'u3@example.net',
       'u4@example.net',
       'u5@example.net',
@@ -74,36 +68,36 @@ describe('events --follow', () => {
       'd8@example.net',
       'u9@example.net',
     ])
-  }, 40_000)
+  })
 
   it('with --since, reads what the log already holds first', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-follow-'))
     const log = join(dir, 'mainlog')
     writeFileSync(log, defer(1) + defer(2))
-    const f = start(['events', '-F', '--since', '2026-11-25', '--format', 'csv', '--utc', dir])
-    await f.waitRows(2)
+    const f = startCli(['events', '-F', '--since', '2026-11-25', '--format', 'csv', '--utc', dir])
+    await waitRows(f, 2)
     appendFileSync(log, defer(3))
-    await f.waitRows(3)
+    await waitRows(f, 3)
     f.child.kill('SIGINT')
     expect(await f.exit).toBe(0)
-    expect(f.rows().map((r) => r.split(',')[2])).toEqual(['u1@example.net', 'u2@example.net', 'u3@example.net'])
-  }, 30_000)
+    expect(recipients(f)).toEqual(['u1@example.net', 'u2@example.net', 'u3@example.net'])
+  })
 
-  it('report --follow prints a fresh summary as the log grows', async () => {
+  it('report --follow prints a fresh report as the log grows', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-follow-'))
     const log = join(dir, 'mainlog')
     writeFileSync(log, defer(1))
-    const f = start(['report', '--follow', '--interval', '1s', '--format', 'csv', '--by', 'kind', log])
-    await new Promise((r) => setTimeout(r, 1500))
+    const f = startCli(['report', '--follow', '--interval', '1s', '--format', 'csv', '--by', 'kind', log])
+    const counts = () =>
+      rows(f.stdout())
+        .filter((r) => r.startsWith('rcpt-defer,'))
+        .map((r) => Number(r.split(',')[1]))
+    await f.waitFor('the first report', () => counts().length > 0)
     appendFileSync(log, defer(2) + defer(3))
-    await new Promise((r) => setTimeout(r, 2000))
+    await f.waitFor('a report of all three', () => counts().includes(3))
     f.child.kill('SIGINT')
     expect(await f.exit).toBe(0)
-    const counts = f
-      .rows()
-      .filter((r) => r.startsWith('rcpt-defer,'))
-      .map((r) => Number(r.split(',')[1]))
-    expect(counts[0]).toBe(1)
-    expect(counts.at(-1)).toBe(3)
-  }, 30_000)
+    expect(counts()[0]).toBe(1)
+    expect(counts().at(-1)).toBe(3)
+  })
 })

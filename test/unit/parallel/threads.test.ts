@@ -1,6 +1,6 @@
 // How many threads read a large file, and from what size on: the two settings an admin can make.
 import {describe, expect, it} from 'vitest'
-import {parallelMinBytes, workerCount} from '../../../src/parallel/ranges.js'
+import {parallelMinBytes, workerCount} from '../../../src/parallel/threads.js'
 
 const MiB = 1024 * 1024
 

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {type CheckResult, parseThreshold} from '../../../src/check.js'
+import type {CheckResult} from '../../../src/verdict/judge.js'
+import {parseThreshold} from '../../../src/verdict/thresholds.js'
 import {totalAccount} from '../../../src/input/account.js'
 import {perfdata, renderStatusLine} from '../../../src/render/nagios.js'
 import {renderPrometheus} from '../../../src/render/prometheus.js'

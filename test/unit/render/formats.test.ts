@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {Aggregator} from '../../../src/aggregate/aggregator.js'
-import {buildReport} from '../../../src/aggregate/report.js'
+import {buildReport} from '../../../src/aggregate/report-model.js'
 import {totalAccount} from '../../../src/input/account.js'
 import {renderCsv} from '../../../src/render/csv.js'
 import {renderJson, renderNdjson} from '../../../src/render/json.js'
@@ -31,7 +31,7 @@ function report(by: ('recipient' | 'ip' | 'host')[]) {
 describe('csv', () => {
   it('has the contract header and one row per group, quoting as RFC 4180', () => {
     const w = new StringWriter()
-    renderCsv(report(['recipient', 'ip']), w)
+    renderCsv(report(['recipient', 'ip']), w, {tz: () => 0, byGiven: true})
     expect(w.text.split('\n')).toEqual([
       'recipient,ip,count,first,last',
       'yyy@stupin.su,77.88.28.100,2,2019-06-11T22:48:31+00:00,2019-06-11T23:01:02+00:00',
@@ -44,7 +44,7 @@ describe('csv', () => {
 describe('json and ndjson', () => {
   it('accounts for every line and lists groups with their keys', () => {
     const w = new StringWriter()
-    renderJson(report(['recipient', 'host']), w, () => 0)
+    renderJson(report(['recipient', 'host']), w, {tz: () => 0, byGiven: true})
     const j = JSON.parse(w.text)
     expect(j.totals).toEqual({'rcpt-defer': 3, 'discard-misconfig': 0})
     expect(j.input.lines).toBe(4)
@@ -71,7 +71,7 @@ describe('json and ndjson', () => {
 describe('summary', () => {
   it('prints totals, top tables and the line accounting', () => {
     const w = new StringWriter()
-    renderSummary(report(['recipient', 'host']), w, {showMain: false, tz: () => 0})
+    renderSummary(report(['recipient', 'host']), w, {byGiven: false, tz: () => 0})
     expect(w.text).toContain('4 = 3 events + 0 duplicates + 0 other + 1 unparsed')
     expect(w.text).toMatch(/\n\s+3\s+rcpt-defer\s/)
     expect(w.text).toMatch(/\n\s+2\s+yyy@stupin\.su\s+2019-06-11 22:48:31\s+2019-06-11 23:01:02\n/)

@@ -7,9 +7,9 @@ import {mkdirSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
-import {describe, expect, it} from 'vitest'
+import {beforeAll, describe, expect, it} from 'vitest'
 import {parsePrefix} from '../../src/parse/prefix.js'
-import {runCli} from './run-cli.js'
+import {report, reportJson} from './run.js'
 
 const FIXTURES = new URL('../fixtures/exim-4.96/', import.meta.url).pathname
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
@@ -29,12 +29,10 @@ function load(scenario: string): Logs {
 }
 
 /** recipient -> count for one kind, from `report --format csv --by kind,recipient`. */
-function counts(args: string[], input?: string): Record<string, number> {
-  const r = runCli(['report', '--utc', '--kind', 'all', '--by', 'kind,recipient', '--format', 'csv', ...args], {input})
-  expect(r.stderr).toBe('')
-  expect(r.code).toBe(0)
+async function counts(args: string[], input?: string): Promise<Record<string, number>> {
+  const csv = await report(['--utc', '--kind', 'all', '--by', 'kind,recipient', '--format', 'csv', ...args], {input})
   const out: Record<string, number> = {}
-  for (const row of r.stdout.trim().split('\n').slice(1)) {
+  for (const row of csv.trim().split('\n').slice(1)) {
     const [kind, rcpt, n] = row.split(',')
     out[`${kind} ${rcpt}`] = Number(n)
   }
@@ -92,9 +90,12 @@ describe.each(SCENARIOS)('%s read in every form', (scenario) => {
   const logs = load(scenario)
   const dir = mkdtempSync(join(tmpdir(), `exim-rejects-${scenario}-`))
   const src = join(FIXTURES, scenario)
-  const expected = counts([join(src, 'mainlog')])
+  let expected: Record<string, number>
+  beforeAll(async () => {
+    expected = await counts([join(src, 'mainlog')])
+  })
 
-  it('the main log alone matches what the SMTP sessions were answered', () => {
+  it('the main log alone matches what the SMTP sessions were answered', async () => {
     const answers = JSON.parse(readFileSync(join(src, 'answers.json'), 'utf8'))
     const want: Record<string, number> = {}
     for (const [r, n] of Object.entries(answers.deferred as Record<string, number>)) want[`rcpt-defer ${r}`] = n
@@ -105,12 +106,12 @@ describe.each(SCENARIOS)('%s read in every form', (scenario) => {
     expect(got).toEqual(want)
   })
 
-  it('main + reject + panic logs together', () => {
-    expect(counts([join(src, 'mainlog'), join(src, 'rejectlog'), join(src, 'paniclog')])).toEqual(expected)
-    expect(counts([src])).toEqual(expected)
+  it('main + reject + panic logs together', async () => {
+    expect(await counts([join(src, 'mainlog'), join(src, 'rejectlog'), join(src, 'paniclog')])).toEqual(expected)
+    expect(await counts([src])).toEqual(expected)
   })
 
-  it('a rotated set with gzip and bzip2 members', () => {
+  it('a rotated set with gzip and bzip2 members', async () => {
     const d = join(dir, 'rotated')
     mkdirSync(d)
     // Cut where no discard pair is split: a pair is written in one go, before any rotation.
@@ -126,10 +127,10 @@ describe.each(SCENARIOS)('%s read in every form', (scenario) => {
     writeFileSync(join(d, 'mainlog'), logs.main.slice(b).join('\n') + '\n')
     writeFileSync(join(d, 'rejectlog'), readFileSync(join(src, 'rejectlog')))
     writeFileSync(join(d, 'paniclog'), readFileSync(join(src, 'paniclog')))
-    expect(counts([d])).toEqual(expected)
+    expect(await counts([d])).toEqual(expected)
   })
 
-  it('a rotated set cut between an incorrect-digit line and its discard', () => {
+  it('a rotated set cut between an incorrect-digit line and its discard', async () => {
     const d = join(dir, 'rotated-pair')
     mkdirSync(d)
     // Each file after the first starts with a discard whose incorrect-digit line ended the one before.
@@ -145,27 +146,27 @@ describe.each(SCENARIOS)('%s read in every form', (scenario) => {
     writeFileSync(join(d, 'mainlog'), logs.main.slice(b).join('\n') + '\n')
     writeFileSync(join(d, 'rejectlog'), readFileSync(join(src, 'rejectlog')))
     writeFileSync(join(d, 'paniclog'), readFileSync(join(src, 'paniclog')))
-    expect(counts([d])).toEqual(expected)
-    expect(counts([join(d, 'mainlog.2.gz'), join(d, 'mainlog.1'), join(d, 'mainlog')])).toEqual(expected)
+    expect(await counts([d])).toEqual(expected)
+    expect(await counts([join(d, 'mainlog.2.gz'), join(d, 'mainlog.1'), join(d, 'mainlog')])).toEqual(expected)
   })
 
-  it('standard input', () => {
-    expect(counts(['-'], readFileSync(join(src, 'mainlog'), 'utf8'))).toEqual(expected)
+  it('standard input', async () => {
+    expect(await counts(['-'], readFileSync(join(src, 'mainlog'), 'utf8'))).toEqual(expected)
   })
 
   it.each(['bsd', 'bsd-nots', 'iso'] as const)(
     'syslog (%s) with duplicated MAIN|REJECT and MAIN|PANIC lines',
-    (form) => {
+    async (form) => {
       const f = join(dir, `syslog-${form}`)
       writeFileSync(f, toSyslog(logs, form))
-      expect(counts([f])).toEqual(expected)
+      expect(await counts([f])).toEqual(expected)
     },
   )
 
-  it('journalctl -o json', () => {
+  it('journalctl -o json', async () => {
     const f = join(dir, 'journal.json')
     writeFileSync(f, toJournalJson(logs))
-    expect(counts([f])).toEqual(expected)
+    expect(await counts([f])).toEqual(expected)
   })
 })
 
@@ -182,41 +183,12 @@ describe('a compressed log larger than its first look', () => {
     ['xz', '.xz'],
     ['zstd', '.zst'],
     ['gzip', '.gz'],
-  ])('%s', (tool, ext) => {
+  ])('%s', async (tool, ext) => {
     const f = join(dir, `big-${tool}`)
     writeFileSync(f, main.repeat(copies))
     const c = spawnSync(tool, ['-1', '-f', f])
     if (c.error) return // the tool is not installed here; .ci/run installs it
-    const r = runCli(['report', '--json', '--kind', 'rcpt-defer', f + ext])
-    expect(r.code).toBe(0)
-    expect(JSON.parse(r.stdout).totals['rcpt-defer']).toBe(defers)
-  })
-})
-
-describe('a large plain log read by several threads', () => {
-  // Real Exim logs, repeated to a few megabytes; with the size from which files are read in
-  // ranges set to 1 MB, the shipped worker threads read all ranges but the first. The discard
-  // scenario comes once, first: a file is not cut within a megabyte after an incorrect-digit line.
-  const log = (s: string) => readFileSync(join(FIXTURES, s, 'mainlog'), 'utf8')
-  const rest = ['defer-plain', 'nosocket-plain', 'defer-pid-ms-port'].map(log).join('')
-  const f = join(mkdtempSync(join(tmpdir(), 'exim-rejects-threads-')), 'mainlog')
-  writeFileSync(f, log('discard-plain') + rest.repeat(Math.ceil((4 << 20) / rest.length)))
-
-  it('counts exactly what one thread counts', () => {
-    const args = ['report', '--json', '--utc', '--kind', 'all', '--by', 'kind,recipient,ip', f]
-    const single = runCli(args, {env: {EXIM_REJECTS_THREADS: '1'}})
-    // NODE_DEBUG=worker makes Node say on stderr which worker script each thread started.
-    const threads = runCli(args, {
-      env: {EXIM_REJECTS_THREADS: '3', EXIM_REJECTS_PARALLEL_MB: '1', NODE_DEBUG: 'worker'},
-    })
-    expect(single.code).toBe(0)
-    expect(threads.code).toBe(0)
-    expect(threads.stderr.match(/create new worker/g)).toHaveLength(2)
-    expect(threads.stderr).toContain('dist/bundle/worker.js')
-    expect(threads.stderr).not.toMatch(/exim-rejects:|Error/)
-    const a = JSON.parse(single.stdout)
-    expect(a.totals['rcpt-defer']).toBeGreaterThan(0)
-    expect(a.totals['discard-misconfig']).toBeGreaterThan(0)
-    expect(JSON.parse(threads.stdout)).toEqual(a)
+    const j = await reportJson(['--kind', 'rcpt-defer', f + ext])
+    expect(j.totals['rcpt-defer']).toBe(defers)
   })
 })

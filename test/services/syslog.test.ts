@@ -5,7 +5,7 @@ import {readFileSync, utimesSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {runCli} from './run-cli.js'
+import {report, reportJson} from './run.js'
 
 const FIX = new URL('../fixtures/exim-4.96-syslog/', import.meta.url).pathname
 const SCENARIOS = [
@@ -30,19 +30,8 @@ function expected(scenario: string): Record<string, number> {
 }
 
 describe.each(SCENARIOS)('%s', (scenario) => {
-  it.each(['syslog', 'syslog-iso', 'syslog-5424'])('%s', (file) => {
-    const r = runCli([
-      'report',
-      '--kind',
-      'all',
-      '--by',
-      'kind,recipient',
-      '--format',
-      'json',
-      join(FIX, scenario, file),
-    ])
-    expect(r.stderr).toBe('')
-    const j = JSON.parse(r.stdout)
+  it.each(['syslog', 'syslog-iso', 'syslog-5424'])('%s', async (file) => {
+    const j = await reportJson(['--kind', 'all', '--by', 'kind,recipient', join(FIX, scenario, file)])
     const got = Object.fromEntries(
       j.groups.map((g: {kind: string; recipient: string; count: number}) => [`${g.kind} ${g.recipient}`, g.count]),
     )
@@ -55,7 +44,7 @@ describe.each(SCENARIOS)('%s', (scenario) => {
 })
 
 describe('syslog without a year', () => {
-  it('takes the year from the file and steps back across New Year', () => {
+  it('takes the year from the file and steps back across New Year', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-newyear-'))
     const f = join(dir, 'mail.log')
     const line = (stamp: string, r: string) =>
@@ -63,8 +52,8 @@ describe('syslog without a year', () => {
     writeFileSync(f, line('Dec 31 23:59:58', 'a') + line('Jan  1 00:00:03', 'b'))
     const jan2 = new Date('2027-01-02T12:00:00Z')
     utimesSync(f, jan2, jan2)
-    const r = runCli(['report', '--utc', '--by', 'recipient', '--format', 'csv', f])
-    expect(r.stdout.trim().split('\n').slice(1)).toEqual([
+    const csv = await report(['--utc', '--by', 'recipient', '--format', 'csv', f])
+    expect(csv.trim().split('\n').slice(1)).toEqual([
       'a@example.net,1,2026-12-31T23:59:58+00:00,2026-12-31T23:59:58+00:00',
       'b@example.net,1,2027-01-01T00:00:03+00:00,2027-01-01T00:00:03+00:00',
     ])

@@ -1,4 +1,4 @@
-// A file read in parallel ranges adds up to exactly what one reader counts: events, groups,
+// A report that reads a file in parallel ranges counts exactly what one reader counts: events, groups,
 // first/last times, line accounting, samples, and the cross-range cases (a discard pair near a
 // cut, quota failures and their follow-ups in different ranges, main-log events a reject log repeats).
 
@@ -11,10 +11,11 @@ import {Aggregator} from '../../../dist/aggregate/aggregator.js'
 import type {GroupKey} from '../../../dist/aggregate/keys.js'
 import {buildPredicate} from '../../../dist/filter/predicate.js'
 import {resolveSources} from '../../../dist/input/sources.js'
+import {EVENT_KINDS} from '../../../dist/kinds.js'
 import {splitRanges} from '../../../dist/parallel/split.js'
-import {ZoneClock} from '../../../dist/parse/zone.js'
-import {readLogs} from '../../../dist/pipeline.js'
-import {EVENT_KINDS} from '../../../dist/types.js'
+import {readLogs} from '../../../dist/read/read-logs.js'
+import {reportParts} from '../../../dist/services/report-parts.js'
+import {ZoneClock} from '../../../dist/time/zone.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-ranges-'))
 const BLOCKS = 60_000
@@ -61,27 +62,28 @@ async function read(paths: string[], threads: number) {
   const agg = new Aggregator(TABLES)
   const filter = {kinds: [...EVENT_KINDS]}
   const keep = buildPredicate({kinds: new Set(EVENT_KINDS)})
+  const parts = reportParts(agg, {filter, tables: TABLES}, {minBytes: 1, threads})
   const input = await readLogs(
     await resolveSources(paths),
-    {zone, parallel: {agg, tables: TABLES, filter, minBytes: 1, threads}},
-    (ev) => {
-      if (keep(ev)) agg.add(ev)
+    {zone, parts},
+    {
+      event(ev) {
+        if (keep(ev)) agg.add(ev)
+      },
     },
   )
   // Rows are views on the aggregator's columns: compare what they show.
-  const result = agg
-    .result()
-    .map((t) => ({
-      ...t,
-      rows: t.rows.map((r) => ({
-        keys: r.keys,
-        count: r.count,
-        first: r.first,
-        firstTz: r.firstTz,
-        last: r.last,
-        lastTz: r.lastTz,
-      })),
-    }))
+  const result = agg.result().map((t) => ({
+    ...t,
+    rows: t.rows.map((r) => ({
+      keys: r.keys,
+      count: r.count,
+      first: r.first,
+      firstTz: r.firstTz,
+      last: r.last,
+      lastTz: r.lastTz,
+    })),
+  }))
   return {input, result, totals: [...agg.totals].sort()}
 }
 

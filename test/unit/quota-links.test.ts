@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {Aggregator} from '../../../src/aggregate/aggregator.js'
-import {countHeldQuota} from '../../../src/aggregate/counted.js'
-import type {EximEvent} from '../../../src/types.js'
+import {Aggregator} from '../../src/aggregate/aggregator.js'
+import {countHeld, emptyLinks, linksFromWire, linksToWire} from '../../src/quota-links.js'
+import type {EximEvent} from '../../src/types.js'
 
 const ev = (over: Partial<EximEvent>): EximEvent => ({
   kind: 'rcpt-defer',
@@ -31,17 +31,24 @@ const quota = (over: Partial<EximEvent>): EximEvent =>
     ...over,
   })
 
-describe('countHeldQuota', () => {
+/** countHeld's findings, as JSON carries them. */
+function held(agg: Aggregator, events: EximEvent[], tables: number) {
+  const links = emptyLinks()
+  countHeld(agg, events, tables, links)
+  return linksToWire({...links, failures: links.counted.map((c) => ({key: c.key, time: c.time}))})!
+}
+
+describe('countHeld', () => {
   it('counts the held failures, and tells their groups as they were without them', () => {
     const agg = new Aggregator([['recipient', 'host'], ['recipient']])
     agg.add(ev({time: 5000}))
     agg.add(ev({time: 7000}))
-    const held = [
+    const failures = [
       quota({time: 3000}),
       quota({time: 9000, msgid: '1xWJQY-0002c9-1X'}),
       quota({time: 6000, recipient: 'b@x.example'}),
     ]
-    const {counted, without} = countHeldQuota(agg, held, 2)
+    const {counted, without} = held(agg, failures, 2)
     expect(counted).toEqual([
       ['1xWJQY-0002c9-1I|a@x.example', 3000, 0, [['a@x.example', ''], ['a@x.example']]],
       ['1xWJQY-0002c9-1X|a@x.example', 9000, 0, [['a@x.example', ''], ['a@x.example']]],
@@ -66,12 +73,8 @@ describe('countHeldQuota', () => {
     const agg = new Aggregator([['recipient']], 1)
     agg.add(ev({time: 5000}))
     agg.add(ev({time: 6000, recipient: 'c@x.example'}))
-    const {counted, without} = countHeldQuota(
-      agg,
-      [quota({time: 3000, recipient: 'b@x.example'}), quota({time: 8000})],
-      1,
-    )
-    expect(counted.map(([, , , rows]) => rows)).toEqual([[['(other)']], [['a@x.example']]])
+    const {counted, without} = held(agg, [quota({time: 3000, recipient: 'b@x.example'}), quota({time: 8000})], 1)
+    expect(counted!.map(([, , , rows]) => rows)).toEqual([[['(other)']], [['a@x.example']]])
     expect(without).toEqual([
       [0, ['(other)'], 1, 6000, 0, 6000, 0],
       [0, ['a@x.example'], 1, 5000, 0, 5000, 0],
@@ -80,5 +83,22 @@ describe('countHeldQuota', () => {
       ['a@x.example', 2, 5000, 8000],
       ['(other)', 2, 3000, 6000],
     ])
+  })
+})
+
+describe('the links on the wire', () => {
+  it('come back as they went, and empty links are not written', () => {
+    const links = emptyLinks()
+    expect(linksToWire(links)).toBeUndefined()
+    links.failures.push({key: 'M|a@x.example', time: 3000})
+    links.followUps.push({file: 1, key: 'N|b@x.example', time: 4000})
+    links.counted.push({key: 'M|a@x.example', time: 3000, tz: 180, groups: [['a@x.example']]})
+    links.without.push({table: 0, keys: ['a@x.example'], count: 0, first: null, firstTz: 0, last: null, lastTz: 0})
+    const wire = JSON.parse(JSON.stringify(linksToWire(links)))
+    expect(wire.failures).toEqual([['M|a@x.example', 3000]])
+    expect(linksFromWire(wire, 2, 4)).toEqual(links)
+    // A follow-up in a file the report does not list, a group in a table it does not have.
+    expect(linksFromWire(wire, 1, 4)).toBeNull()
+    expect(linksFromWire(wire, 2, 0)).toBeNull()
   })
 })

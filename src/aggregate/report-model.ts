@@ -1,6 +1,7 @@
 // The format-neutral report every renderer draws from: window, input accounting, totals per
 // kind, the --by table and the summary's top tables. Built once, after the last event.
 
+import type {QuotaLinks} from '../quota-links.js'
 import type {EventKind, InputAccount} from '../types.js'
 import type {Aggregator, GroupTable} from './aggregator.js'
 import type {GroupKey} from './keys.js'
@@ -36,11 +37,12 @@ export interface Report {
   hourly: Series
   /** The five-minute counts behind both, for merging reports. */
   buckets: [number, number[]][]
+  /** What reports of other parts of the same log need to add up with this one (JSON made for merge). */
+  quota: QuotaLinks | null
 }
 
-/** The summary's tables (recipients, sending hosts, reasons), and its rows per table by default. */
+/** The summary's tables: recipients, sending hosts, reasons. */
 export const SUMMARY_TABLES: GroupKey[][] = [['recipient'], ['host'], ['reason']]
-export const SUMMARY_TOP = 10
 
 export interface ReportShape {
   kinds: EventKind[]
@@ -55,7 +57,13 @@ export interface ReportShape {
   tz: (time: number) => number
 }
 
-export function buildReport(agg: Aggregator, input: InputAccount, window: ReportWindow, shape: ReportShape): Report {
+export function buildReport(
+  agg: Aggregator,
+  input: InputAccount,
+  window: ReportWindow,
+  shape: ReportShape,
+  quota: QuotaLinks | null = null,
+): Report {
   const totals: Record<string, number> = {}
   for (const k of shape.kinds) totals[k] = agg.totals.get(k) ?? 0
   const [main, ...rest] = agg
@@ -74,5 +82,6 @@ export function buildReport(agg: Aggregator, input: InputAccount, window: Report
     series: buildSeries(agg.series, shape.tz),
     hourly: buildSeries(agg.series, shape.tz, 3_600_000),
     buckets: [...agg.series].sort((a, b) => a[0] - b[0]),
+    quota,
   }
 }

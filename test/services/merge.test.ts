@@ -4,7 +4,21 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {runCli} from './run-cli.js'
+import {EximRejectsError} from '../../src/errors.js'
+import {merge, report} from './run.js'
+
+/** What `exim-rejects ARGS` prints, run in this process. */
+const cli = (args: string[]): Promise<string> => (args[0] === 'merge' ? merge(args.slice(1)) : report(args.slice(1)))
+
+/** The error `exim-rejects ARGS` fails with. */
+async function failure(args: string[]): Promise<EximRejectsError> {
+  const err = await cli(args).then(
+    () => null,
+    (e: unknown) => e,
+  )
+  expect(err).toBeInstanceOf(EximRejectsError)
+  return err as EximRejectsError
+}
 
 const FIX = new URL('../fixtures/exim-4.96/', import.meta.url).pathname
 const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-merge-'))
@@ -22,35 +36,34 @@ function halves(scenario: string): [string, string, string] {
   return [whole, a, b]
 }
 
-const json = (args: string[]) => {
-  const r = runCli(args)
-  expect(r.stderr).toBe('')
-  return JSON.parse(r.stdout)
-}
+const json = async (args: string[]) => JSON.parse(await cli(args))
 
 describe('merge', () => {
-  it.each(['defer-pid-ms-port', 'discard-tz-ms-iface', 'defer-tz'])('%s: halves merged equal the whole', (scenario) => {
-    const [whole, a, b] = halves(scenario)
-    const by = ['--kind', 'all', '--by', 'recipient,ip,kind']
-    writeFileSync(join(dir, 'a.json'), runCli(['report', '--json', '--label', 'mx1', ...by, a]).stdout)
-    writeFileSync(join(dir, 'b.json'), runCli(['report', '--json', '--label', 'mx2', ...by, b]).stdout)
-    const merged = json(['merge', '--json', join(dir, 'a.json'), join(dir, 'b.json')])
-    const one = json(['report', '--json', ...by, whole])
-    for (const field of ['kinds', 'totals', 'by', 'groups']) expect(merged[field], field).toEqual(one[field])
-    expect(merged.window.first).toBe(one.window.first)
-    expect(merged.window.last).toBe(one.window.last)
-    for (const field of ['lines', 'bytes', 'events', 'duplicates', 'other', 'unparsed', 'byKind'])
-      expect(merged.input[field], field).toEqual(one.input[field])
-    expect(merged.series.buckets).toEqual(one.series.buckets)
-    // and in the other formats
-    expect(runCli(['merge', '--format', 'csv', join(dir, 'a.json'), join(dir, 'b.json')]).stdout).toBe(
-      runCli(['report', '--format', 'csv', ...by, whole]).stdout,
-    )
-    const summary = runCli(['merge', join(dir, 'a.json'), join(dir, 'b.json')]).stdout
-    expect(summary).toContain('exim-rejects report for mx1, mx2')
-  })
+  it.each(['defer-pid-ms-port', 'discard-tz-ms-iface', 'defer-tz'])(
+    '%s: halves merged equal the whole',
+    async (scenario) => {
+      const [whole, a, b] = halves(scenario)
+      const by = ['--kind', 'all', '--by', 'recipient,ip,kind']
+      writeFileSync(join(dir, 'a.json'), await cli(['report', '--json', '--label', 'mx1', ...by, a]))
+      writeFileSync(join(dir, 'b.json'), await cli(['report', '--json', '--label', 'mx2', ...by, b]))
+      const merged = await json(['merge', '--json', join(dir, 'a.json'), join(dir, 'b.json')])
+      const one = await json(['report', '--json', ...by, whole])
+      for (const field of ['kinds', 'totals', 'by', 'groups']) expect(merged[field], field).toEqual(one[field])
+      expect(merged.window.first).toBe(one.window.first)
+      expect(merged.window.last).toBe(one.window.last)
+      for (const field of ['lines', 'bytes', 'events', 'duplicates', 'other', 'unparsed', 'byKind'])
+        expect(merged.input[field], field).toEqual(one.input[field])
+      expect(merged.series.buckets).toEqual(one.series.buckets)
+      // and in the other formats
+      expect(await cli(['merge', '--format', 'csv', join(dir, 'a.json'), join(dir, 'b.json')])).toBe(
+        await cli(['report', '--format', 'csv', ...by, whole]),
+      )
+      const summary = await cli(['merge', join(dir, 'a.json'), join(dir, 'b.json')])
+      expect(summary).toContain('exim-rejects report for mx1, mx2')
+    },
+  )
 
-  it('a message that failed for quota in both halves is one event, the first failure, as in the whole log', () => {
+  it('a message that failed for quota in both halves is one event, the first failure, as in the whole log', async () => {
     // The real log of deliveries failing for quota: a queue run two seconds later fails the same
     // messages again. Cut before that run, each half counts them as events of its own.
     const log = readFileSync(join(FIX, 'nosocket-plain', 'mainlog'), 'utf8')
@@ -65,38 +78,34 @@ describe('merge', () => {
     writeFileSync(a, lines.slice(0, cut).join('\n') + '\n')
     writeFileSync(b, lines.slice(cut).join('\n') + '\n')
     const by = ['--kind', 'all', '--by', 'recipient,host,reason']
-    writeFileSync(join(dir, 'qa.json'), runCli(['report', '--json', '--label', 'mx1', ...by, a]).stdout)
-    writeFileSync(join(dir, 'qb.json'), runCli(['report', '--json', '--label', 'mx1', ...by, b]).stdout)
+    writeFileSync(join(dir, 'qa.json'), await cli(['report', '--json', '--label', 'mx1', ...by, a]))
+    writeFileSync(join(dir, 'qb.json'), await cli(['report', '--json', '--label', 'mx1', ...by, b]))
     const whole = join(FIX, 'nosocket-plain', 'mainlog')
-    const one = json(['report', '--json', ...by, whole])
-    const parts = [json(['report', '--json', ...by, a]), json(['report', '--json', ...by, b])]
+    const one = await json(['report', '--json', ...by, whole])
+    const parts = [await json(['report', '--json', ...by, a]), await json(['report', '--json', ...by, b])]
     // Each half alone counts the repeated failures again.
     expect(parts[0].totals['delivery-quota'] + parts[1].totals['delivery-quota']).toBe(
       one.totals['delivery-quota'] + again.length,
     )
-    const withTables = json(['report', '--json', '--label', 'mx1', ...by, whole])
+    const withTables = await json(['report', '--json', '--label', 'mx1', ...by, whole])
     for (const order of [
       ['qa.json', 'qb.json'],
       ['qb.json', 'qa.json'],
     ]) {
       const files = order.map((f) => join(dir, f))
-      const merged = json(['merge', '--json', ...files])
+      const merged = await json(['merge', '--json', ...files])
       for (const field of ['kinds', 'totals', 'by', 'groups']) expect(merged[field], field).toEqual(one[field])
       expect(merged.series.buckets).toEqual(one.series.buckets)
       for (const field of ['lines', 'events', 'other', 'byKind'])
         expect(merged.input[field], field).toEqual(one.input[field])
       // The summary's tables too (recipients, hosts, reasons), and every format drawn from them.
       expect(merged.tables).toEqual(withTables.tables)
-      expect(runCli(['merge', '--format', 'csv', ...files]).stdout).toBe(
-        runCli(['report', '--format', 'csv', ...by, whole]).stdout,
+      expect(await cli(['merge', '--format', 'csv', ...files])).toBe(
+        await cli(['report', '--format', 'csv', ...by, whole]),
       )
-      expect(
-        runCli(['merge', '--by', 'recipient', ...files])
-          .stdout.split('\n')
-          .slice(1),
-      ).toEqual(
-        runCli(['report', '--by', 'recipient', '--kind', 'all', whole])
-          .stdout.split('\n')
+      expect((await cli(['merge', '--by', 'recipient', ...files])).split('\n').slice(1)).toEqual(
+        (await cli(['report', '--by', 'recipient', '--kind', 'all', whole]))
+          .split('\n')
           .slice(1)
           .map((l) => l.replace('read      1 file,', 'read      2 files,')),
       )
@@ -111,23 +120,24 @@ describe('merge', () => {
     const bounce = log.find((l) => / \*\* full2@example\.test R=.*Quota exceeded/.test(l))!
     const at = (line: string, time: string) => time + line.slice(19)
     /** Reports of each part (with --label) merged, and the report of the parts read as one log. */
-    const both = (name: string, parts: string[][], args: string[], order = [0, 1]) => {
-      const files = parts.map((lines, i) => {
+    const both = async (name: string, parts: string[][], args: string[], order = [0, 1]) => {
+      const files: string[] = []
+      for (const [i, lines] of parts.entries()) {
         const f = join(dir, `${name}-${i}`)
         writeFileSync(f, lines.join('\n') + '\n')
-        writeFileSync(f + '.json', runCli(['report', '--json', '--label', 'mx1', ...args, f]).stdout)
-        return f
-      })
+        writeFileSync(f + '.json', await cli(['report', '--json', '--label', 'mx1', ...args, f]))
+        files.push(f)
+      }
       writeFileSync(join(dir, name), parts.flat().join('\n') + '\n')
       return {
-        merged: json(['merge', '--json', ...order.map((i) => files[i] + '.json')]),
-        one: json(['report', '--json', ...args, join(dir, name)]),
+        merged: await json(['merge', '--json', ...order.map((i) => files[i] + '.json')]),
+        one: await json(['report', '--json', ...args, join(dir, name)]),
       }
     }
 
-    it('one failure a bucket of its own leaves no empty bucket behind', () => {
+    it('one failure a bucket of its own leaves no empty bucket behind', async () => {
       // The same message deferred again two days later: one event, in the first bucket only.
-      const {merged, one} = both(
+      const {merged, one} = await both(
         'lone',
         [[at(deferral, '2026-11-25 10:00:00')], [at(deferral, '2026-11-27 10:00:00')]],
         ['--kind', 'all'],
@@ -137,7 +147,7 @@ describe('merge', () => {
       expect(merged.totals).toEqual(one.totals)
     })
 
-    it('failures in the same second in two parts: the first part counts, whatever order they are given in', () => {
+    it('failures in the same second in two parts: the first part counts, whatever order they are given in', async () => {
       // Deferred (452), then bounced (552) in the same second; the second part goes on a second later.
       const bounced = at(
         deferral.replace(/ == (\S+) R=.*/, (_, a) => ` ** ${a}` + bounce.slice(bounce.indexOf(' R='))),
@@ -148,35 +158,35 @@ describe('merge', () => {
         [0, 1],
         [1, 0],
       ]) {
-        const {merged, one} = both('tie', parts, ['--kind', 'all', '--by', 'reason,code'], order)
+        const {merged, one} = await both('tie', parts, ['--kind', 'all', '--by', 'reason,code'], order)
         expect(one.groups.map((g: {code: string}) => g.code)).toContain('452')
         expect(merged.groups).toEqual(one.groups)
       }
     })
 
-    it('--max-groups and --top: the groups add up to the totals, and a report merged alone is itself', () => {
+    it('--max-groups and --top: the groups add up to the totals, and a report merged alone is itself', async () => {
       const cut = log.findIndex((l) => l.startsWith('2026-11-25 20:17:16'))
       for (const args of [
         ['--max-groups', '1'],
         ['--top', '1'],
       ]) {
         const by = ['--kind', 'all', '--by', 'recipient', ...args]
-        const {merged} = both('capped', [log.slice(0, cut), log.slice(cut)], by)
+        const {merged} = await both('capped', [log.slice(0, cut), log.slice(cut)], by)
         const sum = (groups: {count: number}[]) => groups.reduce((n, g) => n + g.count, 0)
         if (args[0] === '--max-groups')
           expect(sum(merged.groups)).toBe(
             Object.values(merged.totals as Record<string, number>).reduce((n, c) => n + c, 0),
           )
         const whole = join(FIX, 'nosocket-plain', 'mainlog')
-        writeFileSync(join(dir, 'capped.json'), runCli(['report', '--json', '--label', 'mx1', ...by, whole]).stdout)
-        const alone = json(['merge', '--json', join(dir, 'capped.json')])
-        const one = json(['report', '--json', ...by, whole])
+        writeFileSync(join(dir, 'capped.json'), await cli(['report', '--json', '--label', 'mx1', ...by, whole]))
+        const alone = await json(['merge', '--json', join(dir, 'capped.json')])
+        const one = await json(['report', '--json', ...by, whole])
         for (const field of ['totals', 'groups']) expect(alone[field], `${args[0]} ${field}`).toEqual(one[field])
       }
     })
   })
 
-  it('a quota failure in one half and its later retries in the other count as in the whole log', () => {
+  it('a quota failure in one half and its later retries in the other count as in the whole log', async () => {
     // The real log of deliveries failing for quota, then a queue run half an hour later that finds
     // each deferred message's retry time not reached: lines that complete the failure, in the whole.
     const log = readFileSync(join(FIX, 'nosocket-plain', 'mainlog'), 'utf8')
@@ -195,19 +205,19 @@ describe('merge', () => {
     writeFileSync(b, later)
     writeFileSync(whole, log + later)
     const by = ['--kind', 'all', '--by', 'recipient,kind']
-    writeFileSync(join(dir, 'ra.json'), runCli(['report', '--json', '--label', 'mx1', ...by, a]).stdout)
-    writeFileSync(join(dir, 'rb.json'), runCli(['report', '--json', '--label', 'mx1b', ...by, b]).stdout)
-    const one = json(['report', '--json', ...by, whole])
+    writeFileSync(join(dir, 'ra.json'), await cli(['report', '--json', '--label', 'mx1', ...by, a]))
+    writeFileSync(join(dir, 'rb.json'), await cli(['report', '--json', '--label', 'mx1b', ...by, b]))
+    const one = await json(['report', '--json', ...by, whole])
     // The retries alone: lines that follow up nothing this report saw.
-    const alone = json(['report', '--json', ...by, b])
+    const alone = await json(['report', '--json', ...by, b])
     expect(alone.input.other).toBe(deferred.length + 1)
-    const first = json(['report', '--json', ...by, a])
+    const first = await json(['report', '--json', ...by, a])
     // Given in either order: the parts are put in time order.
     for (const parts of [
       ['ra.json', 'rb.json'],
       ['rb.json', 'ra.json'],
     ]) {
-      const merged = json(['merge', '--json', ...parts.map((f) => join(dir, f))])
+      const merged = await json(['merge', '--json', ...parts.map((f) => join(dir, f))])
       for (const field of ['lines', 'events', 'other', 'byKind'])
         expect(merged.input[field], field).toEqual(one.input[field])
       for (const field of ['totals', 'groups']) expect(merged[field], field).toEqual(one[field])
@@ -218,45 +228,45 @@ describe('merge', () => {
     }
   })
 
-  it('groups by the host a report came from (label), and by fewer keys than the reports have', () => {
+  it('groups by the host a report came from (label), and by fewer keys than the reports have', async () => {
     const [, a, b] = halves('defer-plain')
-    writeFileSync(join(dir, 'p.json'), runCli(['report', '--json', '--label', 'mx1', '--by', 'recipient,ip', a]).stdout)
-    writeFileSync(join(dir, 'q.json'), runCli(['report', '--json', '--label', 'mx2', '--by', 'recipient,ip', b]).stdout)
-    const m = json(['merge', '--json', '--by', 'label', join(dir, 'p.json'), join(dir, 'q.json')])
+    writeFileSync(join(dir, 'p.json'), await cli(['report', '--json', '--label', 'mx1', '--by', 'recipient,ip', a]))
+    writeFileSync(join(dir, 'q.json'), await cli(['report', '--json', '--label', 'mx2', '--by', 'recipient,ip', b]))
+    const m = await json(['merge', '--json', '--by', 'label', join(dir, 'p.json'), join(dir, 'q.json')])
     expect(m.groups.map((g: {label: string}) => g.label).sort()).toEqual(['mx1', 'mx2'])
     expect(m.groups.reduce((n: number, g: {count: number}) => n + g.count, 0)).toBe(9)
-    const r = json(['merge', '--json', '--by', 'recipient', join(dir, 'p.json'), join(dir, 'q.json')])
+    const r = await json(['merge', '--json', '--by', 'recipient', join(dir, 'p.json'), join(dir, 'q.json')])
     expect(Object.fromEntries(r.groups.map((g: {recipient: string; count: number}) => [g.recipient, g.count]))).toEqual(
       {'full1@example.test': 5, 'full2@example.test': 4},
     )
-    expect(runCli(['merge', '--by', 'sender', join(dir, 'p.json')]).stderr).toMatch(
-      /^exim-rejects: --by: expected keys every report has/,
+    expect((await failure(['merge', '--by', 'sender', join(dir, 'p.json')])).message).toMatch(
+      /^--by: expected keys every report has/,
     )
   })
 
-  it('the summary tables of reports grouped by one of their keys, cut by --top, are merged whole', () => {
+  it('the summary tables of reports grouped by one of their keys, cut by --top, are merged whole', async () => {
     const [whole, a, b] = halves('defer-plain')
-    const made = (f: string, label: string) => {
+    const made = async (f: string, label: string) => {
       const out = join(dir, `top-${label}.json`)
       writeFileSync(
         out,
-        runCli(['report', '--json', '--kind', 'all', '--by', 'recipient', '--top', '1', '--label', label, f]).stdout,
+        await cli(['report', '--json', '--kind', 'all', '--by', 'recipient', '--top', '1', '--label', label, f]),
       )
       return out
     }
-    const merged = runCli(['merge', made(a, 'mx1'), made(b, 'mx2')]).stdout
+    const merged = await cli(['merge', await made(a, 'mx1'), await made(b, 'mx2')])
     const recipients = (summary: string) => {
       const at = summary.indexOf('\nRecipients\n')
       expect(at).toBeGreaterThan(-1)
       return summary.slice(at).split('\n\n')[0]
     }
-    expect(recipients(merged)).toBe(recipients(runCli(['report', '--kind', 'all', whole]).stdout))
+    expect(recipients(merged)).toBe(recipients(await cli(['report', '--kind', 'all', whole])))
   })
 
-  it('a file that is not a JSON report: exit 2, one line naming it', () => {
-    const r = runCli(['merge', join(FIX, 'defer-plain', 'mainlog')])
-    expect(r.code).toBe(2)
-    expect(r.stderr).toMatch(/mainlog: not JSON/)
+  it('a file that is not a JSON report: exit 2, one line naming it', async () => {
+    const err = await failure(['merge', join(FIX, 'defer-plain', 'mainlog')])
+    expect(err.exitCode).toBe(2)
+    expect(err.message).toMatch(/mainlog: not JSON/)
   })
 
   it.each([
@@ -287,21 +297,19 @@ describe('merge', () => {
       'a group to take back with a count but no first',
       {failures: [], followUps: [], without: [[0, ['r@example.test'], 1, null, 0, 0, 0]]},
     ],
-  ])('a report with %s: exit 2, one line naming it', (_, quota) => {
-    const good = JSON.parse(
-      runCli(['report', '--json', '--label', 'mx1', join(FIX, 'nosocket-plain', 'mainlog')]).stdout,
-    )
+  ])('a report with %s: exit 2, one line naming it', async (_, quota) => {
+    const good = JSON.parse(await cli(['report', '--json', '--label', 'mx1', join(FIX, 'nosocket-plain', 'mainlog')]))
     const f = join(dir, 'bad-links.json')
     writeFileSync(f, JSON.stringify({...good, quota}))
-    const r = runCli(['merge', f])
-    expect(r.code).toBe(2)
-    expect(r.stderr).toBe(`exim-rejects: ${f}: not an exim-rejects JSON report (made with report --format json)\n`)
+    const err = await failure(['merge', f])
+    expect(err.exitCode).toBe(2)
+    expect(err.message).toBe(`${f}: not an exim-rejects JSON report (made with report --format json)`)
   })
 })
 
 describe('--max-groups', () => {
-  it('keeps that many groups and folds the rest into an (other) row', () => {
-    const r = json([
+  it('keeps that many groups and folds the rest into an (other) row', async () => {
+    const r = await json([
       'report',
       '--json',
       '--kind',

@@ -1,0 +1,62 @@
+// Follows one live log: every event appended (and, with fromStart, already there) goes to the
+// sink as soon as its line is complete, across logrotate's rename+create and copytruncate.
+
+import {Classifier} from '../events/classifier.js'
+import {newFileAccount, totalAccount} from '../input/account.js'
+import {followFile} from '../input/follow.js'
+import type {Source} from '../input/sources.js'
+import type {LineScanner} from '../parse/scanner.js'
+import type {EventSink, FileAccount, InputAccount, UnparsedSample} from '../types.js'
+import {probe} from './probe.js'
+import type {ReadOptions} from './read-logs.js'
+import {scannerFor} from './scanner-for.js'
+
+export interface FollowOptions extends ReadOptions {
+  /** Read the file from its start (else only what is appended from now on). */
+  fromStart: boolean
+  signal?: AbortSignal
+  pollMs?: number
+  /** Called after every poll, with the accounting so far. */
+  onPoll?: (input: InputAccount) => void
+  /** Told once the file is open and its position known: what is appended from now on will be read. */
+  onReady?: (name: string, position: number) => void
+}
+
+/** Follows `src` until the signal aborts; returns the accounting of everything read. */
+export async function followLog(src: Source, opts: FollowOptions, sink: EventSink): Promise<InputAccount> {
+  const p = await probe(src, opts.zone, opts.stdin)
+  const classifier = new Classifier(
+    {zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe: false, wanted: opts.kinds},
+    (ev) => sink.event(ev),
+  )
+  const samples: UnparsedSample[] = []
+  const files: FileAccount[] = []
+  let acct!: FileAccount
+  let scanner!: LineScanner
+  const start = (): void => {
+    acct = newFileAccount(src.name, p.logType)
+    acct.framing = p.framing
+    files.push(acct)
+    classifier.beginFile(src.name, p.logType)
+    const input = {...src, logType: p.logType, framing: p.framing}
+    scanner = scannerFor(input, acct, classifier, samples, opts, classifier.waitingFor(NaN))
+  }
+  start()
+  const onReady = (position: number): void => opts.onReady?.(src.name, position)
+  const follow = {fromStart: opts.fromStart, signal: opts.signal, pollMs: opts.pollMs, onReady}
+  for await (const item of followFile(src.path!, follow)) {
+    if ('chunk' in item) scanner.push(item.chunk)
+    else if ('restart' in item) {
+      // A digit line at the end of the rotated file may still get its discard from the new one.
+      scanner.end()
+      start()
+    } else {
+      // Nothing new: a digit line still waiting for its discard will not get one.
+      if (!item.fresh) classifier.settle()
+      opts.onPoll?.(totalAccount(files, samples))
+    }
+  }
+  scanner.end()
+  classifier.settle()
+  return totalAccount(files, samples)
+}

@@ -1,0 +1,73 @@
+// The JSON report as it is written (report --format json) and read back (merge): one typed shape
+// for both. Times are ISO 8601 with the offset they were logged in; a group's keys are properties
+// named after the --by keys.
+
+import type {GroupKey} from '../aggregate/keys.js'
+import type {EventKind} from '../kinds.js'
+import type {QuotaLinksWire} from '../quota-links.js'
+import type {FileAccount} from '../types.js'
+
+export interface JsonGroup {
+  [key: string]: string | number
+  count: number
+  first: string
+  last: string
+}
+
+/** A file's accounting, with its first and last line's times in ISO form. */
+export type JsonFile = Omit<FileAccount, 'firstTime' | 'lastTime'> & {first: string | null; last: string | null}
+
+export interface JsonSample {
+  /** `file:line`, as the summary shows it. */
+  at: string
+  file: string
+  line: number
+  text: string
+}
+
+export interface JsonInput {
+  files: JsonFile[]
+  lines: number
+  bytes: number
+  events: number
+  duplicates: number
+  other: number
+  unparsed: number
+  oversized: number
+  invalidUtf8: number
+  byKind: Record<string, number>
+  samples: JsonSample[]
+}
+
+export interface JsonWindow {
+  since: string | null
+  until: string | null
+  /** First and last timestamped line read. */
+  first: string | null
+  last: string | null
+}
+
+/** Five-minute buckets (start, epoch ms) of events per kind, in `kinds` order. */
+export interface JsonSeries {
+  step: number
+  kinds: readonly EventKind[]
+  buckets: [number, number[]][]
+}
+
+export interface JsonReport {
+  /** The host the logs came from (--label). */
+  label?: string
+  window: JsonWindow
+  input: JsonInput
+  kinds: EventKind[]
+  totals: Record<string, number>
+  by: GroupKey[]
+  /** Events past --max-groups, counted in the last group. */
+  folded?: number
+  groups: JsonGroup[]
+  /** The summary's tables by their keys (`recipient`, `host`, `reason`), with --label. */
+  tables?: Record<string, JsonGroup[]>
+  series: JsonSeries
+  /** What parts of one host's log need from each other (with --label). */
+  quota?: QuotaLinksWire
+}

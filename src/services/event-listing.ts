@@ -1,0 +1,75 @@
+// The events service: one row per event, streamed in log order as the logs are read (or as a
+// followed log grows), through the chosen event format. No oclif here.
+
+import {buildPredicate, type FilterOptions} from '../filter/predicate.js'
+import {followSource, resolveSources} from '../input/sources.js'
+import {followLog} from '../read/follow-log.js'
+import {readLogs} from '../read/read-logs.js'
+import {EVENT_PRINTERS, type EventFormat, type PrintContext} from '../render/event-formats.js'
+import type {Writer} from '../render/writer.js'
+import {ZoneClock, type ZoneSpec} from '../time/zone.js'
+import type {EventSink} from '../types.js'
+
+export interface EventsOptions extends PrintContext {
+  paths: string[]
+  filter: FilterOptions
+  zone: ZoneSpec
+  format: EventFormat
+  keepGoing?: boolean
+  onInputError?: (err: Error) => void
+  /** Told as each input is opened. */
+  onOpen?: (name: string) => void
+  follow: boolean
+  signal?: AbortSignal
+  /** Told once a followed log is open: from then on every line appended is read. */
+  onFollowing?: (name: string, position: number) => void
+  stdin?: NodeJS.ReadableStream
+  now?: Date
+  pollMs?: number
+}
+
+export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): void}): Promise<void> {
+  const clock = new ZoneClock(opts.zone)
+  const format = EVENT_PRINTERS[opts.format]
+  const printer = format.open(out, opts)
+  const keep = buildPredicate(opts.filter)
+  const sink: EventSink = {
+    event(ev) {
+      if (keep(ev)) printer.event(ev)
+    },
+  }
+  const read = {
+    zone: clock,
+    kinds: opts.filter.kinds,
+    stdin: opts.stdin,
+    since: opts.filter.since,
+    until: opts.filter.until,
+    now: opts.now,
+    keepRaw: format.rawLines,
+    keepGoing: opts.keepGoing,
+    onInputError: opts.onInputError,
+    onOpen: opts.onOpen,
+  }
+  if (opts.follow) {
+    const src = await followSource(opts.paths)
+    // Rows go out as they come when following, not when a buffer fills.
+    const follow = {
+      ...read,
+      fromStart: opts.filter.since !== undefined,
+      signal: opts.signal,
+      pollMs: opts.pollMs,
+      onPoll: () => out.flush?.(),
+      onReady: opts.onFollowing,
+    }
+    await followLog(src, follow, {
+      event(ev) {
+        sink.event(ev)
+        out.flush?.()
+      },
+    })
+  } else {
+    const sources = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
+    await readLogs(sources, read, sink)
+  }
+  printer.end()
+}

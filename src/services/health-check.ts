@@ -1,0 +1,44 @@
+// The check service: is the quota ACL firing, is mail being lost? Reads the window (default the
+// last hour), counts events per kind and recipient, and has the verdict judged. No oclif and no
+// output here; the command renders the verdict.
+
+import {Aggregator} from '../aggregate/aggregator.js'
+import {resolveSources} from '../input/sources.js'
+import {EVENT_KINDS, type EventKind} from '../kinds.js'
+import {readLogs} from '../read/read-logs.js'
+import {ZoneClock, type ZoneSpec} from '../time/zone.js'
+import {type CheckResult, judge, type Limits} from '../verdict/judge.js'
+
+export interface CheckOptions extends Limits {
+  paths: string[]
+  zone: ZoneSpec
+  stdin?: NodeJS.ReadableStream
+  /** Told as each input is opened. */
+  onOpen?: (name: string) => void
+}
+
+const LOOPBACK = /^(?:127\.|::1$|localhost$)/
+
+export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
+  const clock = new ZoneClock(opts.zone)
+  const sources = await resolveSources(opts.paths)
+  const agg = new Aggregator([['kind', 'recipient']])
+  const localQuota: Record<string, number> = {}
+  const read = {zone: clock, stdin: opts.stdin, since: opts.since, until: opts.until, onOpen: opts.onOpen}
+  const input = await readLogs(sources, read, {
+    event(ev) {
+      if (ev.time < opts.since || ev.time >= opts.until) return
+      agg.add(ev)
+      // Only deliveries into this server's own mailboxes (no remote host, or one on loopback) tell about its ACL.
+      if (ev.kind === 'delivery-quota' && (ev.ip === '' || LOOPBACK.test(ev.ip)))
+        localQuota[ev.recipient] = (localQuota[ev.recipient] ?? 0) + 1
+    },
+  })
+  const byKindRecipient = agg.result()[0]!.rows.map((r) => ({
+    kind: r.keys[0] as EventKind,
+    recipient: r.keys[1]!,
+    count: r.count,
+  }))
+  const counts = Object.fromEntries(EVENT_KINDS.map((k) => [k, agg.totals.get(k) ?? 0])) as Record<EventKind, number>
+  return judge({counts, byKindRecipient, localQuota, input}, opts)
+}

@@ -1,0 +1,236 @@
+// The report service: sources -> events -> filter -> aggregate -> one neutral report -> a renderer.
+// No oclif here; the command parses flags and calls runReport. Which tables a report fills and
+// how many rows it keeps come from the format table (render/report-formats.ts), never from the
+// format's name.
+
+import {Aggregator, type GroupRow, type GroupTable} from '../aggregate/aggregator.js'
+import type {GroupKey} from '../aggregate/keys.js'
+import {buildReport, type Instant, type Report, SUMMARY_TABLES} from '../aggregate/report-model.js'
+import {buildPredicate, type FilterOptions} from '../filter/predicate.js'
+import {totalAccount} from '../input/account.js'
+import {followSource, resolveSources} from '../input/sources.js'
+import type {EventKind} from '../kinds.js'
+import {countHeld, emptyLinks, type QuotaLinks} from '../quota-links.js'
+import {followLog} from '../read/follow-log.js'
+import {readLogs} from '../read/read-logs.js'
+import type {DrawContext} from '../render/context.js'
+import {REPORT_RENDERERS, type ReportFormat, rowsKept} from '../render/report-formats.js'
+import type {Writer} from '../render/writer.js'
+import {ZoneClock, type ZoneSpec} from '../time/zone.js'
+import type {EximEvent, InputAccount} from '../types.js'
+import {type PartSettings, reportParts} from './report-parts.js'
+
+export interface ReportOptions {
+  paths: string[]
+  kinds: EventKind[]
+  by: GroupKey[]
+  /** True when --by was given (the summary then shows that table too). */
+  byGiven: boolean
+  format: ReportFormat
+  top?: number
+  since?: number
+  until?: number
+  zone: ZoneSpec
+  label?: string
+  /** CSV cells as logged, without the spreadsheet-formula guard. */
+  csvRaw?: boolean
+  /** Groups kept per table; the rest is folded into an `(other)` row. */
+  maxGroups?: number
+  /** Count what can be read when an input cannot (each failure is reported, the exit status is 2). */
+  keepGoing?: boolean
+  onInputError?: (err: Error) => void
+  /** Filters other than kinds and window (--recipient, --ip, ...). */
+  filter?: Omit<FilterOptions, 'kinds' | 'since' | 'until'>
+  stdin?: NodeJS.ReadableStream
+  now?: Date
+  onProgress?: (done: number, total: number) => void
+  /** Told as each input is opened. */
+  onOpen?: (name: string) => void
+  /** Also count events per kind and recipient (--prom-recipients). */
+  byKindRecipient?: boolean
+  /** When large logs are read in parts by threads. */
+  parts?: PartSettings
+}
+
+export interface BuiltReport {
+  report: Report
+  clock: ZoneClock
+  /** Events per kind and recipient, when asked for (--prom-recipients, and the HTML page). */
+  byKindRecipient?: GroupTable
+}
+
+/** How a report is drawn, beyond its format and what the report options say. */
+export type RenderOptions = Omit<DrawContext, 'tz' | 'byGiven' | 'csvRaw' | 'discarded'>
+
+/** The summary's tables, when the report carries them: a page, or JSON made for merge (with --label). */
+function summaryTables(opts: ReportOptions): GroupKey[][] {
+  const f = REPORT_RENDERERS[opts.format]
+  return f.page || (f.mergeable && opts.label !== undefined) ? SUMMARY_TABLES : []
+}
+
+/**
+ * One aggregator holds every table a report draws: the --by table, the summary's, and kind x
+ * recipient (--prom-recipients, the page's list of dropped mail).
+ */
+function tablesFor(opts: ReportOptions, perRecipient: boolean): GroupKey[][] {
+  // A page draws the --by table only when --by was given: otherwise it stands in for the page's
+  // recipients table, which the aggregator then fills once.
+  const main = REPORT_RENDERERS[opts.format].page && !opts.byGiven ? SUMMARY_TABLES[0]! : opts.by
+  return [main, ...summaryTables(opts), ...(perRecipient ? [['kind', 'recipient'] as GroupKey[]] : [])]
+}
+
+export async function buildReportFrom(opts: ReportOptions): Promise<BuiltReport> {
+  const clock = new ZoneClock(opts.zone)
+  const sources = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
+  const perRecipient = opts.byKindRecipient === true || REPORT_RENDERERS[opts.format].listsDropped
+  const tables = tablesFor(opts, perRecipient)
+  const agg = new Aggregator(tables, opts.maxGroups)
+  const filter = {...opts.filter, kinds: opts.kinds, since: opts.since, until: opts.until}
+  const kinds = new Set(opts.kinds)
+  const keep = buildPredicate({...filter, kinds})
+  // JSON made for merge (--label) carries what parts of one log need to add up as the whole: its
+  // quota failures are counted last, once it is known how the groups look without them.
+  const links: QuotaLinks | undefined =
+    REPORT_RENDERERS[opts.format].mergeable && opts.label !== undefined ? emptyLinks() : undefined
+  const held: EximEvent[] = []
+  const read = {
+    zone: clock,
+    kinds,
+    stdin: opts.stdin,
+    since: opts.since,
+    until: opts.until,
+    now: opts.now,
+    onProgress: opts.onProgress,
+    onOpen: opts.onOpen,
+    keepGoing: opts.keepGoing,
+    onInputError: opts.onInputError,
+    links,
+    parts: reportParts(agg, {filter, tables, maxGroups: opts.maxGroups}, opts.parts),
+  }
+  const input = await readLogs(sources, read, {
+    event(ev) {
+      if (!keep(ev)) return
+      if (links && ev.kind === 'delivery-quota') held.push(ev)
+      else agg.add(ev)
+    },
+  })
+  if (links) countHeld(agg, held, 1 + summaryTables(opts).length, links)
+  const report = assemble(agg, input, clock, opts, links ?? null)
+  return {report, clock, byKindRecipient: perRecipient ? agg.tableResult(tables.length - 1) : undefined}
+}
+
+function assemble(
+  agg: Aggregator,
+  input: InputAccount,
+  clock: ZoneClock,
+  opts: ReportOptions,
+  quota: QuotaLinks | null,
+): Report {
+  const at = (t: number | undefined): Instant | null =>
+    t === undefined || !Number.isFinite(t) ? null : {time: t, tz: clock.offsetOfInstant(t)}
+  const firsts = input.files.map((f) => f.firstTime).filter(Number.isFinite)
+  const lasts = input.files.map((f) => f.lastTime).filter(Number.isFinite)
+  const window = {
+    since: at(opts.since),
+    until: at(opts.until),
+    first: firsts.length ? at(Math.min(...firsts)) : null,
+    last: lasts.length ? at(Math.max(...lasts)) : null,
+  }
+  const shape = {
+    kinds: opts.kinds,
+    ...rowsKept(opts.format, opts.top),
+    summaryTables: summaryTables(opts).length,
+    label: opts.label ?? null,
+    tz: (t: number) => clock.offsetOfInstant(t),
+  }
+  return buildReport(agg, input, window, shape, quota)
+}
+
+export interface FollowReportOptions {
+  /** How often a fresh report is printed (ms). */
+  interval: number
+  signal: AbortSignal
+  pollMs?: number
+  /** Told once the log is open: from then on every line appended is read. */
+  onFollowing?: (name: string, position: number) => void
+}
+
+/**
+ * report --follow: reads the log to its end, then keeps following it and prints a fresh report
+ * (of everything read so far) every interval, until the signal aborts.
+ */
+export async function followReport(
+  opts: ReportOptions,
+  out: Writer & {flush(): void},
+  f: FollowReportOptions,
+): Promise<void> {
+  const clock = new ZoneClock(opts.zone)
+  const src = await followSource(opts.paths)
+  const agg = new Aggregator(tablesFor(opts, false), opts.maxGroups)
+  const kinds = new Set(opts.kinds)
+  const keep = buildPredicate({...opts.filter, kinds, since: opts.since, until: opts.until})
+  const format = REPORT_RENDERERS[opts.format]
+  let latest: InputAccount = totalAccount([], [])
+  let printed = false
+  const print = (): void => {
+    if (printed && format.between) out.write(format.between)
+    const c = {tz: (t: number) => clock.offsetOfInstant(t), byGiven: opts.byGiven, csvRaw: opts.csvRaw}
+    format.render(assemble(agg, latest, clock, opts, null), out, c)
+    out.flush()
+    printed = true
+  }
+  let due = 0
+  const read = {
+    zone: clock,
+    kinds,
+    since: opts.since,
+    until: opts.until,
+    now: opts.now,
+    fromStart: true,
+    signal: f.signal,
+    pollMs: f.pollMs,
+    onReady: f.onFollowing,
+    onPoll: (acct: InputAccount) => {
+      latest = acct
+      // The first report once the log has been read to its end, then one per interval.
+      const now = Date.now()
+      if (now >= due) {
+        print()
+        due = now + f.interval
+      }
+    },
+  }
+  latest = await followLog(src, read, {
+    event(ev) {
+      if (keep(ev)) agg.add(ev)
+    },
+  })
+  print()
+}
+
+/** Every recipient of the discard-misconfig kind, from a kind x recipient table. */
+export function discardedRows(t: GroupTable | undefined): GroupRow[] {
+  return (t?.rows ?? [])
+    .filter((r) => r.keys[0] === 'discard-misconfig')
+    .map((r) => ({
+      keys: [r.keys[1]!],
+      count: r.count,
+      first: r.first,
+      firstTz: r.firstTz,
+      last: r.last,
+      lastTz: r.lastTz,
+    }))
+}
+
+export async function runReport(opts: ReportOptions, out: Writer, render: RenderOptions = {}): Promise<BuiltReport> {
+  const built = await buildReportFrom(opts)
+  const c: DrawContext = {
+    ...render,
+    tz: (t) => built.clock.offsetOfInstant(t),
+    byGiven: opts.byGiven,
+    csvRaw: opts.csvRaw,
+    discarded: discardedRows(built.byKindRecipient),
+  }
+  REPORT_RENDERERS[opts.format].render(built.report, out, c)
+  return built
+}

@@ -1,0 +1,133 @@
+// The check's verdict: from what the window's events add up to, a Nagios state and the findings
+// that make it, worst first. Pure: the health-check service reads and counts, renderers print.
+
+import type {EventKind} from '../kinds.js'
+import type {InputAccount} from '../types.js'
+import {exceeds, type Threshold} from './thresholds.js'
+
+export const STATES = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] as const
+export type State = (typeof STATES)[number]
+/** Nagios plugin exit status of each state. */
+export const STATE_CODE = Object.fromEntries(STATES.map((s, i) => [s, i])) as Record<State, number>
+
+export interface KindRecipientCount {
+  kind: EventKind
+  recipient: string
+  count: number
+}
+
+/** What was seen in the window. */
+export interface Observed {
+  counts: Record<EventKind, number>
+  /** Events per kind and recipient, most first. */
+  byKindRecipient: KindRecipientCount[]
+  /** Quota failures of deliveries into this server's own mailboxes, per recipient. */
+  localQuota: Record<string, number>
+  input: InputAccount
+}
+
+export interface Limits {
+  since: number
+  until: number
+  /** Thresholds on RCPT deferrals in total. */
+  warn?: Threshold
+  crit?: Threshold
+  /** Thresholds on the RCPT deferrals of the most deferred recipient. */
+  warnRecipient?: Threshold
+  critRecipient?: Threshold
+  /** UNKNOWN when no log line falls in the window. */
+  expectActivity: boolean
+}
+
+export interface CheckResult {
+  state: State
+  /** What the state is about, one clause per finding, worst first. */
+  findings: string[]
+  counts: Record<EventKind, number>
+  /** Recipients whose mail was answered 250 and dropped ('' for a digit line without its discard). */
+  discarded: Record<string, number>
+  /** Recipients over quota at local delivery that were never deferred at RCPT time in the window. */
+  unguarded: Record<string, number>
+  /** RCPT deferrals per recipient. */
+  deferred: Record<string, number>
+  topRecipient: {recipient: string; count: number} | null
+  window: {since: number; until: number}
+  input: InputAccount
+  /** Per kind and recipient, for --prom-file. */
+  byKindRecipient: KindRecipientCount[]
+}
+
+export function describeSpan(ms: number): string {
+  if (ms % 86_400_000 === 0) return `${ms / 86_400_000}d`
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`
+  return `${Math.round(ms / 60_000)}m`
+}
+
+function list(rec: Record<string, number>, max = 5): string {
+  const names = Object.keys(rec).map((r) => (r === '' ? '(recipient unknown)' : r))
+  return names.slice(0, max).join(', ') + (names.length > max ? `, and ${names.length - max} more` : '')
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
+
+export function judge(o: Observed, l: Limits): CheckResult {
+  const rows = o.byKindRecipient
+  const counts = o.counts
+  const of = (kind: EventKind): Record<string, number> =>
+    Object.fromEntries(rows.filter((r) => r.kind === kind).map((r) => [r.recipient, r.count]))
+  const deferred = of('rcpt-defer')
+  const discarded = of('discard-misconfig')
+  const unguarded = Object.fromEntries(Object.entries(o.localQuota).filter(([r]) => !(r in deferred)))
+  const top = rows.find((r) => r.kind === 'rcpt-defer')
+  const minutes = Math.max(1, (l.until - l.since) / 60_000)
+  const span = `the last ${describeSpan(l.until - l.since)}`
+
+  const crit: string[] = []
+  const warn: string[] = []
+  const unknown: string[] = []
+  const dropped = counts['discard-misconfig']
+  if (dropped > 0) {
+    const who = `${plural(Object.keys(discarded).length, 'recipient')} answered 250 and silently dropped`
+    crit.push(`${plural(dropped, 'RCPT')} for ${who} by a discard in the RCPT ACL (${list(discarded)})`)
+  }
+  const defers = counts['rcpt-defer']
+  if (exceeds(l.crit, defers, minutes))
+    crit.push(`${defers} RCPT deferrals in ${span} (critical above ${l.crit!.text})`)
+  else if (exceeds(l.warn, defers, minutes))
+    warn.push(`${defers} RCPT deferrals in ${span} (warning above ${l.warn!.text})`)
+  const deferredTimes = top && `${top.recipient} deferred ${top.count} times in ${span}`
+  if (top && exceeds(l.critRecipient, top.count, minutes)) {
+    crit.push(`${deferredTimes} (critical above ${l.critRecipient!.text})`)
+  } else if (top && exceeds(l.warnRecipient, top.count, minutes)) {
+    warn.push(`${deferredTimes} (warning above ${l.warnRecipient!.text})`)
+  }
+  const ung = Object.keys(unguarded).length
+  if (ung > 0) {
+    const who = `${plural(ung, 'recipient')} over quota at delivery, never deferred at RCPT`
+    warn.push(`quota check not firing at RCPT time: ${who} (${list(unguarded)})`)
+  }
+  const last = Math.max(...o.input.files.map((f) => (Number.isFinite(f.lastTime) ? f.lastTime : -Infinity)))
+  if (l.expectActivity && !(last >= l.since)) unknown.push(`no log lines in ${span}`)
+
+  const state: State = unknown.length ? 'UNKNOWN' : crit.length ? 'CRITICAL' : warn.length ? 'WARNING' : 'OK'
+  const findings = [...unknown, ...crit, ...warn]
+  if (findings.length === 0) {
+    const rc = Object.keys(deferred).length
+    findings.push(
+      `${plural(defers, 'RCPT deferral')} for ${plural(rc, 'recipient')} in ${span}; ` +
+        'no mail dropped, no quota failures at delivery',
+    )
+  }
+  return {
+    state,
+    findings,
+    counts,
+    discarded,
+    unguarded,
+    deferred,
+    topRecipient: top ? {recipient: top.recipient, count: top.count} : null,
+    window: {since: l.since, until: l.until},
+    input: o.input,
+    byKindRecipient: rows,
+  }
+}
