@@ -19,7 +19,10 @@ await build({
   external: ['typescript', 'ts-node'],
   // oclif and its dependencies are CommonJS and require Node's own modules.
   banner: {
-    js: "import {createRequire as __createRequire} from 'node:module'; const require = __createRequire(import.meta.url);",
+    js: [
+      "import {createRequire as __createRequire} from 'node:module';",
+      'const require = __createRequire(import.meta.url);',
+    ].join(' '),
   },
   // The licences of what is bundled go with it, at the end of each file.
   legalComments: 'eof',

@@ -86,7 +86,9 @@ export const CHECK_FLAGS = {
 export const MERGE_FLAGS = {
   by: Flags.string({
     char: 'b',
-    description: `group keys of the merged table, comma separated, any the reports have, and label (the host a report came from) [default: the reports' own]`,
+    description:
+      'group keys of the merged table, comma separated, any the reports have, and label ' +
+      "(the host a report came from) [default: the reports' own]",
     helpValue: 'KEYS',
   }),
   format: Flags.string({char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),

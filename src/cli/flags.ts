@@ -2,7 +2,7 @@
 
 import {Args, Flags} from '@oclif/core'
 import {GROUP_KEYS} from '../aggregate/keys.js'
-import {EVENT_KINDS} from '../types.js'
+import {DEFAULT_KINDS, EVENT_KINDS} from '../kinds.js'
 
 export const windowFlags = {
   since: Flags.string({
@@ -21,7 +21,8 @@ export const windowFlags = {
 export const selectionFlags = {
   kind: Flags.string({
     char: 'k',
-    description: `event kinds, comma separated, or all: ${EVENT_KINDS.join(', ')} [default: rcpt-defer,discard-misconfig]`,
+    description:
+      `event kinds, comma separated, or all: ${EVENT_KINDS.join(', ')} ` + `[default: ${DEFAULT_KINDS.join(',')}]`,
     helpValue: 'KINDS',
   }),
 }

@@ -12,7 +12,8 @@ import type {ZoneSpec} from '../time/zone.js'
 
 const UNIT_MS: Record<string, number> = {s: 1000, m: 60_000, min: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000}
 const EXPECTED =
-  'an ISO date or date-time (2026-11-24, 2026-11-24T08:00), today, yesterday, now, or a span back from now (90m, 2h, 7d)'
+  'an ISO date or date-time (2026-11-24, 2026-11-24T08:00), today, yesterday, now, ' +
+  'or a span back from now (90m, 2h, 7d)'
 
 export function parseWhen(flag: string, value: string, now: Date, zone: ZoneSpec): number {
   const v = value.trim()

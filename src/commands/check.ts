@@ -13,7 +13,9 @@ import {STATE_CODE} from '../verdict/judge.js'
 
 export default class Check extends BaseCommand {
   static override description =
-    'Is the quota ACL firing, is mail being lost? A Nagios-style check over the last hour: CRITICAL when a discard is dropping mail, WARNING when over-quota mail gets past RCPT time or deferrals cross thresholds'
+    'Is the quota ACL firing, is mail being lost? A Nagios-style check over the last hour: ' +
+    'CRITICAL when a discard is dropping mail, WARNING when over-quota mail gets past RCPT time ' +
+    'or deferrals cross thresholds'
 
   static override examples = [
     '<%= config.bin %> check /var/log/exim4',

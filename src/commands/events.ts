@@ -8,7 +8,8 @@ import {runEvents} from '../services/event-listing.js'
 
 export default class Events extends BaseCommand {
   static override description =
-    'One row per event, for incident investigation: which deferrals hit a mailbox, from which hosts, when, and the raw lines'
+    'One row per event, for incident investigation: which deferrals hit a mailbox, from which hosts, ' +
+    'when, and the raw lines'
 
   static override examples = [
     '<%= config.bin %> events --recipient "*petrova*" /var/log/exim4',

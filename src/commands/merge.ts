@@ -7,7 +7,8 @@ import {mergeReports} from '../services/merging.js'
 
 export default class Merge extends BaseCommand {
   static override description =
-    'Sum JSON reports from several hosts into one report, as if their logs had been read together (make them with report --format json --label HOST)'
+    'Sum JSON reports from several hosts into one report, as if their logs had been read together ' +
+    '(make them with report --format json --label HOST)'
 
   static override examples = [
     '<%= config.bin %> merge mx1.json mx2.json',

@@ -3,6 +3,7 @@
 // the reject and panic logs are read too. Emits events through a callback; does no I/O.
 
 import {PHRASES} from '../kinds.js'
+import {quotaKey} from '../quota-links.js'
 import type {Identity} from '../parse/fields.js'
 import {parsePrefix, type Prefix} from '../parse/prefix.js'
 import type {ZoneClock} from '../time/zone.js'
@@ -27,7 +28,10 @@ export interface ClassifierOptions {
   keepRaw?: boolean
   /** Remember main-log events so reject/panic copies count once (set when those logs are read too). */
   dedupe?: boolean
-  /** Message id + recipient of quota failures seen so far (with the time of the first), shared with whoever read the input before. */
+  /**
+   * Message id + recipient of quota failures seen so far (with the time of the first), shared with
+   * whoever read the input before.
+   */
   quotaSeen?: Map<string, number>
   /**
    * A delivery line that would complete a quota event if its message and recipient had failed for
@@ -146,7 +150,7 @@ export class Classifier {
     const d = readDeliveryFailure(s, pre.text)
     if (d === null || d.address === '') return 'other'
     const recipient = d.address.toLowerCase()
-    const key = `${pre.msgid}|${recipient}`
+    const key = quotaKey(pre.msgid, recipient)
     if (this.quotaHit.has(key)) {
       // A later attempt, the final bounce, or a skipped retry for the same message and mailbox.
       return d.failed || d.message.startsWith(PHRASES.retryNotReached) || isQuotaFailure(d.message)

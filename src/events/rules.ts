@@ -125,7 +125,10 @@ export interface DeliveryFailure {
   message: string
 }
 
-/** `== addr [<orig>] R=.. T=.. defer (n)[ H=..]: message` and `** addr [<orig>] R=.. T=..[ H=..]: message` (4.99+: ` : `). */
+/**
+ * `== addr [<orig>] R=.. T=.. defer (n)[ H=..]: message` and `** addr [<orig>] R=.. T=..[ H=..]: message`
+ * (4.99+: ` : `).
+ */
 export function readDeliveryFailure(s: string, text: number): DeliveryFailure | null {
   const f = s.charCodeAt(text)
   if ((f !== 61 && f !== 42) || s.charCodeAt(text + 1) !== f || s.charCodeAt(text + 2) !== 32) return null

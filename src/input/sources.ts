@@ -94,14 +94,18 @@ async function directorySources(dir: string): Promise<Source[]> {
   if (found.length === 0) {
     throw new EximRejectsError(
       'INPUT',
-      `${dir}: no Exim logs in this directory (looked for mainlog, rejectlog, paniclog, main.log, reject.log, panic.log and their rotations)`,
+      `${dir}: no Exim logs in this directory (looked for mainlog, rejectlog, paniclog, main.log, reject.log, ` +
+        'panic.log and their rotations)',
     )
   }
   found.sort((a, b) => TYPE_ORDER[a.source.logType!] - TYPE_ORDER[b.source.logType!] || compareAge(a.age, b.age))
   return found.map((f) => f.source)
 }
 
-/** Main logs first, then reject, then panic, keeping the given order within each: copies are recognised against the main log. */
+/**
+ * Main logs first, then reject, then panic, keeping the given order within each: copies are
+ * recognised against the main log.
+ */
 export function readingOrder<T extends {logType: LogType | null}>(items: T[]): T[] {
   return items
     .map((s, i) => ({s, i}))
@@ -135,10 +139,8 @@ export async function defaultPaths(stdinIsTTY: boolean, dirs: readonly string[] 
 /** The one file --follow reads: a file as given, or the current main log of a directory. */
 export async function followSource(paths: string[]): Promise<Source> {
   if (paths.length !== 1 || paths[0] === '-') {
-    throw new EximRejectsError(
-      'USAGE',
-      `--follow: expected one log file or directory, got ${paths.length === 1 ? 'standard input' : `${paths.length} paths`}`,
-    )
+    const got = paths.length === 1 ? 'standard input' : `${paths.length} paths`
+    throw new EximRejectsError('USAGE', `--follow: expected one log file or directory, got ${got}`)
   }
   const [p] = paths as [string]
   let st

@@ -2,7 +2,7 @@
 // log it is, and (for a plain log) the time of its first line, which is what lets a rotated file
 // that the time window proves empty be left unread.
 
-import {detectFraming, detectLogType, type Framing, SNIFF_BYTES} from '../input/detect.js'
+import {detectFraming, detectLogType, type Framing, SNIFF_BYTES} from '../parse/detect.js'
 import {InputStream} from '../input/open.js'
 import type {Source} from '../input/sources.js'
 import {parseStamp} from '../parse/timestamp.js'

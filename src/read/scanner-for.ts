@@ -4,7 +4,7 @@
 
 import type {Classifier} from '../events/classifier.js'
 import {keepSample} from '../input/account.js'
-import type {Framing} from '../input/detect.js'
+import type {Framing} from '../parse/detect.js'
 import {JournalJsonLines, SyslogLines} from '../parse/framed.js'
 import type {Prefix} from '../parse/prefix.js'
 import {DEFAULT_MAX_LINE, type FramedLines, LineScanner} from '../parse/scanner.js'

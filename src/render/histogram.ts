@@ -31,9 +31,8 @@ export function renderHistogram(series: Series, tz: (t: number) => number, width
     const countWidth = thousands(max).length
     const barWidth = Math.max(10, width - 2 - 16 - 2 - countWidth - 2)
     for (const p of points) {
-      out +=
-        `  ${wallTime(p.time, tz(p.time)).slice(0, 16)}  ${thousands(p.n).padStart(countWidth)}  ${bar(p.n, max, barWidth, ascii)}`.trimEnd() +
-        '\n'
+      const when = wallTime(p.time, tz(p.time)).slice(0, 16)
+      out += `  ${when}  ${thousands(p.n).padStart(countWidth)}  ${bar(p.n, max, barWidth, ascii)}`.trimEnd() + '\n'
     }
     return out
   }
@@ -46,7 +45,8 @@ export function renderHistogram(series: Series, tz: (t: number) => number, width
     row[Number(w.slice(11, 13))]! += p.n
     days.set(day, row)
   }
-  out += `  ${' '.repeat(10)}  00    06    12    18      total  (${levels[1]} to ${levels[8]}: 1 to ${thousands(max)} an hour)\n`
+  const scale = `(${levels[1]} to ${levels[8]}: 1 to ${thousands(max)} an hour)`
+  out += `  ${' '.repeat(10)}  00    06    12    18      total  ${scale}\n`
   for (const [day, row] of days) {
     const cells = row.map((n) => (n === 0 ? levels[0] : levels[Math.max(1, Math.ceil((n / max) * 8))])).join('')
     out += `  ${day}  ${cells}  ${thousands(row.reduce((a, b) => a + b, 0)).padStart(9)}\n`

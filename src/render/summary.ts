@@ -65,7 +65,8 @@ export function renderSummary(r: Report, out: Writer, opts: DrawContext): void {
   out.write(`exim-rejects report${r.label ? ` for ${printable(r.label)}` : ''}\n`)
   out.write(`  logs      ${span}${limits ? ` (counting ${limits})` : ''}\n`)
   out.write(
-    `  read      ${thousands(i.files.length)} file${i.files.length === 1 ? '' : 's'}, ${thousands(i.lines)} lines, ${bytesHuman(i.bytes)}\n`,
+    `  read      ${thousands(i.files.length)} file${i.files.length === 1 ? '' : 's'}, ` +
+      `${thousands(i.lines)} lines, ${bytesHuman(i.bytes)}\n`,
   )
   out.write(
     `  lines     ${thousands(i.lines)} = ${thousands(i.events)} events + ${thousands(i.duplicates)} duplicates + ` +
@@ -75,7 +76,8 @@ export function renderSummary(r: Report, out: Writer, opts: DrawContext): void {
   const dropped = r.totals['discard-misconfig'] ?? 0
   if (dropped > 0) {
     out.write(
-      `!! ${thousands(dropped)} recipient${dropped === 1 ? ' was' : 's were'} answered 250 and the mail silently dropped (discard-misconfig):\n` +
+      `!! ${thousands(dropped)} recipient${dropped === 1 ? ' was' : 's were'} answered 250 ` +
+        'and the mail silently dropped (discard-misconfig):\n' +
         `!! the RCPT ACL says discard with a non-2xx message; it should say defer.\n\n`,
     )
   }

@@ -148,7 +148,8 @@ function checkKeys(parts: Part[], by: MergeKey[], given: boolean): void {
   for (const {path, r} of parts) {
     const own = r.by.join(',')
     if (!given && own !== by.join(',')) {
-      const expected = `reports grouped alike, or --by with keys they all have (${path} is by ${own}, the first by ${by.join(',')})`
+      const why = `${path} is by ${own}, the first by ${by.join(',')}`
+      const expected = `reports grouped alike, or --by with keys they all have (${why})`
       throw usageError('--by', expected, own)
     }
     const missing = by.filter((k) => k !== 'label' && !r.by.includes(k as GroupKey))

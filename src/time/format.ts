@@ -20,7 +20,8 @@ export function isoTime(time: number, tz: number): string {
   if (head === undefined) {
     if (minutes.size >= MINUTES_KEPT) minutes.clear()
     const d = new Date(minute)
-    head = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:`
+    const date = `${d.getUTCFullYear()}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`
+    head = `${date}T${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}:`
     minutes.set(minute, head)
   }
   const ms = rest % 1000

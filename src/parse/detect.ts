@@ -4,9 +4,9 @@
 // a panic log only configuration and panic errors.
 
 import {PHRASES} from '../kinds.js'
-import {deframeSyslog} from '../parse/syslog.js'
-import {parsePrefix} from '../parse/prefix.js'
-import {stampLength} from '../parse/timestamp.js'
+import {deframeSyslog} from './syslog.js'
+import {parsePrefix} from './prefix.js'
+import {stampLength} from './timestamp.js'
 import type {LogType} from '../types.js'
 
 export type Framing = 'plain' | 'syslog' | 'journal-json'

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {detectFraming, detectLogType} from '../../../src/input/detect.js'
+import {detectFraming, detectLogType} from '../../../src/parse/detect.js'
 import {defaultPaths} from '../../../src/input/sources.js'
 
 const b = (s: string) => Buffer.from(s)
