@@ -56,7 +56,7 @@ const MAIN_MARKS = [
   'no MAIL in SMTP connection',
   'exim ',
 ]
-// Without its space too: `too many recipients: excess temporarily rejected: sender=<x@y>`.
+// The deferral phrase also comes without its space: the excess-recipients line follows it with a colon.
 const REJECT_MARKS = [PHRASES.rejected, PHRASES.discardedBy, 'sender verify ', PHRASES.temporarilyRejected.trimEnd()]
 const PANIC_MARKS = [
   PHRASES.incorrectDigit,
