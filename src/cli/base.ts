@@ -1,13 +1,22 @@
-// The commands' common base: one clear line for every failure (stderr; check: stdout), the contract's exit
-// code, and a stack trace only when asked for with DEBUG=exim-rejects.
+// The commands' common base: one clear line for every failure (stderr; check: stdout), the
+// contract's exit code, and a stack trace only when asked for with --debug or DEBUG=exim-rejects.
+// Failures that escape a command's own flow (an error thrown from a stream callback) end the
+// same way.
 
 import {Command} from '@oclif/core'
-import {EximRejectsError} from '../errors.js'
+import {ERROR_CODES, EximRejectsError} from '../errors.js'
+
+type Failure = Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}
 
 export abstract class BaseCommand extends Command {
   /** Exit status for input and usage failures (check overrides it: Nagios wants 3). */
   protected failureExit(err: EximRejectsError): number {
     return err.exitCode
+  }
+
+  /** Exit status for an internal error (check: 3). */
+  protected internalExit(): number {
+    return ERROR_CODES.INTERNAL
   }
 
   /** An input that could not be read under --keep-going: said on stderr, and the run ends with 2. */
@@ -28,25 +37,29 @@ export abstract class BaseCommand extends Command {
     return (name, position) => process.stderr.write(`exim-rejects: following ${name} from byte ${position}\n`)
   }
 
-  /** Tells the user what failed, in one line (check overrides it: Nagios reads stdout). */
-  protected reportFailure(message: string): void {
+  /** Tells the user what failed, in one line, and ends with `exit` (check: on stdout, and in its textfile). */
+  protected async failed(message: string, exit: number): Promise<void> {
     process.stderr.write(`exim-rejects: ${message}\n`)
+    process.exitCode = exit
   }
 
-  protected override async catch(
-    err: Error & {exitCode?: number; oclif?: {exit?: number}; code?: string},
-  ): Promise<void> {
+  override async init(): Promise<void> {
+    await super.init()
+    const escaped = (err: unknown): void => {
+      void this.catch(err instanceof Error ? err : new Error(String(err))).finally(() => process.exit())
+    }
+    process.once('uncaughtException', escaped)
+    process.once('unhandledRejection', escaped)
+  }
+
+  protected override async catch(err: Failure): Promise<void> {
     // The failure is reported here; oclif's "did not parse its arguments" warning would be noise.
     ;(this as unknown as {parsed: boolean}).parsed = true
     const debug =
       process.argv.includes('--debug') ||
       (process.env.DEBUG ?? '').split(',').some((d) => d === 'exim-rejects' || d === '*')
     if (debug && err.stack) process.stderr.write(err.stack + '\n')
-    if (err instanceof EximRejectsError) {
-      this.reportFailure(err.message)
-      process.exitCode = this.failureExit(err)
-      return
-    }
+    if (err instanceof EximRejectsError) return this.failed(err.message, this.failureExit(err))
     if (err.oclif?.exit !== undefined) {
       if (err.code === 'EEXIT') {
         process.exitCode = err.oclif.exit
@@ -54,13 +67,9 @@ export abstract class BaseCommand extends Command {
       }
       // A flag or argument oclif refused: keep its first line, it names the flag.
       const first = (err.message ?? String(err)).split('\n')[0]!.replace(/^Error: /, '')
-      this.reportFailure(`${first} (see --help)`)
-      process.exitCode = this.failureExit(new EximRejectsError('USAGE', first))
-      return
+      return this.failed(`${first} (see --help)`, this.failureExit(new EximRejectsError('USAGE', first)))
     }
-    process.stderr.write(
-      `exim-rejects: internal error: ${err.message ?? String(err)}${debug ? '' : ' (run with --debug for details)'}\n`,
-    )
-    process.exitCode = 1
+    const hint = debug ? '' : ' (run with --debug for details)'
+    return this.failed(`internal error: ${err.message ?? String(err)}${hint}`, this.internalExit())
   }
 }

@@ -14,11 +14,13 @@ import {
   reportOutputFlags,
   robustFlags,
   selectionFlags,
+  standardFlags,
   windowFlags,
 } from './flags.js'
 import {promFlags} from './prom.js'
 
 export const REPORT_FLAGS = {
+  ...standardFlags,
   ...selectionFlags,
   ...groupFlags,
   ...filterFlags,
@@ -47,6 +49,7 @@ export const REPORT_FLAGS = {
 }
 
 export const EVENTS_FLAGS = {
+  ...standardFlags,
   ...selectionFlags,
   ...filterFlags,
   ...windowFlags,
@@ -57,33 +60,63 @@ export const EVENTS_FLAGS = {
   format: Flags.string({char: 'f', description: 'output format', options: [...EVENT_FORMATS], default: 'table'}),
 }
 
+const range = (what: string): string =>
+  `${what} fall outside this range: a count (100), a Monitoring Plugins range (10:, ~:10, 10:20, @10:20), ` +
+  'or a rate (5/m, 200/h)'
+
 export const CHECK_FLAGS = {
+  ...standardFlags,
   ...windowFlags,
   since: Flags.string({
     description: 'start of the window checked (same forms as report --since)',
     default: '1h',
     helpValue: 'WHEN',
   }),
-  warn: Flags.string({
-    description: 'WARNING above this many RCPT deferrals in the window, or a rate: 20, 5/m, 100/h',
-    helpValue: 'N',
+  warning: Flags.string({
+    char: 'w',
+    aliases: ['warn'],
+    description: range('WARNING when the RCPT deferrals in the window'),
+    helpValue: 'RANGE',
   }),
-  crit: Flags.string({description: 'CRITICAL above this many RCPT deferrals (or rate)', helpValue: 'N'}),
-  'warn-recipient': Flags.string({
-    description: 'WARNING when one recipient is deferred more than this (or rate)',
-    helpValue: 'N',
+  critical: Flags.string({
+    char: 'c',
+    aliases: ['crit'],
+    description: range('CRITICAL when the RCPT deferrals in the window'),
+    helpValue: 'RANGE',
   }),
-  'crit-recipient': Flags.string({
-    description: 'CRITICAL when one recipient is deferred more than this (or rate)',
-    helpValue: 'N',
+  'warning-recipient': Flags.string({
+    aliases: ['warn-recipient'],
+    description: range("WARNING when the most deferred recipient's deferrals"),
+    helpValue: 'RANGE',
+  }),
+  'critical-recipient': Flags.string({
+    aliases: ['crit-recipient'],
+    description: range("CRITICAL when the most deferred recipient's deferrals"),
+    helpValue: 'RANGE',
   }),
   'expect-activity': Flags.boolean({description: 'UNKNOWN when the logs have no line at all in the window'}),
+  'quota-socket': Flags.string({
+    description:
+      "also ask Dovecot's quota-status on this unix socket what the RCPT ACL asks it; " +
+      'no answer, or one the ACL cannot read, is CRITICAL',
+    helpValue: 'PATH',
+  }),
+  'probe-recipient': Flags.string({
+    description: 'with --quota-socket: the recipient to ask about [default: postmaster]',
+    helpValue: 'ADDRESS',
+  }),
+  'probe-timeout': Flags.string({
+    description: "with --quota-socket: how long to wait for the answer, as the ACL's readsocket does",
+    default: '5s',
+    helpValue: 'SPAN',
+  }),
   json: Flags.boolean({description: 'print the verdict as JSON instead of the status line'}),
   ...debugFlags,
   ...promFlags,
 }
 
 export const MERGE_FLAGS = {
+  ...standardFlags,
   by: Flags.string({
     char: 'b',
     description:

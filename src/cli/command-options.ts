@@ -15,7 +15,17 @@ import type {RenderOptions, ReportOptions} from '../services/reporting.js'
 import {parseThreshold} from '../verdict/thresholds.js'
 import type {CHECK_FLAGS, EVENTS_FLAGS, MERGE_FLAGS, REPORT_FLAGS} from './command-flags.js'
 import {rowsKept} from '../render/report-formats.js'
-import {parseBy, parseFilters, parseKinds, parseList, parseNow, parseWindow, parseZone, useColor} from './options.js'
+import {
+  parseBy,
+  parseFilters,
+  parseKinds,
+  parseList,
+  parseNow,
+  parseTimeout,
+  parseWindow,
+  parseZone,
+  useColor,
+} from './options.js'
 
 export type ReportFlags = Interfaces.InferredFlags<typeof REPORT_FLAGS>
 export type EventsFlags = Interfaces.InferredFlags<typeof EVENTS_FLAGS>
@@ -97,10 +107,13 @@ export function checkOptions(flags: CheckFlags, paths: string[]): CheckOptions &
     since: w.since!,
     until: w.until ?? now.getTime(),
     expectActivity: flags['expect-activity'],
-    warn: threshold('--warn', flags.warn),
-    crit: threshold('--crit', flags.crit),
-    warnRecipient: threshold('--warn-recipient', flags['warn-recipient']),
-    critRecipient: threshold('--crit-recipient', flags['crit-recipient']),
+    warn: threshold('--warning', flags.warning),
+    crit: threshold('--critical', flags.critical),
+    warnRecipient: threshold('--warning-recipient', flags['warning-recipient']),
+    critRecipient: threshold('--critical-recipient', flags['critical-recipient']),
+    quotaSocket: flags['quota-socket'],
+    probeRecipient: flags['probe-recipient'],
+    probeTimeoutMs: parseTimeout('--probe-timeout', flags['probe-timeout']),
   }
 }
 

@@ -4,6 +4,12 @@ import {Args, Flags} from '@oclif/core'
 import {GROUP_KEYS} from '../aggregate/keys.js'
 import {DEFAULT_KINDS, EVENT_KINDS} from '../kinds.js'
 
+/** -h and -V on every command, as Nagios plugins and GNU tools have them. */
+export const standardFlags = {
+  help: Flags.help({char: 'h', description: 'show this help'}),
+  version: Flags.version({char: 'V', description: 'show the version'}),
+}
+
 export const windowFlags = {
   since: Flags.string({
     description: 'count events at or after this time: ISO date/date-time, today, yesterday, or 90m, 2h, 7d back',

@@ -96,3 +96,11 @@ export function parseInterval(value: string): number {
   if (!(n >= 1000)) throw usageError('--interval', 'a span of at least a second: 30s, 5m, 1h', value)
   return n
 }
+
+/** A short wait: `5s`, `2.5s`, `500ms` (plain numbers are seconds), up to a minute. */
+export function parseTimeout(flag: string, value: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(value.trim())
+  const ms = m === null ? NaN : Number(m[1]) * (m[2] === 'ms' ? 1 : 1000)
+  if (!(ms >= 1 && ms <= 60_000)) throw usageError(flag, 'a time of at most a minute: 5s, 2.5s, 500ms', value)
+  return ms
+}

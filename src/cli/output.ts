@@ -17,8 +17,14 @@ export class StreamWriter implements Writer {
   private buf = ''
   private readonly fd: number
 
-  /** Writes to `path` (created or truncated), or to standard output when absent. */
-  constructor(private readonly path?: string) {
+  /**
+   * Writes to `path` (created or truncated), or to standard output when absent. A write that
+   * fails ends the run with `failureExit` (check: 3, UNKNOWN).
+   */
+  constructor(
+    private readonly path?: string,
+    private readonly failureExit = 2,
+  ) {
     if (path === undefined) {
       this.fd = STDOUT
       return
@@ -50,7 +56,7 @@ export class StreamWriter implements Writer {
         else {
           // Said here and now: standard output may be what failed, and oclif writes to it on the way out.
           process.stderr.write(`exim-rejects: ${this.failure(err as Error).message}\n`)
-          process.exit(2)
+          process.exit(this.failureExit)
         }
       }
     }

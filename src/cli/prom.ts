@@ -1,5 +1,6 @@
 // --prom-file and its options, shared by report and check.
 
+import {readFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 import {renderPrometheus, type PromInput} from '../render/prometheus.js'
 import {writeAtomically} from './prom-file.js'
@@ -18,6 +19,27 @@ export const promFlags = {
     min: 1,
     helpValue: 'N',
   }),
+}
+
+/**
+ * --prom-file's value straight from the command line, for a run that failed before its flags
+ * were read (a bad flag value): its textfile must still say so.
+ */
+export function promFileArg(argv: string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!
+    if (a === '--') break
+    if (a === '--prom-file') return argv[i + 1]
+    if (a.startsWith('--prom-file=')) return a.slice('--prom-file='.length)
+  }
+  return undefined
+}
+
+/** The last success a textfile tells of (epoch ms), or null: carried over by a run that fails. */
+export async function lastSuccess(path: string): Promise<number | null> {
+  const text = await readFile(path, 'utf8').catch(() => '')
+  const m = /^exim_rejects_check_last_success_timestamp_seconds(?:\{[^}]*\})? (\d+(?:\.\d+)?)$/m.exec(text)
+  return m === null ? null : Number(m[1]) * 1000
 }
 
 export async function writePromFile(

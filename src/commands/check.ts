@@ -3,10 +3,11 @@ import {CHECK_FLAGS} from '../cli/command-flags.js'
 import {checkOptions} from '../cli/command-options.js'
 import {pathArgs} from '../cli/flags.js'
 import {StreamWriter} from '../cli/output.js'
-import {writePromFile} from '../cli/prom.js'
+import {lastSuccess, promFileArg, writePromFile} from '../cli/prom.js'
 import type {EximRejectsError} from '../errors.js'
-import {defaultPaths} from '../input/sources.js'
+import {defaultPaths, stdinKind} from '../input/sources.js'
 import {perfdata, renderCheckJson, renderStatusLine} from '../render/nagios.js'
+import {printable} from '../render/text.js'
 import {runCheck} from '../services/health-check.js'
 import {ZoneClock} from '../time/zone.js'
 import {STATE_CODE} from '../verdict/judge.js'
@@ -19,7 +20,8 @@ export default class Check extends BaseCommand {
 
   static override examples = [
     '<%= config.bin %> check /var/log/exim4',
-    '<%= config.bin %> check --since 24h --warn 100 --crit 500 --warn-recipient 20 /var/log/exim4',
+    '<%= config.bin %> check --since 24h -w 100 -c 500 --warning-recipient 20 /var/log/exim4',
+    '<%= config.bin %> check -w 5/m -c 20/m --quota-socket /var/run/dovecot/exim-quota-status /var/log/exim4',
     '<%= config.bin %> check --json --expect-activity /var/log/exim4/mainlog',
     '<%= config.bin %> check --prom-file /var/lib/prometheus/node-exporter/exim_rejects.prom /var/log/exim4',
   ]
@@ -32,29 +34,52 @@ export default class Check extends BaseCommand {
     return STATE_CODE.UNKNOWN
   }
 
-  protected override reportFailure(message: string): void {
-    process.stdout.write(`EXIM-REJECTS UNKNOWN - ${message.replace(/\|/g, '/')}\n`)
+  protected override internalExit(): number {
+    return STATE_CODE.UNKNOWN
+  }
+
+  /** Every failure is an UNKNOWN status line on stdout, and an UNKNOWN textfile, so nothing stays green. */
+  protected override async failed(message: string, exit: number): Promise<void> {
+    // With --json a monitor parses what it gets: the failure comes as the verdict it is.
+    const json = this.argv.includes('--json')
+    const unknown = {state: 'UNKNOWN', code: exit, summary: message, findings: [message]}
+    if (json) process.stdout.write(JSON.stringify(unknown, null, 2) + '\n')
+    else process.stdout.write(`EXIM-REJECTS UNKNOWN - ${printable(message).replace(/\|/g, '/')}\n`)
+    process.exitCode = exit
+    const path = promFileArg(this.argv)
+    if (path === undefined) return
+    const check = {state: STATE_CODE.UNKNOWN, success: false, lastSuccess: await lastSuccess(path)}
+    await writePromFile({'prom-file': path}, {check, now: Date.now()}).catch((err: Error) => {
+      process.stderr.write(`exim-rejects: ${err.message}\n`)
+    })
   }
 
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Check)
     process.once('SIGINT', () => process.exit(130))
     const options = checkOptions(flags, [])
-    const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(process.stdin.isTTY === true)
+    const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(stdinKind())
     const result = await runCheck({...options, paths, onOpen: this.openingNote(flags.debug)})
     const clock = new ZoneClock(options.zone)
-    const out = new StreamWriter()
+    const out = new StreamWriter(undefined, STATE_CODE.UNKNOWN)
     if (flags.json) renderCheckJson(result, out, (x) => clock.offsetOfInstant(x))
     else renderStatusLine(result, out, perfdata(result, options))
-    await writePromFile(flags, {
-      counts: result.counts,
-      byKindRecipient: result.byKindRecipient,
-      input: result.input,
-      window: result.window,
-      checkState: STATE_CODE[result.state],
-      now: options.now.getTime(),
-    })
+    const state = STATE_CODE[result.state]
+    const prom = flags['prom-file']
+    if (prom !== undefined) {
+      // A verdict (OK to CRITICAL) is a success; UNKNOWN keeps the last success that was.
+      const success = result.state !== 'UNKNOWN'
+      const check = {state, success, lastSuccess: success ? options.now.getTime() : await lastSuccess(prom)}
+      await writePromFile(flags, {
+        counts: result.counts,
+        byKindRecipient: result.byKindRecipient,
+        input: result.input,
+        window: result.window,
+        check,
+        now: options.now.getTime(),
+      })
+    }
     await out.end()
-    process.exitCode = STATE_CODE[result.state]
+    process.exitCode = state
   }
 }

@@ -3,7 +3,7 @@ import {EVENTS_FLAGS} from '../cli/command-flags.js'
 import {eventsOptions} from '../cli/command-options.js'
 import {pathArgs} from '../cli/flags.js'
 import {StreamWriter} from '../cli/output.js'
-import {defaultPaths} from '../input/sources.js'
+import {defaultPaths, stdinKind} from '../input/sources.js'
 import {runEvents} from '../services/event-listing.js'
 
 export default class Events extends BaseCommand {
@@ -24,7 +24,7 @@ export default class Events extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Events)
-    const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(process.stdin.isTTY === true)
+    const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(stdinKind())
     const where = {columns: process.stdout.columns, stdoutIsTTY: process.stdout.isTTY === true, env: process.env}
     const options = eventsOptions(flags, paths, where)
     const out = new StreamWriter()

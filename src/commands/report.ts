@@ -6,7 +6,7 @@ import {parseInterval} from '../cli/options.js'
 import {StreamWriter} from '../cli/output.js'
 import {progressLine} from '../cli/progress.js'
 import {writePromFile} from '../cli/prom.js'
-import {defaultPaths} from '../input/sources.js'
+import {defaultPaths, stdinKind} from '../input/sources.js'
 import type {EventKind} from '../kinds.js'
 import {followReport, runReport} from '../services/reporting.js'
 
@@ -30,7 +30,7 @@ export default class Report extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Report)
-    const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(process.stdin.isTTY === true)
+    const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(stdinKind())
     const options = {
       ...reportOptions(flags, paths),
       onInputError: this.inputFailed,

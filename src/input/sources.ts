@@ -1,7 +1,9 @@
 // PATH arguments -> the inputs to read, in reading order. A directory stands for the Exim logs
-// in it and their rotated siblings, oldest first. Only this module and open.ts touch the file system.
+// in it and their rotated siblings, oldest first; what standard input is, when no PATH is given.
 
+import {fstatSync} from 'node:fs'
 import {access, readdir, stat} from 'node:fs/promises'
+import {isatty} from 'node:tty'
 import {basename, join} from 'node:path'
 import {EximRejectsError, inputError} from '../errors.js'
 import type {LogType} from '../types.js'
@@ -116,12 +118,45 @@ export function readingOrder<T extends {logType: LogType | null}>(items: T[]): T
 /** Where Exim logs live on Debian, then on RHEL and FreeBSD. */
 export const DEFAULT_DIRS = ['/var/log/exim4', '/var/log/exim']
 
+/** The default log locations: EXIM_REJECTS_LOG_DIRS (colon-separated) where Exim logs elsewhere. */
+export function defaultDirs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const dirs = (env.EXIM_REJECTS_LOG_DIRS ?? '').split(':').filter(Boolean)
+  return dirs.length > 0 ? dirs : DEFAULT_DIRS
+}
+
+/** What standard input is: only a pipe or a regular file holds input someone meant to give. */
+export type StdinKind = 'pipe' | 'file' | 'terminal' | 'null' | 'closed' | 'other'
+
+export function stdinKind(fd = 0): StdinKind {
+  let st
+  try {
+    st = fstatSync(fd)
+  } catch {
+    return 'closed'
+  }
+  if (st.isFIFO()) return 'pipe'
+  if (st.isFile()) return 'file'
+  if (isatty(fd)) return 'terminal'
+  // /dev/null is character device 1,3 on Linux; other character devices are not input either.
+  return st.isCharacterDevice() ? 'null' : 'other'
+}
+
+const STDIN_SAID: Record<StdinKind, string> = {
+  pipe: 'a pipe',
+  file: 'a file',
+  terminal: 'a terminal',
+  null: '/dev/null',
+  closed: 'closed',
+  other: 'not a pipe or a file',
+}
+
 /**
- * The inputs when no PATH is given: standard input when it is not a terminal, else the first
- * existing default log directory.
+ * The inputs when no PATH is given: standard input when it is a pipe or a regular file (never
+ * /dev/null, a terminal, or a closed one: cron, NRPE and systemd start commands that way), else the
+ * first existing default log directory.
  */
-export async function defaultPaths(stdinIsTTY: boolean, dirs: readonly string[] = DEFAULT_DIRS): Promise<string[]> {
-  if (!stdinIsTTY) return ['-']
+export async function defaultPaths(stdin: StdinKind, dirs: readonly string[] = defaultDirs()): Promise<string[]> {
+  if (stdin === 'pipe' || stdin === 'file') return ['-']
   for (const d of dirs) {
     try {
       await access(d)
@@ -132,7 +167,8 @@ export async function defaultPaths(stdinIsTTY: boolean, dirs: readonly string[] 
   }
   throw new EximRejectsError(
     'INPUT',
-    `no PATH given, and none of ${dirs.join(', ')} exists: name a log file or directory, or - for standard input`,
+    `no PATH given, standard input is ${STDIN_SAID[stdin]}, and none of ${dirs.join(', ')} exists: ` +
+      'name a log file or directory, or - for standard input',
   )
 }
 

@@ -8,25 +8,50 @@ import {printable} from './text.js'
 import {isoTime} from '../time/format.js'
 import type {Writer} from './writer.js'
 
-const perfValue = (t: Threshold | undefined): string => (t !== undefined && t.per === 'window' ? String(t.value) : '')
+export interface CheckThresholds {
+  warn?: Threshold
+  crit?: Threshold
+  warnRecipient?: Threshold
+  critRecipient?: Threshold
+}
 
-export function perfdata(
-  r: CheckResult,
-  t: {warn?: Threshold; crit?: Threshold; warnRecipient?: Threshold; critRecipient?: Threshold},
-): string {
-  // One label per kind, with its thresholds: a discard is critical at any count.
-  const kind = (k: EventKind, warn = '', crit = ''): string => `${KINDS[k].perfdata}=${r.counts[k]};${warn};${crit};0`
+const RATE_LABEL = {m: 'per_minute', h: 'per_hour'} as const
+
+/** A figure with at most three decimals, as perfdata wants numbers. */
+const num = (v: number): string => String(Math.round(v * 1000) / 1000)
+
+/**
+ * Perfdata for one figure and its thresholds, as given: a count range on the count's own label;
+ * a rate range on a label of its own (`rcpt_defer_per_minute`), whose value is that rate.
+ */
+function measured(label: string, count: number, minutes: number, warn?: Threshold, crit?: Threshold): string[] {
+  const onCount = (t?: Threshold): string => (t !== undefined && t.per === 'window' ? t.range : '')
+  const out = [`${label}=${count};${onCount(warn)};${onCount(crit)};0`]
+  for (const per of ['m', 'h'] as const) {
+    const at = (t?: Threshold): string => (t !== undefined && t.per === per ? t.range : '')
+    if (at(warn) === '' && at(crit) === '') continue
+    const rate = per === 'm' ? count / minutes : (count * 60) / minutes
+    out.push(`${label}_${RATE_LABEL[per]}=${num(rate)};${at(warn)};${at(crit)};0`)
+  }
+  return out
+}
+
+/** The check's perfdata: every kind's count in the window, and the thresholds as given. None are counters. */
+export function perfdata(r: CheckResult, t: CheckThresholds): string {
+  const minutes = Math.max(1, (r.window.until - r.window.since) / 60_000)
+  // A discard is critical at any count.
+  const kind = (k: EventKind, crit = ''): string => `${KINDS[k].perfdata}=${r.counts[k]};;${crit};0`
   const unguarded = Object.values(r.unguarded).reduce((a, b) => a + b, 0)
   return [
-    kind('rcpt-defer', perfValue(t.warn), perfValue(t.crit)),
-    kind('discard-misconfig', '', '0'),
+    ...measured(KINDS['rcpt-defer'].perfdata, r.counts['rcpt-defer'], minutes, t.warn, t.crit),
+    kind('discard-misconfig', '0'),
     kind('delivery-quota'),
     `${KINDS['delivery-quota'].perfdata}_unguarded=${unguarded};0;;0`,
     kind('rcpt-reject'),
     kind('data-defer'),
     kind('data-reject'),
-    `max_recipient_defer=${r.topRecipient?.count ?? 0};${perfValue(t.warnRecipient)};${perfValue(t.critRecipient)};0`,
-    `lines=${r.input.lines}c;;;0`,
+    ...measured('max_recipient_defer', r.topRecipient?.count ?? 0, minutes, t.warnRecipient, t.critRecipient),
+    `lines=${r.input.lines};;;0`,
   ].join(' ')
 }
 
@@ -53,6 +78,7 @@ export function renderCheckJson(r: CheckResult, out: Writer, tz: (t: number) => 
         unguarded: r.unguarded,
         deferred: r.deferred,
         lines: r.input.lines,
+        ...(r.probe ? {quotaStatus: r.probe} : {}),
       },
       null,
       2,

@@ -3,6 +3,7 @@
 // output here; the command renders the verdict.
 
 import {Aggregator} from '../aggregate/aggregator.js'
+import {askQuotaStatus} from '../input/quota-status.js'
 import {resolveSources} from '../input/sources.js'
 import {EVENT_KINDS, type EventKind} from '../kinds.js'
 import {readLogs} from '../read/read-logs.js'
@@ -11,6 +12,12 @@ import {type CheckResult, judge, type Limits} from '../verdict/judge.js'
 
 export interface CheckOptions extends Limits {
   paths: string[]
+  /** Ask Dovecot's quota-status on this socket too (--quota-socket). */
+  quotaSocket?: string
+  /** The recipient to ask about. */
+  probeRecipient?: string
+  /** How long to wait for its answer, as the ACL's readsocket does. */
+  probeTimeoutMs?: number
   zone: ZoneSpec
   stdin?: NodeJS.ReadableStream
   /** Told as each input is opened. */
@@ -19,12 +26,18 @@ export interface CheckOptions extends Limits {
 
 const LOOPBACK = /^(?:127\.|::1$|localhost$)/
 
+/** Asked about when no --probe-recipient is given: any answer (NOUSER, most likely) shows the service works. */
+export const DEFAULT_PROBE_RECIPIENT = 'postmaster'
+
 export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
   const clock = new ZoneClock(opts.zone)
   const sources = await resolveSources(opts.paths)
   const agg = new Aggregator([['kind', 'recipient']])
   const localQuota: Record<string, number> = {}
   const read = {zone: clock, stdin: opts.stdin, since: opts.since, until: opts.until, onOpen: opts.onOpen}
+  const probe = opts.quotaSocket
+    ? askQuotaStatus(opts.quotaSocket, opts.probeRecipient ?? DEFAULT_PROBE_RECIPIENT, opts.probeTimeoutMs ?? 5000)
+    : undefined
   const input = await readLogs(sources, read, {
     event(ev) {
       if (ev.time < opts.since || ev.time >= opts.until) return
@@ -40,5 +53,6 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
     count: r.count,
   }))
   const counts = Object.fromEntries(EVENT_KINDS.map((k) => [k, agg.totals.get(k) ?? 0])) as Record<EventKind, number>
-  return judge({counts, byKindRecipient, localQuota, input}, opts)
+  const looked = opts.paths
+  return judge({counts, byKindRecipient, localQuota, input, looked, probe: await probe}, opts)
 }

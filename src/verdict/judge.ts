@@ -1,9 +1,10 @@
 // The check's verdict: from what the window's events add up to, a Nagios state and the findings
 // that make it, worst first. Pure: the health-check service reads and counts, renderers print.
 
+import type {QuotaProbe} from '../input/quota-status.js'
 import type {EventKind} from '../kinds.js'
 import type {InputAccount} from '../types.js'
-import {exceeds, type Threshold} from './thresholds.js'
+import {alerts, crossed, type Threshold} from './thresholds.js'
 
 export const STATES = ['OK', 'WARNING', 'CRITICAL', 'UNKNOWN'] as const
 export type State = (typeof STATES)[number]
@@ -24,6 +25,10 @@ export interface Observed {
   /** Quota failures of deliveries into this server's own mailboxes, per recipient. */
   localQuota: Record<string, number>
   input: InputAccount
+  /** The inputs as they were named (`-` for standard input), for saying what was looked at. */
+  looked: string[]
+  /** What quota-status answered, when it was asked (--quota-socket). */
+  probe?: QuotaProbe
 }
 
 export interface Limits {
@@ -55,6 +60,7 @@ export interface CheckResult {
   input: InputAccount
   /** Per kind and recipient, for --prom-file. */
   byKindRecipient: KindRecipientCount[]
+  probe?: QuotaProbe
 }
 
 export function describeSpan(ms: number): string {
@@ -91,15 +97,18 @@ export function judge(o: Observed, l: Limits): CheckResult {
     crit.push(`${plural(dropped, 'RCPT')} for ${who} by a discard in the RCPT ACL (${list(discarded)})`)
   }
   const defers = counts['rcpt-defer']
-  if (exceeds(l.crit, defers, minutes))
-    crit.push(`${defers} RCPT deferrals in ${span} (critical above ${l.crit!.text})`)
-  else if (exceeds(l.warn, defers, minutes))
-    warn.push(`${defers} RCPT deferrals in ${span} (warning above ${l.warn!.text})`)
-  const deferredTimes = top && `${top.recipient} deferred ${top.count} times in ${span}`
-  if (top && exceeds(l.critRecipient, top.count, minutes)) {
-    crit.push(`${deferredTimes} (critical above ${l.critRecipient!.text})`)
-  } else if (top && exceeds(l.warnRecipient, top.count, minutes)) {
-    warn.push(`${deferredTimes} (warning above ${l.warnRecipient!.text})`)
+  const total = `${defers} RCPT deferrals in ${span}`
+  if (alerts(l.crit, defers, minutes)) crit.push(`${total} (critical ${crossed(l.crit!)})`)
+  else if (alerts(l.warn, defers, minutes)) warn.push(`${total} (warning ${crossed(l.warn!)})`)
+  // The most deferred recipient; with none, a count of 0 (a range such as 1: may alert on that).
+  const most = top ?? {recipient: 'no recipient', count: 0}
+  const times = `${most.recipient} deferred ${most.count} times in ${span}`
+  if (alerts(l.critRecipient, most.count, minutes)) crit.push(`${times} (critical ${crossed(l.critRecipient!)})`)
+  else if (alerts(l.warnRecipient, most.count, minutes)) warn.push(`${times} (warning ${crossed(l.warnRecipient!)})`)
+  const p = o.probe
+  if (p && p.answer === null) {
+    const then = 'the RCPT ACL accepts every recipient, and quota failures move to delivery'
+    crit.push(`quota-status at ${p.socket} ${p.problem}: ${then}`)
   }
   const ung = Object.keys(unguarded).length
   if (ung > 0) {
@@ -107,15 +116,21 @@ export function judge(o: Observed, l: Limits): CheckResult {
     warn.push(`quota check not firing at RCPT time: ${who} (${list(unguarded)})`)
   }
   const last = Math.max(...o.input.files.map((f) => (Number.isFinite(f.lastTime) ? f.lastTime : -Infinity)))
-  if (l.expectActivity && !(last >= l.since)) unknown.push(`no log lines in ${span}`)
+  // Nothing read at all (an empty file, empty standard input): no reason to say OK. A set whose
+  // files the window left unread did have lines, outside it.
+  const readNothing = o.input.lines === 0 && !o.input.files.some((f) => f.skipped !== undefined)
+  const looked = o.looked.map((n) => (n === '-' ? 'standard input' : n)).join(', ')
+  if (readNothing) unknown.push(`no log lines read from ${looked}`)
+  else if (l.expectActivity && !(last >= l.since)) unknown.push(`no log lines in ${span}`)
 
   const state: State = unknown.length ? 'UNKNOWN' : crit.length ? 'CRITICAL' : warn.length ? 'WARNING' : 'OK'
   const findings = [...unknown, ...crit, ...warn]
   if (findings.length === 0) {
     const rc = Object.keys(deferred).length
+    const asked = p ? `; quota-status answers${p.answer === 'OK' ? '' : ` (${p.answer} for ${p.recipient})`}` : ''
     findings.push(
       `${plural(defers, 'RCPT deferral')} for ${plural(rc, 'recipient')} in ${span}; ` +
-        'no mail dropped, no quota failures at delivery',
+        `no mail dropped, no quota failures at delivery${asked}`,
     )
   }
   return {
@@ -129,5 +144,6 @@ export function judge(o: Observed, l: Limits): CheckResult {
     window: {since: l.since, until: l.until},
     input: o.input,
     byKindRecipient: rows,
+    ...(p ? {probe: p} : {}),
   }
 }

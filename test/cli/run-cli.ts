@@ -27,15 +27,20 @@ export interface RunOptions {
   gid?: number
   /** Another bin/run.js to run (installedCopy()). */
   bin?: string
+  /** Standard input as cron, NRPE and systemd give it: /dev/null, or closed. Default: a pipe with `input`. */
+  stdin?: 'null' | 'closed'
 }
 
 const childEnv = (env?: Record<string, string>) => ({...process.env, TZ: 'UTC', NO_COLOR: '1', ...env})
 
 export function runCli(args: string[], opts: RunOptions = {}): CliResult {
-  const r = spawnSync(process.execPath, [opts.bin ?? BIN, ...args], {
+  const command = [process.execPath, opts.bin ?? BIN, ...args]
+  // A shell closes standard input, then becomes the tool.
+  const [file, ...argv] = opts.stdin === 'closed' ? ['sh', '-c', 'exec 0<&- "$@"', 'sh', ...command] : command
+  const r = spawnSync(file!, argv, {
     uid: opts.uid,
     gid: opts.gid,
-    input: opts.input ?? '',
+    ...(opts.stdin === undefined ? {input: opts.input ?? ''} : {stdio: ['ignore', 'pipe', 'pipe']}),
     cwd: opts.cwd ?? ROOT,
     env: childEnv(opts.env),
     maxBuffer: 256 * 1024 * 1024,

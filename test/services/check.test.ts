@@ -1,6 +1,8 @@
 // check's verdict on logs a real Exim wrote: the findings, the window, the thresholds.
 
+import {spawnSync} from 'node:child_process'
 import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 import {check, FIXTURES} from './run.js'
 
@@ -40,5 +42,32 @@ describe('check on logs a real Exim wrote', () => {
     const {text} = await check([...NOW, '--json', join(FIX, 'nosocket-plain')])
     const j = JSON.parse(text)
     expect(j).toMatchObject({state: 'WARNING', code: 1, unguarded: {'full1@example.test': 5, 'full2@example.test': 4}})
+  })
+})
+
+const PERL_CHECK = fileURLToPath(new URL('../tools/check-perfdata.pl', import.meta.url))
+const monitoringPlugin = spawnSync('perl', ['-MMonitoring::Plugin', '-e', '1']).status === 0
+
+describe('perfdata, read by Monitoring::Plugin', () => {
+  it.each([
+    ['-w', '8', '-c', '20'],
+    ['-w', '10:', '-c', '~:20'],
+    ['-w', '@5:10', '-c', '0:50'],
+    ['-w', '5/m', '-c', '600/h'],
+    ['--warning-recipient', '3', '--critical-recipient', '@4:6'],
+    ['--warning-recipient', '1:/m', '-c', '2.5:'],
+  ])('%s %s %s %s', async (...thresholds) => {
+    const {text} = await check([...NOW, ...thresholds, join(FIX, 'defer-plain')])
+    const perf = text.slice(text.indexOf(' | ') + 3).trim()
+    // The thresholds as given, on the figure they are about.
+    for (let i = 0; i < thresholds.length; i += 2) {
+      const range = thresholds[i + 1]!.replace(/\/(m|h)$/, '')
+      expect(perf).toMatch(new RegExp(`(^| )\\w+=[\\d.]+;[^ ]*${range.replace(/[.]/g, '\\.')}`))
+    }
+    if (!monitoringPlugin) return console.warn('Monitoring::Plugin not installed: perfdata not parsed')
+    const r = spawnSync('perl', [PERL_CHECK], {input: text, encoding: 'utf8'})
+    expect(r.stderr).toBe('')
+    expect(r.status).toBe(0)
+    expect(r.stdout.trim().split('\n')).toHaveLength(perf.split(' ').length)
   })
 })

@@ -1,6 +1,5 @@
 import {describe, expect, it} from 'vitest'
 import {detectFraming, detectLogType} from '../../../src/parse/detect.js'
-import {defaultPaths} from '../../../src/input/sources.js'
 
 const b = (s: string) => Buffer.from(s)
 
@@ -43,19 +42,5 @@ describe('detectLogType', () => {
       ),
     ).toBe('panic')
     expect(detectLogType(b('junk\n'), true)).toBeNull()
-  })
-})
-
-describe('defaultPaths', () => {
-  it('standard input when it is not a terminal', async () => {
-    expect(await defaultPaths(false, ['/nonexistent'])).toEqual(['-'])
-  })
-  it('the first default directory that exists, on a terminal', async () => {
-    expect(await defaultPaths(true, ['/nonexistent-a', '/tmp'])).toEqual(['/tmp'])
-  })
-  it('says where it looked when none exists', async () => {
-    await expect(defaultPaths(true, ['/nonexistent-a', '/nonexistent-b'])).rejects.toThrowError(
-      /none of \/nonexistent-a, \/nonexistent-b exists/,
-    )
   })
 })

@@ -31,15 +31,33 @@ describe('status line', () => {
   it('is one line with perfdata, and log text cannot break it', () => {
     const w = new StringWriter()
     const r = result({state: 'CRITICAL', findings: ['dropped for evil|x\u001b[2J@y']})
-    renderStatusLine(r, w, perfdata(r, {warn: parseThreshold('--warn', '100'), crit: parseThreshold('--crit', '5/m')}))
+    renderStatusLine(r, w, perfdata(r, {warn: parseThreshold('-w', '100'), crit: parseThreshold('-c', '5/m')}))
     expect(w.text).toBe(
-      'EXIM-REJECTS CRITICAL - dropped for evil/x\\x1b[2J@y | rcpt_defer=3;100;;0 discard_misconfig=0;;0;0 delivery_quota=0;;;0 delivery_quota_unguarded=0;0;;0 rcpt_reject=0;;;0 data_defer=0;;;0 data_reject=0;;;0 max_recipient_defer=3;;;0 lines=0c;;;0\n',
+      'EXIM-REJECTS CRITICAL - dropped for evil/x\\x1b[2J@y | rcpt_defer=3;100;;0 rcpt_defer_per_minute=0.05;;5;0 ' +
+        'discard_misconfig=0;;0;0 delivery_quota=0;;;0 delivery_quota_unguarded=0;0;;0 rcpt_reject=0;;;0 ' +
+        'data_defer=0;;;0 data_reject=0;;;0 max_recipient_defer=3;;;0 lines=0;;;0\n',
     )
   })
-  it('thresholds: counts and rates', () => {
-    expect(parseThreshold('--warn', '20')).toEqual({value: 20, per: 'window', text: '20'})
-    expect(parseThreshold('--warn', '5/m').per).toBe('m')
-    expect(() => parseThreshold('--warn', 'lots')).toThrowError(/--warn: expected/)
+})
+
+describe('perfdata', () => {
+  const t = (s: string) => parseThreshold('-w', s)
+  it.each([
+    [{warn: t('10'), crit: t('20')}, 'rcpt_defer=3;10;20;0'],
+    [{warn: t('10:'), crit: t('~:20')}, 'rcpt_defer=3;10:;~:20;0'],
+    [{warn: t('@1:5'), crit: t('0:50')}, 'rcpt_defer=3;@1:5;0:50;0'],
+    [
+      {warn: t('2/m'), crit: t('120/h')},
+      'rcpt_defer=3;;;0 rcpt_defer_per_minute=0.05;2;;0 rcpt_defer_per_hour=3;;120;0',
+    ],
+    [{warnRecipient: t('4'), critRecipient: t('@3:3')}, 'max_recipient_defer=3;4;@3:3;0'],
+  ])('carries the thresholds as given: %j', (thresholds, expected) => {
+    const perf = perfdata(result({}), thresholds)
+    for (const part of expected.split(' ')) expect(perf.split(' ')).toContain(part)
+  })
+
+  it('has no counter unit: every value is of the window', () => {
+    expect(perfdata(result({}), {})).not.toMatch(/\dc;/)
   })
 })
 
@@ -55,7 +73,7 @@ describe('prometheus textfile', () => {
       recipientTop: 2,
       input: totalAccount([], []),
       window: {since: 0, until: 3_600_000},
-      checkState: 1,
+      check: {state: 1, success: true, lastSuccess: 1_000_000},
       label: 'mx1',
       now: 1_000_000,
     })
