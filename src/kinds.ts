@@ -40,6 +40,8 @@ export const DEFAULT_KINDS: readonly EventKind[] = ['rcpt-defer', 'discard-misco
 export type TerminalColor = 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan'
 
 export interface KindInfo {
+  /** What happened to the mail, in a few words: the verdicts and banners say it with counts. */
+  outcome: string
   /** What it means to the admin, in a few words (summary, page, help). */
   meaning: string
   /** What Exim wrote (help, manual). */
@@ -52,44 +54,59 @@ export interface KindInfo {
   perfdata: string
 }
 
+const OUTCOME: Record<EventKind, string> = {
+  'rcpt-defer': 'deferred at RCPT',
+  'rcpt-reject': 'rejected at RCPT',
+  'discard-misconfig': 'answered 250 and silently dropped',
+  'delivery-quota': 'over quota at delivery',
+  'data-defer': 'deferred after DATA',
+  'data-reject': 'rejected after DATA',
+}
+
 export const KINDS: Record<EventKind, KindInfo> = {
   'rcpt-defer': {
-    meaning: 'deferred at RCPT (4xx): the sender will retry',
+    outcome: OUTCOME['rcpt-defer'],
+    meaning: `${OUTCOME['rcpt-defer']} (4xx): the sender will retry`,
     trigger: `${PHRASES.temporarilyRejected}${PHRASES.rcpt}<recipient>: message`,
     color: 'yellow',
     htmlColor: '#d29a00',
     perfdata: 'rcpt_defer',
   },
   'rcpt-reject': {
-    meaning: 'rejected at RCPT (5xx)',
+    outcome: OUTCOME['rcpt-reject'],
+    meaning: `${OUTCOME['rcpt-reject']} (5xx)`,
     trigger: `${PHRASES.rejected}${PHRASES.rcpt}<recipient>: message`,
     color: 'cyan',
     htmlColor: '#5b7db1',
     perfdata: 'rcpt_reject',
   },
   'discard-misconfig': {
-    meaning: 'answered 250 and silently dropped: discard with a non-2xx message',
+    outcome: OUTCOME['discard-misconfig'],
+    meaning: `${OUTCOME['discard-misconfig']}: discard with a non-2xx message`,
     trigger: `${PHRASES.incorrectDigit}2) in "...", then ${PHRASES.rcpt}<recipient>: ${PHRASES.discarded}: message`,
     color: 'red',
     htmlColor: '#c62828',
     perfdata: 'discard_misconfig',
   },
   'delivery-quota': {
-    meaning: 'over quota at delivery: the RCPT-time check did not stop it',
+    outcome: OUTCOME['delivery-quota'],
+    meaning: `${OUTCOME['delivery-quota']}: the RCPT-time check did not stop it`,
     trigger: '== or ** <recipient> ...: a deferral or failure saying the mailbox is full or over quota',
     color: 'magenta',
     htmlColor: '#8e44ad',
     perfdata: 'delivery_quota',
   },
   'data-defer': {
-    meaning: 'deferred after DATA (4xx)',
+    outcome: OUTCOME['data-defer'],
+    meaning: `${OUTCOME['data-defer']} (4xx)`,
     trigger: `${PHRASES.temporarilyRejected}${PHRASES.afterData}: message`,
     color: 'yellow',
     htmlColor: '#e6b84f',
     perfdata: 'data_defer',
   },
   'data-reject': {
-    meaning: 'rejected after DATA (5xx)',
+    outcome: OUTCOME['data-reject'],
+    meaning: `${OUTCOME['data-reject']} (5xx)`,
     trigger: `${PHRASES.rejected}${PHRASES.afterData}: message`,
     color: 'cyan',
     htmlColor: '#8fa9d0',

@@ -52,8 +52,8 @@ export interface QuotaLinks {
 
 export const emptyLinks = (): QuotaLinks => ({failures: [], followUps: [], counted: [], without: []})
 
-/** What identifies a quota event: the message and the mailbox. */
-export const quotaKey = (msgid: string, recipient: string): string => `${msgid}|${recipient}`
+/** What identifies a quota event: the message and the mailbox (caselessly, as Exim compares addresses). */
+export const quotaKey = (msgid: string, recipient: string): string => `${msgid}|${recipient.toLowerCase()}`
 
 /** A follow-up line whose failure turned out to be known: a line of that event, no longer other. */
 export function settleFollowUp(acct: Pick<FileAccount, 'other' | 'events' | 'byKind'>): void {

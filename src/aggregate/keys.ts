@@ -23,9 +23,15 @@ export type GroupKey = (typeof GROUP_KEYS)[number]
 
 export const DEFAULT_BY: readonly GroupKey[] = ['recipient', 'host']
 
+/**
+ * A recipient as reports group it: case-insensitively, as Exim compares addresses by default
+ * (caseful_local_part is off), and shown in one spelling, lower case, whatever the client typed.
+ */
+export const recipientKey = (address: string): string => address.toLowerCase()
+
 function domainOf(address: string): string {
   const at = address.lastIndexOf('@')
-  return at === -1 ? '' : address.slice(at + 1)
+  return at === -1 ? '' : address.slice(at + 1).toLowerCase()
 }
 
 /** Sending host: its verified name, else its HELO in brackets, else its IP. */
@@ -36,7 +42,7 @@ export function hostLabel(ev: EximEvent): string {
 }
 
 export const KEY_READERS: Record<GroupKey, (ev: EximEvent) => string> = {
-  recipient: (ev) => ev.recipient,
+  recipient: (ev) => recipientKey(ev.recipient),
   domain: (ev) => domainOf(ev.recipient),
   sender: (ev) => ev.sender,
   host: hostLabel,

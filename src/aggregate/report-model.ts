@@ -3,7 +3,7 @@
 
 import type {QuotaLinks} from '../quota-links.js'
 import type {EventKind, InputAccount} from '../types.js'
-import type {Aggregator, GroupTable} from './aggregator.js'
+import type {Aggregator, GroupRow, GroupTable} from './aggregator.js'
 import type {GroupKey} from './keys.js'
 import {buildSeries, type Series} from './series.js'
 
@@ -39,6 +39,8 @@ export interface Report {
   buckets: [number, number[]][]
   /** What reports of other parts of the same log need to add up with this one (JSON made for merge). */
   quota: QuotaLinks | null
+  /** Every recipient whose mail was answered 250 and dropped (discard-misconfig), most first; null when not known. */
+  dropped: GroupRow[] | null
 }
 
 /** The summary's tables: recipients, sending hosts, reasons. */
@@ -63,6 +65,7 @@ export function buildReport(
   window: ReportWindow,
   shape: ReportShape,
   quota: QuotaLinks | null = null,
+  dropped: GroupRow[] | null = null,
 ): Report {
   const totals: Record<string, number> = {}
   for (const k of shape.kinds) totals[k] = agg.totals.get(k) ?? 0
@@ -83,5 +86,6 @@ export function buildReport(
     hourly: buildSeries(agg.series, shape.tz, 3_600_000),
     buckets: [...agg.series].sort((a, b) => a[0] - b[0]),
     quota,
+    dropped,
   }
 }

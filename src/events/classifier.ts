@@ -10,17 +10,21 @@ import type {ZoneClock} from '../time/zone.js'
 import type {EventKind, EximEvent, LogType, RawLine} from '../types.js'
 import {SeenEvents} from './dedupe.js'
 import {
+  type AclLine,
+  hasAclVerb,
   isQuotaFailure,
+  readAclLine,
   readDeliveryFailure,
-  readDiscard,
   readIncorrectDigit,
-  readRejection,
   replyCode,
 } from './rules.js'
 import {answeredCode, leadingCode} from './smtp-code.js'
 
-/** How a line was used: it made (or completed) an event of a kind, repeated one, or is other. */
-export type LineUse = EventKind | 'duplicate' | 'other'
+/**
+ * How a line was used: it made (or completed) an event of a kind, repeated one, is other, or
+ * is an event line that cannot be read (unparsed, kept as a sample).
+ */
+export type LineUse = EventKind | 'duplicate' | 'other' | 'unparsed'
 
 export interface ClassifierOptions {
   zone: ZoneClock
@@ -127,13 +131,15 @@ export class Classifier {
     const t = pre.text
     if (pre.msgid !== '' && (s.startsWith('== ', t) || s.startsWith('** ', t))) return this.deliveryLine(s, lineNo, pre)
     if (s.startsWith(PHRASES.incorrectDigit, t)) return this.digitLine(s, lineNo, pre)
-    if (s.includes(PHRASES.discarded, t)) return this.discardLine(s, lineNo, pre)
-    return this.rejectionLine(s, lineNo, pre)
+    // What the line is, read from its verb: an event phrase inside an address is data.
+    const acl = readAclLine(s, t)
+    // An ACL's verb where the identity block ends, but an argument that cannot be read: a line
+    // to show as a sample, not to guess an event from.
+    if (acl === null) return hasAclVerb(s, t) ? 'unparsed' : 'other'
+    return acl.verb === 'discarded' ? this.discardLine(s, lineNo, pre, acl) : this.rejectionLine(s, lineNo, pre, acl)
   }
 
-  private rejectionLine(s: string, lineNo: number, pre: Prefix): LineUse {
-    const r = readRejection(s, pre.text)
-    if (r === null) return 'other'
+  private rejectionLine(s: string, lineNo: number, pre: Prefix, r: AclLine): LineUse {
     const kind: EventKind =
       r.stage === 'rcpt' ? (r.temporary ? 'rcpt-defer' : 'rcpt-reject') : r.temporary ? 'data-defer' : 'data-reject'
     if (this.opts.dedupe && this.isCopy(`${kind}|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
@@ -149,7 +155,7 @@ export class Classifier {
   private deliveryLine(s: string, lineNo: number, pre: Prefix): LineUse {
     const d = readDeliveryFailure(s, pre.text)
     if (d === null || d.address === '') return 'other'
-    const recipient = d.address.toLowerCase()
+    const recipient = d.address
     const key = quotaKey(pre.msgid, recipient)
     if (this.quotaHit.has(key)) {
       // A later attempt, the final bounce, or a skipped retry for the same message and mailbox.
@@ -177,9 +183,7 @@ export class Classifier {
     return 'delivery-quota'
   }
 
-  private discardLine(s: string, lineNo: number, pre: Prefix): LineUse {
-    const d = readDiscard(s, pre.text)
-    if (d === null) return 'other'
+  private discardLine(s: string, lineNo: number, pre: Prefix, d: AclLine): LineUse {
     if (this.opts.dedupe && this.isCopy(`discard|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
     const digit = this.takePending(pre, d.message)
     // Without its digit line (a reject log read alone) the wrong code still shows in the message.
@@ -281,9 +285,9 @@ export class Classifier {
   }
 }
 
-/** Recipient (lower-cased), sender and sending host of an event, from its line's identity block. */
+/** Recipient (as the client wrote it), sender and sending host of an event, from its line's identity block. */
 function setParties(ev: EximEvent, recipient: string, id: Identity): void {
-  ev.recipient = recipient.toLowerCase()
+  ev.recipient = recipient
   ev.sender = id.sender ?? ''
   ev.hostName = id.hostName
   ev.helo = id.helo

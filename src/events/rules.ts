@@ -3,21 +3,18 @@
 // when the line is not of its shape. Pure; they never throw.
 
 import {PHRASES} from '../kinds.js'
-import {type Identity, parseIdentity} from '../parse/fields.js'
+import {bareAddressEnd, closingBracket, unquote} from '../parse/address.js'
+import {heloEnds, type Identity, parseIdentity} from '../parse/fields.js'
 
-export interface Rejection {
+/** A line an ACL wrote about a recipient or a message: a rejection (deny, defer) or a discard. */
+export interface AclLine {
   id: Identity
+  verb: 'rejected' | 'discarded'
+  /** `temporarily rejected`: the ACL said defer (4xx). */
   temporary: boolean
   stage: 'rcpt' | 'data'
-  /** Recipient as typed, without brackets ('' for DATA-time lines). */
+  /** Recipient as the client wrote it, without brackets ('' for DATA-time lines). */
   recipient: string
-  message: string
-}
-
-export interface Discard {
-  id: Identity
-  recipient: string
-  /** Text after the discard phrase and `: `, '' when none. */
   message: string
 }
 
@@ -27,76 +24,193 @@ export interface IncorrectDigit {
   message: string
 }
 
-// Exim logs at most 100 characters of the RCPT argument (smtp_in.c, `%.*s` with lim = 100).
+// Exim logs at most 100 bytes of the RCPT argument (smtp_in.c, `%.*s` with lim = 100).
 const RCPT_ARG_LIMIT = 100
 
-function messageAfter(s: string, i: number): string {
-  return s.charCodeAt(i) === 58 && s.charCodeAt(i + 1) === 32 ? s.slice(i + 2) : ''
+/** Where the message starts at `i` (after `: `), the line's length at its end, or -1 for anything else. */
+function messageAt(s: string, i: number): number {
+  if (i === s.length) return i
+  return s.charCodeAt(i) === 58 && s.charCodeAt(i + 1) === 32 ? i + 2 : -1
 }
 
-/** A rejection at RCPT (`<identity> [temporarily ]<rejected> <RCPT> <r>[: msg]`) or at DATA. */
-export function readRejection(s: string, text: number): Rejection | null {
-  const id = parseIdentity(s, text)
+/** Index in `s` after `bytes` bytes of UTF-8 from `i` (the argument Exim cut at 100 bytes). */
+function afterBytes(s: string, i: number, bytes: number): number {
+  let k = i
+  let n = 0
+  while (k < s.length) {
+    const c = s.codePointAt(k)!
+    const w = c < 0x80 ? 1 : c < 0x800 ? 2 : c < 0x10000 ? 3 : 4
+    if (n + w > bytes) break
+    n += w
+    k += c > 0xffff ? 2 : 1
+  }
+  return k
+}
+
+interface Argument {
+  recipient: string
+  /** Where the argument ends in the line. */
+  end: number
+  /** Where the message that follows starts (the line's length when there is none). */
+  message: number
+}
+
+/**
+ * The argument of a rejected RCPT, as Exim logged it: the client's text, at most 100 bytes of it.
+ * An `<address>` ends at its closing `>` (found as Exim's parser finds it); an argument cut at the
+ * limit ends there; an address without brackets at its first space. A message may follow (`: `).
+ */
+function rejectedArgument(s: string, a: number): Argument | null {
+  const cut = afterBytes(s, a, RCPT_ARG_LIMIT)
+  if (s.charCodeAt(a) === 60) {
+    const close = closingBracket(s, a, cut)
+    const m = close === -1 ? -1 : messageAt(s, close + 1)
+    if (m !== -1) return {recipient: s.slice(a + 1, close), end: close + 1, message: m}
+    const mc = messageAt(s, cut)
+    if (mc !== -1 && Buffer.byteLength(s.slice(a, cut)) === RCPT_ARG_LIMIT) {
+      return {recipient: s.slice(a + 1, cut), end: cut, message: mc}
+    }
+    return null
+  }
+  const e = bareAddressEnd(s, a)
+  const m = messageAt(s, e)
+  return m === -1 || e === a ? null : {recipient: s.slice(a, e), end: e, message: m}
+}
+
+const DISCARD_MARK = `: ${PHRASES.discarded}`
+// An ESMTP option after the address: NOTIFY=NEVER, ORCPT=rfc822;a@b.
+const OPTION = / [A-Za-z][A-Za-z0-9-]*=(?:[^ :]|:(?! ))*/y
+
+/** A discarded RCPT's argument (logged whole, with ESMTP options) and what follows it. */
+function discardedArgument(s: string, a: number): Argument | null {
+  let end: number
+  let recipient: string
+  if (s.charCodeAt(a) === 60) {
+    const close = closingBracket(s, a)
+    if (close === -1) return null
+    recipient = s.slice(a + 1, close)
+    end = close + 1
+  } else {
+    end = bareAddressEnd(s, a)
+    recipient = s.slice(a, end)
+  }
+  let k = end
+  for (OPTION.lastIndex = k; !s.startsWith(DISCARD_MARK, k) && OPTION.test(s); OPTION.lastIndex = k)
+    k = OPTION.lastIndex
+  if (!s.startsWith(DISCARD_MARK, k)) return null
+  const m = messageAt(s, k + DISCARD_MARK.length)
+  return m === -1 || recipient === '' ? null : {recipient, end, message: m}
+}
+
+/** One way of reading a line: the HELO ending at `heloEnd`, and what follows from there. */
+interface Reading {
+  line: AclLine
+  heloEnd: number
+  /** Where the verb starts and the argument ends: the part a copy inside an address would repeat. */
+  verb: [number, number]
+  /** The bracketed fields of this reading (sender, recipient): client text, quoted or not. */
+  fields: [number, number][]
+  /** The sender's and recipient's text, unquoted, as an ACL message would echo them. */
+  echo: string
+}
+
+function readAs(s: string, text: number, heloEnd: number): Reading | null {
+  const id = parseIdentity(s, text, heloEnd)
   let v = id.end
+  const verbAt = v
   let temporary = false
   if (s.startsWith(PHRASES.temporarilyRejected, v)) {
     temporary = true
     v += PHRASES.temporarilyRejected.length
   } else if (s.startsWith(PHRASES.rejected, v)) {
     v += PHRASES.rejected.length
+  } else if (s.startsWith(PHRASES.rcpt, v)) {
+    // A discard names no verb before the argument: `RCPT <r>: discarded by RCPT ACL`.
+    const arg = discardedArgument(s, v + PHRASES.rcpt.length)
+    if (arg === null) return null
+    const line: AclLine = {
+      id,
+      verb: 'discarded',
+      temporary: false,
+      stage: 'rcpt',
+      recipient: arg.recipient,
+      message: s.slice(arg.message),
+    }
+    return reading(line, heloEnd, verbAt, v + PHRASES.rcpt.length, arg)
   } else return null
-
   if (s.startsWith(PHRASES.rcpt, v)) {
     const a = v + PHRASES.rcpt.length
-    let recipient: string
-    let after: number
-    // `<addr>` ends at a `>` before `: ` or the line's end; a quoted local part may hold `>` itself.
-    let close = -1
-    if (s.charCodeAt(a) === 60) {
-      close = s.indexOf('>: ', a + 1)
-      if (close === -1 || close - a > RCPT_ARG_LIMIT + 1)
-        close = s.endsWith('>') && s.length - 1 - a <= RCPT_ARG_LIMIT + 1 ? s.length - 1 : s.indexOf('>', a + 1)
+    const arg = rejectedArgument(s, a)
+    if (arg === null) return null
+    const line: AclLine = {
+      id,
+      verb: 'rejected',
+      temporary,
+      stage: 'rcpt',
+      recipient: arg.recipient,
+      message: s.slice(arg.message),
     }
-    if (close !== -1 && close - a <= RCPT_ARG_LIMIT + 1) {
-      recipient = s.slice(a + 1, close)
-      after = close + 1
-    } else {
-      // Unbracketed, or cut at the limit before its `>`: the argument ends at `: ` or the line's end.
-      let e = s.indexOf(': ', a)
-      if (e === -1) e = s.length
-      recipient = s.slice(s.charCodeAt(a) === 60 ? a + 1 : a, e)
-      after = e
-    }
-    return {id, temporary, stage: 'rcpt', recipient, message: messageAfter(s, after)}
+    return reading(line, heloEnd, verbAt, a, arg)
   }
   if (s.startsWith(PHRASES.afterData, v)) {
     let after = v + PHRASES.afterData.length
     if (s.startsWith(' PRDR', after)) after += 5
-    return {id, temporary, stage: 'data', recipient: '', message: messageAfter(s, after)}
+    const m = messageAt(s, after)
+    if (m === -1) return null
+    const line: AclLine = {id, verb: 'rejected', temporary, stage: 'data', recipient: '', message: s.slice(m)}
+    return reading(line, heloEnd, verbAt, after, {recipient: '', end: after, message: m})
   }
   return null
 }
 
-const DISCARD_MARK = `: ${PHRASES.discarded}`
+function reading(line: AclLine, heloEnd: number, verbAt: number, argAt: number, arg: Argument): Reading {
+  const fields: [number, number][] = [[argAt, arg.end]]
+  const sender = line.id.sender
+  if (line.id.senderAt !== -1 && sender !== null)
+    fields.push([line.id.senderAt, line.id.senderAt + (sender === '<>' ? 0 : sender.length) + 2])
+  const echo = `${unquote(line.id.sender ?? '')}\n${unquote(line.recipient)}`
+  return {line, heloEnd, verb: [verbAt, arg.end], fields, echo}
+}
 
-/** A discard at RCPT: `<identity> <RCPT> <r>[ options]: <discarded>[: msg]`. */
-export function readDiscard(s: string, text: number): Discard | null {
-  const id = parseIdentity(s, text)
-  const v = id.end
-  if (!s.startsWith(PHRASES.rcpt, v)) return null
-  const a = v + PHRASES.rcpt.length
-  const mark = s.indexOf(DISCARD_MARK, a)
-  if (mark === -1) return null
-  // The argument is logged raw, with any ESMTP options (NOTIFY=, ORCPT=) after the address.
-  let recipient: string
-  if (s.charCodeAt(a) === 60) {
-    const close = s.indexOf('>', a + 1)
-    recipient = s.slice(a + 1, close !== -1 && close < mark ? close : mark)
-  } else {
-    const sp = s.indexOf(' ', a)
-    recipient = s.slice(a, sp !== -1 && sp < mark ? sp : mark)
+/** Whether the identity block at `text` is followed by an ACL's verb (what an unreadable event line has). */
+export function hasAclVerb(s: string, text: number): boolean {
+  const v = parseIdentity(s, text).end
+  return (
+    s.startsWith(PHRASES.temporarilyRejected + PHRASES.rcpt, v) ||
+    s.startsWith(PHRASES.rejected + PHRASES.rcpt, v) ||
+    (s.startsWith(PHRASES.rcpt, v) && s.includes(DISCARD_MARK, v))
+  )
+}
+
+/**
+ * Reads a line an ACL wrote: `<identity> [temporarily ]rejected RCPT <r>[: msg]`,
+ * `<identity> [temporarily ]rejected after DATA[: msg]`, or `<identity> RCPT <r>[ options]:
+ * discarded by RCPT ACL[: msg]`, left to right, field by field: the verb is where the identity
+ * block ends, never a phrase found inside an address. null when the line is none of these.
+ *
+ * A junk HELO (helo_accept_junk_hosts) may hold `) [ip] F=<...> ... rejected RCPT <...>` itself,
+ * and so may an address an ACL message echoes. Each `) [` the HELO may end at is tried; of the
+ * readings of the whole line, the one whose HELO ends at the last `) [` wins, unless that `) [`
+ * lies inside an address of an earlier reading, or repeats what one of its addresses holds.
+ */
+export function readAclLine(s: string, text: number): AclLine | null {
+  const ends = heloEnds(s, text)
+  if (ends.length <= 1) return readAs(s, text, ends[0] ?? -1)?.line ?? null
+  const readings: Reading[] = []
+  for (const e of ends) {
+    const r = readAs(s, text, e)
+    if (r !== null) readings.push(r)
   }
-  return {id, recipient, message: messageAfter(s, mark + DISCARD_MARK.length)}
+  let chosen: Reading | null = null
+  for (let i = 0; i < readings.length; i++) {
+    const r = readings[i]!
+    const copy = s.slice(r.verb[0], r.verb[1])
+    const shadowed = readings
+      .slice(0, i)
+      .some((e) => e.fields.some(([a, b]) => r.heloEnd > a && r.heloEnd < b) || e.echo.includes(copy))
+    if (!shadowed) chosen = r
+  }
+  return chosen?.line ?? null
 }
 
 /** The incorrect-digit line: `<phrase>2) in "<msg>"`. */
@@ -115,7 +229,7 @@ export function readIncorrectDigit(s: string, text: number): IncorrectDigit | nu
 export interface DeliveryFailure {
   /** `**` (failed, bounced) rather than `==` (deferred). */
   failed: boolean
-  /** The address delivered to, as logged; '' when the line has none. */
+  /** The recipient: as the client wrote it when Exim logged that too (quoted), else as delivered to. */
   address: string
   /** The original address when Exim logged one (`== final <original> ...`). */
   original: string
@@ -123,6 +237,29 @@ export interface DeliveryFailure {
   id: Identity | null
   /** The text after the routing, transport and host fields. */
   message: string
+}
+
+// What Exim writes after a delivery's address: routing, transport, sender, return path, queue.
+const AFTER_ADDRESS = / (?:R=|T=|F=<|P=<|Q=|H=|routing |defer \(|\()|$/y
+
+/**
+ * A delivery's address and the original after it, when the local part was written quoted: Exim
+ * logs the local part unquoted (deliver.c), so it may hold spaces, `R=`, `T=` and whole failure
+ * messages, and then adds the original, `<"...">`, which unquoted is the address. Of the pairs
+ * that fit, the last one followed by Exim's own fields: text before it is the address's own.
+ */
+function quotedPair(s: string, a: number): {address: string; original: string; end: number} | null {
+  let found: {address: string; original: string; end: number} | null = null
+  for (let p = s.indexOf(' <', a); p !== -1; p = s.indexOf(' <', p + 1)) {
+    const close = closingBracket(s, p + 1)
+    if (close === -1) continue
+    const original = s.slice(p + 2, close)
+    const address = s.slice(a, p)
+    if (original === address || unquote(original).toLowerCase() !== address.toLowerCase()) continue
+    AFTER_ADDRESS.lastIndex = close + 1
+    if (AFTER_ADDRESS.test(s)) found = {address, original, end: close + 1}
+  }
+  return found
 }
 
 /**
@@ -133,15 +270,25 @@ export function readDeliveryFailure(s: string, text: number): DeliveryFailure | 
   const f = s.charCodeAt(text)
   if ((f !== 61 && f !== 42) || s.charCodeAt(text + 1) !== f || s.charCodeAt(text + 2) !== 32) return null
   const a = text + 3
-  let e = s.indexOf(' ', a)
-  if (e === -1) e = s.length
-  const address = s.slice(a, e)
+  let address: string
   let original = ''
-  if (s.charCodeAt(e + 1) === 60) {
-    const close = s.indexOf('>', e + 2)
-    if (close !== -1) {
-      original = s.slice(e + 2, close)
-      e = close + 1
+  let e: number
+  const pair = s.includes('"', a) || s.includes('\\', a) ? quotedPair(s, a) : null
+  if (pair !== null) {
+    // The client's own spelling, as RCPT lines show it.
+    address = pair.original
+    original = pair.original
+    e = pair.end
+  } else {
+    e = s.indexOf(' ', a)
+    if (e === -1) e = s.length
+    address = s.slice(a, e)
+    if (s.charCodeAt(e + 1) === 60) {
+      const close = closingBracket(s, e + 1)
+      if (close !== -1) {
+        original = s.slice(e + 2, close)
+        e = close + 1
+      }
     }
   }
   // A remote (or LMTP-over-TCP) delivery names its server with H=, whose DN="..." may hold `: `.
@@ -160,7 +307,23 @@ export function readDeliveryFailure(s: string, text: number): DeliveryFailure | 
 const QUOTA_TEXT = /quota|mailbox (?:is )?full|mailbox for user is full|\b[45]\.2\.2\b/i
 
 export function isQuotaFailure(message: string): boolean {
-  return QUOTA_TEXT.test(message.length > 2000 ? message.slice(0, 2000) : message)
+  return QUOTA_TEXT.test(withoutAddresses(message.length > 2000 ? message.slice(0, 2000) : message))
+}
+
+/**
+ * The message without the `<addresses>` it quotes (`after RCPT TO:<...>: 452 ...`): an address is
+ * whatever the sender chose, and may say "Mailbox is full" itself.
+ */
+function withoutAddresses(message: string): string {
+  let out = ''
+  let from = 0
+  for (let lt = message.indexOf('<'); lt !== -1; lt = message.indexOf('<', from)) {
+    const close = closingBracket(message, lt)
+    if (close === -1) break
+    out += message.slice(from, lt + 1)
+    from = close
+  }
+  return from === 0 ? message : out + message.slice(from)
 }
 
 /** The SMTP/LMTP reply code inside a delivery failure message (`...: 452 4.2.2 ...`), or ''. */

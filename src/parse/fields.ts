@@ -2,6 +2,8 @@
 // `H=name (helo) [ip]:port I=[ip]:port U=ident Ci=id X=cipher CV=yes DN="..." SNI=.. F=<sender> A=auth SPF=..`
 // in any order Exim writes them. Pure and linear: every scan moves forward; nothing here throws.
 
+import {closingBracket} from './address.js'
+
 export interface Identity {
   hostName: string
   helo: string
@@ -9,6 +11,8 @@ export interface Identity {
   port: string
   /** Envelope sender without brackets, '<>' for the null sender, null when no F= field. */
   sender: string | null
+  /** Index of the sender's `<`, -1 when there is none. */
+  senderAt: number
   /** Login of a local (non-TCP) sender, from U= when there is no H=. */
   ident: string
   /** Index where the text after the identity block (the verb) starts. */
@@ -81,8 +85,35 @@ function parseAddress(s: string, i: number, out: Identity): number {
   return k
 }
 
+/** Where a `(helo)` opens in the `H=` value at `i`, or -1 when there is none. */
+function heloOpen(s: string, i: number): number {
+  let k = i
+  if (s.charCodeAt(k) !== 91 && s.charCodeAt(k) !== 40) {
+    const sp = s.indexOf(' ', k)
+    if (sp === -1) return -1
+    k = sp + 1
+  }
+  return s.charCodeAt(k) === 40 ? k : -1
+}
+
+/**
+ * The places where the HELO of the identity block at `i` may end: every `)` that is followed by
+ * ` [` after the `(`. A HELO is client text (anything, with helo_accept_junk_hosts), so it may
+ * hold `) [` itself; which of these is its end only the rest of the line can tell.
+ */
+export function heloEnds(s: string, i: number): number[] {
+  const at = s.charCodeAt(i) === 32 ? i + 1 : i
+  // ` DS` (dnssec) runs into `H=`: `DSH=`.
+  const h = s.startsWith('H=', at) ? at + 2 : s.startsWith('DSH=', at) ? at + 4 : -1
+  const open = h === -1 ? -1 : heloOpen(s, h)
+  const ends: number[] = []
+  if (open === -1) return ends
+  for (let k = s.indexOf(') [', open + 1); k !== -1; k = s.indexOf(') [', k + 1)) ends.push(k)
+  return ends
+}
+
 /** `H=` value: `name [ip]`, `name (helo) [ip]`, `(helo) [ip]`, `[ip]`, each with optional `:port`. */
-function parseHost(s: string, i: number, out: Identity): number {
+function parseHost(s: string, i: number, out: Identity, heloEnd: number): number {
   let k = i
   if (s.charCodeAt(k) !== 91 && s.charCodeAt(k) !== 40) {
     const sp = s.indexOf(' ', k)
@@ -91,9 +122,9 @@ function parseHost(s: string, i: number, out: Identity): number {
     k = sp + 1
   }
   if (s.charCodeAt(k) === 40) {
-    // The HELO is client text and may hold ')' itself: it ends at the `) [` before the address.
-    const close = s.indexOf(') [', k + 1)
-    if (close === -1) return -1
+    // By default the first `) [`; the caller may try the others (see heloEnds).
+    const close = heloEnd > k ? heloEnd : s.indexOf(') [', k + 1)
+    if (close === -1 || !s.startsWith(') [', close)) return -1
     out.helo = s.slice(k + 1, close)
     k = close + 2
   }
@@ -117,9 +148,12 @@ function wordEnd(s: string, i: number): number {
   return sp === -1 ? s.length : sp
 }
 
-/** Reads the identity block starting at `i` and stops at the first word that is not one of its fields. */
-export function parseIdentity(s: string, i: number): Identity {
-  const out: Identity = {hostName: '', helo: '', ip: '', port: '', sender: null, ident: '', end: i}
+/**
+ * Reads the identity block starting at `i` and stops at the first word that is not one of its
+ * fields. `heloEnd`: where the HELO ends (one of heloEnds), when not at its first `) [`.
+ */
+export function parseIdentity(s: string, i: number, heloEnd = -1): Identity {
+  const out: Identity = {hostName: '', helo: '', ip: '', port: '', sender: null, senderAt: -1, ident: '', end: i}
   let k = i
   if (s.charCodeAt(k) === 32) k++
   out.end = k
@@ -142,14 +176,15 @@ export function parseIdentity(s: string, i: number): Identity {
       const key = keyAt(s, k, eq)
       const v = eq + 1
       if (key === 'H' || key === 'DSH') {
-        next = parseHost(s, v, out)
+        next = parseHost(s, v, out, heloEnd)
       } else if (key === 'F') {
         if (s.charCodeAt(v) === 60) {
-          // `<sender>`; a quoted local part may hold spaces, so look for `> ` or a final `>`.
-          let close = s.indexOf('> ', v)
-          if (close === -1) close = s.endsWith('>') ? s.length - 1 : -1
+          // `<sender>` as Exim's parser left it: a quoted local part may hold `>`, spaces and
+          // whole log phrases; the address ends at the `>` outside its quotes.
+          const close = closingBracket(s, v)
           if (close !== -1) {
             out.sender = close === v + 1 ? '<>' : s.slice(v + 1, close)
+            out.senderAt = v
             next = close + 1
           }
         } else {

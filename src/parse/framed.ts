@@ -115,7 +115,9 @@ export class WrappedEntries {
       this.count('duplicate', lines)
       return
     }
-    this.count(candidate ? this.ctx.candidate(line, lineNo, pre) : 'other', lines)
+    const use = candidate ? this.ctx.candidate(line, lineNo, pre) : 'other'
+    if (use === 'unparsed') this.ctx.unparsed(line.slice(0, 300), lineNo)
+    this.count(use, lines)
   }
 
   private isCopy(pid: number, key: string, candidate: boolean): boolean {

@@ -233,10 +233,14 @@ export class LineScanner {
     const text = textStart(b, p + n + 1, end)
     const digit = !hit && isDigitLine(b, text, end)
     if (hit || digit || isDeliveryFailure(b, text, end)) {
-      const use = this.sink.candidate(b.toString('utf8', p, end), this.lineNo)
+      const text = b.toString('utf8', p, end)
+      const use = this.sink.candidate(text, this.lineNo)
       if (use === 'other') this.acct.other++
       else if (use === 'duplicate') this.acct.duplicates++
-      else {
+      else if (use === 'unparsed') {
+        this.acct.unparsed++
+        this.sink.unparsed(text.slice(0, 300), this.lineNo)
+      } else {
         this.acct.events++
         this.acct.byKind[use] = (this.acct.byKind[use] ?? 0) + 1
       }

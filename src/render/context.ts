@@ -1,8 +1,6 @@
 // What every report renderer is told besides the report itself: one shape for all formats, so
 // that each renderer has the same entry signature and the service never asks which one it is.
 
-import type {GroupRow} from '../aggregate/aggregator.js'
-
 /** The display zone's offset (minutes east of UTC) at an instant. */
 export type Tz = (time: number) => number
 
@@ -15,8 +13,6 @@ export interface DrawContext {
   /** Terminal width, for the summary's histogram. */
   width?: number
   ascii?: boolean
-  /** Every recipient whose mail was dropped, for the page. */
-  discarded?: GroupRow[]
   version?: string
   now?: Date
 }

@@ -10,31 +10,32 @@ import type {Writer} from './writer.js'
 
 // Characters that make csv-stringify quote a field (delimiter, quote, record delimiters).
 const NEEDS_QUOTES = /[",\r\n]/
-// A spreadsheet takes a cell starting with one of = + - @ TAB CR for a formula (OWASP, CSV injection).
-const formulaStart = (c: number): boolean => c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13
+// What a spreadsheet takes for the start of a formula (OWASP, CSV injection), fullwidth forms
+// included: the cells csv-stringify's escape_formulas puts a `'` in front of.
+const FORMULA = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/
 
-/** One CSV record: exactly what csv-stringify writes for it. */
-export function csvRow(cells: (string | number)[]): string {
+/**
+ * One CSV record: exactly what csv-stringify writes for it, with `escapeFormulas` a quote in
+ * front of any text cell a spreadsheet would run (the default; --csv-raw turns it off).
+ */
+export function csvRow(cells: (string | number)[], escapeFormulas = false): string {
   let row = ''
   for (let i = 0; i < cells.length; i++) {
     const c = cells[i]!
-    if (typeof c === 'string' && NEEDS_QUOTES.test(c)) return stringify([cells])
+    if (typeof c === 'string' && (NEEDS_QUOTES.test(c) || (escapeFormulas && FORMULA.test(c)))) {
+      return stringify([cells], {escape_formulas: escapeFormulas})
+    }
     row += i === 0 ? c : ',' + c
   }
   return row + '\n'
 }
 
-/** Log text for a CSV cell: a leading formula character gets a `'` in front (unless --csv-raw). */
-export function safeCell(raw: boolean): (v: string | number) => string | number {
-  return raw ? (v) => v : (v) => (typeof v === 'string' && formulaStart(v.charCodeAt(0)) ? `'${v}` : v)
-}
-
 export function renderCsv(r: Report, out: Writer, c: DrawContext): void {
-  const cell = safeCell(c.csvRaw ?? false)
+  const guard = !c.csvRaw
   out.write(csvRow([...r.main.by, 'count', 'first', 'last']))
   for (const g of r.main.rows) {
-    const cells: (string | number)[] = g.keys.map(cell)
+    const cells: (string | number)[] = [...g.keys]
     cells.push(g.count, isoTime(g.first, g.firstTz), isoTime(g.last, g.lastTz))
-    out.write(csvRow(cells))
+    out.write(csvRow(cells, guard))
   }
 }

@@ -5,12 +5,18 @@ import {csvRow} from './csv.js'
 import {EVENT_COLUMNS, type EventPrinter, eventRecord} from './event-fields.js'
 import type {Writer} from './writer.js'
 
-export function csvEvents(out: Writer, cell: (v: string | number) => string | number = (v) => v): EventPrinter {
+/** `escapeFormulas`: a quote in front of any cell a spreadsheet would take for a formula. */
+export function csvEvents(out: Writer, escapeFormulas: boolean): EventPrinter {
   out.write(csvRow([...EVENT_COLUMNS]))
   return {
     event(ev: EximEvent) {
       const r = eventRecord(ev)
-      out.write(csvRow(EVENT_COLUMNS.map((c) => cell(r[c]))))
+      out.write(
+        csvRow(
+          EVENT_COLUMNS.map((c) => r[c]),
+          escapeFormulas,
+        ),
+      )
     },
     end() {},
   }

@@ -1,7 +1,6 @@
 // The events command's formats as one table: how each opens its printer, and whether it needs
 // the log lines behind each event.
 
-import {safeCell} from './csv.js'
 import {csvEvents} from './event-csv.js'
 import type {EventPrinter} from './event-fields.js'
 import {ndjsonEvents} from './event-ndjson.js'
@@ -31,7 +30,7 @@ export interface EventFormatInfo {
 
 export const EVENT_PRINTERS: Record<EventFormat, EventFormatInfo> = {
   table: {open: (out, c) => tableEvents(out, painter(c.color), c.width), rawLines: false},
-  csv: {open: (out, c) => csvEvents(out, safeCell(c.csvRaw)), rawLines: false},
+  csv: {open: (out, c) => csvEvents(out, !c.csvRaw), rawLines: false},
   ndjson: {open: (out) => ndjsonEvents(out), rawLines: false},
   raw: {open: (out, c) => rawEvents(out, painter(c.color), c.terminal), rawLines: true},
 }

@@ -7,6 +7,7 @@ import type {GroupRow, GroupTable} from '../aggregate/aggregator.js'
 import type {Report} from '../aggregate/report-model.js'
 import type {Series} from '../aggregate/series.js'
 import {EVENT_KINDS, type EventKind, KINDS} from '../kinds.js'
+import {droppedWords} from '../verdict/judge.js'
 import {isoTime, wallTime} from '../time/format.js'
 import type {FileAccount} from '../types.js'
 import type {DrawContext, Tz} from './context.js'
@@ -64,12 +65,9 @@ function verdict(r: Report): string {
   const late = r.totals['delivery-quota'] ?? 0
   const section = (level: string, html: string) => el('section', {class: `verdict ${level}`, id: 'verdict'}, html)
   if (dropped > 0) {
-    const who = `${thousands(dropped)} recipient${s(dropped, ' was', 's were')}`
     const acl = `the RCPT ACL says ${el('code', null, 'discard')} with a non-2xx message`
-    return section(
-      'bad',
-      `${who} answered 250 and the mail silently dropped: ${acl}. It should say ${el('code', null, 'defer')}.`,
-    )
+    const words = droppedWords(dropped, r.dropped?.length ?? null)
+    return section('bad', `${words}: ${acl}. It should say ${el('code', null, 'defer')}.`)
   }
   if (late > 0) {
     const what = `${thousands(late)} deliver${s(late, 'y', 'ies')} failed because the mailbox was full`
@@ -297,7 +295,7 @@ export function renderHtml(r: Report, out: Writer, opts: DrawContext): void {
       verdict(r),
       kindTotals(r),
       overTime,
-      droppedList(opts.discarded, wall) + tables + main,
+      droppedList(r.dropped ?? undefined, wall) + tables + main,
       inputSection(r),
       el('footer', null, el('p', {class: 'muted'}, `${made}.`)),
       '</main></body></html>',

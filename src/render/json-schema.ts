@@ -67,6 +67,8 @@ export interface JsonReport {
   groups: JsonGroup[]
   /** The summary's tables by their keys (`recipient`, `host`, `reason`), with --label. */
   tables?: Record<string, JsonGroup[]>
+  /** Every recipient whose mail was answered 250 and dropped (discard-misconfig), when there is any. */
+  dropped?: JsonGroup[]
   series: JsonSeries
   /** What parts of one host's log need from each other (with --label). */
   quota?: QuotaLinksWire

@@ -70,6 +70,9 @@ export function reportObject(r: Report, tz: Tz): JsonReport {
     ...(labelled && r.tables.length > 0
       ? {tables: Object.fromEntries(r.tables.map((t) => [t.by.join(','), t.rows.map((row) => groupObject(t.by, row))]))}
       : {}),
+    ...(r.dropped !== null && r.dropped.length > 0
+      ? {dropped: r.dropped.map((row) => groupObject(['recipient'], row))}
+      : {}),
     series: {step: SERIES_STEP, kinds: EVENT_KINDS, buckets: r.buckets},
     // And, for parts of one host's log, the quota failures each part saw and the follow-up lines it could not settle.
     ...(quota !== undefined ? {quota} : {}),

@@ -21,7 +21,7 @@ export interface ReportFormatInfo {
   page: boolean
   /** Rows of the --by table it shows when --top is not given (undefined: all). */
   defaultTop?: number
-  /** Lists every recipient whose mail was dropped (the events per kind and recipient). */
+  /** Tells every recipient whose mail was dropped, or how many (the events per kind and recipient). */
   listsDropped: boolean
   /** Can be merged: made with --label, it carries every row of the summary's tables, and the quota links. */
   mergeable: boolean
@@ -37,12 +37,12 @@ export const REPORT_RENDERERS: Record<ReportFormat, ReportFormatInfo> = {
     render: renderSummary,
     page: true,
     defaultTop: SUMMARY_TOP,
-    listsDropped: false,
+    listsDropped: true,
     mergeable: false,
     between: '\n',
   },
   csv: {render: renderCsv, page: false, listsDropped: false, mergeable: false},
-  json: {render: renderJson, page: false, listsDropped: false, mergeable: true},
+  json: {render: renderJson, page: false, listsDropped: true, mergeable: true},
   ndjson: {render: renderNdjson, page: false, listsDropped: false, mergeable: false},
   html: {render: renderHtml, page: true, listsDropped: true, mergeable: false},
 }

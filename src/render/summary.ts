@@ -5,6 +5,7 @@ import type {GroupTable} from '../aggregate/aggregator.js'
 import type {GroupKey} from '../aggregate/keys.js'
 import type {Report} from '../aggregate/report-model.js'
 import {KINDS} from '../kinds.js'
+import {droppedWords} from '../verdict/judge.js'
 import type {Tz} from './context.js'
 import {renderHistogram} from './histogram.js'
 import {bytesHuman, printable, table, thousands} from './text.js'
@@ -76,8 +77,7 @@ export function renderSummary(r: Report, out: Writer, opts: DrawContext): void {
   const dropped = r.totals['discard-misconfig'] ?? 0
   if (dropped > 0) {
     out.write(
-      `!! ${thousands(dropped)} recipient${dropped === 1 ? ' was' : 's were'} answered 250 ` +
-        'and the mail silently dropped (discard-misconfig):\n' +
+      `!! ${droppedWords(dropped, r.dropped?.length ?? null)} (discard-misconfig):\n` +
         `!! the RCPT ACL says discard with a non-2xx message; it should say defer.\n\n`,
     )
   }

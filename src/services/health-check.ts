@@ -3,6 +3,7 @@
 // output here; the command renders the verdict.
 
 import {Aggregator} from '../aggregate/aggregator.js'
+import {recipientKey} from '../aggregate/keys.js'
 import {askQuotaStatus} from '../input/quota-status.js'
 import {resolveSources} from '../input/sources.js'
 import {EVENT_KINDS, type EventKind} from '../kinds.js'
@@ -44,7 +45,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckResult> {
       agg.add(ev)
       // Only deliveries into this server's own mailboxes (no remote host, or one on loopback) tell about its ACL.
       if (ev.kind === 'delivery-quota' && (ev.ip === '' || LOOPBACK.test(ev.ip)))
-        localQuota[ev.recipient] = (localQuota[ev.recipient] ?? 0) + 1
+        localQuota[recipientKey(ev.recipient)] = (localQuota[recipientKey(ev.recipient)] ?? 0) + 1
     },
   })
   const byKindRecipient = agg.result()[0]!.rows.map((r) => ({

@@ -9,6 +9,7 @@ import {
   Aggregator,
   DEFAULT_MAX_GROUPS,
   type GroupEntry,
+  type GroupRow,
   joinKey,
   seriesBucket,
 } from '../aggregate/aggregator.js'
@@ -222,5 +223,41 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
     label: labels.join(', '),
     tz: (t: number) => clock.offsetOfInstant(t),
   }
-  return {report: buildReport(agg, totalAccount(files, samples), window, shape, quota), clock}
+  const report = buildReport(agg, totalAccount(files, samples), window, shape, quota, droppedOf(parts))
+  return {report, clock}
+}
+
+/** Every recipient whose mail was dropped, over all reports; null when a report that had some does not list them. */
+function droppedOf(parts: Part[]): GroupRow[] | null {
+  const rows = new Map<string, GroupRow>()
+  for (const {r} of parts) {
+    if (r.dropped === undefined) {
+      if ((r.totals['discard-misconfig'] ?? 0) > 0) return null
+      continue
+    }
+    for (const g of r.dropped) {
+      const recipient = String(g.recipient ?? '')
+      const f = parseIso(g.first)
+      const l = parseIso(g.last)
+      const had = rows.get(recipient)
+      if (had === undefined) {
+        rows.set(recipient, {
+          keys: [recipient],
+          count: g.count,
+          first: f.time,
+          firstTz: f.tz,
+          last: l.time,
+          lastTz: l.tz,
+        })
+        continue
+      }
+      had.count += g.count
+      if (f.time < had.first) [had.first, had.firstTz] = [f.time, f.tz]
+      if (l.time > had.last) [had.last, had.lastTz] = [l.time, l.tz]
+    }
+  }
+  // As the report's tables are sorted: most first, then by key.
+  return [...rows.values()].sort(
+    (a, b) => b.count - a.count || (a.keys[0]! < b.keys[0]! ? -1 : a.keys[0]! > b.keys[0]! ? 1 : 0),
+  )
 }

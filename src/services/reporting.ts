@@ -60,7 +60,7 @@ export interface BuiltReport {
 }
 
 /** How a report is drawn, beyond its format and what the report options say. */
-export type RenderOptions = Omit<DrawContext, 'tz' | 'byGiven' | 'csvRaw' | 'discarded'>
+export type RenderOptions = Omit<DrawContext, 'tz' | 'byGiven' | 'csvRaw'>
 
 /** The summary's tables, when the report carries them: a page, or JSON made for merge (with --label). */
 function summaryTables(opts: ReportOptions): GroupKey[][] {
@@ -115,8 +115,16 @@ export async function buildReportFrom(opts: ReportOptions): Promise<BuiltReport>
     },
   })
   if (links) countHeld(agg, held, 1 + summaryTables(opts).length, links)
-  const report = assemble(agg, input, clock, opts, links ?? null)
-  return {report, clock, byKindRecipient: perRecipient ? agg.tableResult(tables.length - 1) : undefined}
+  const byKindRecipient = perRecipient ? agg.tableResult(tables.length - 1) : undefined
+  const report = assemble(
+    agg,
+    input,
+    clock,
+    opts,
+    links ?? null,
+    byKindRecipient ? discardedRows(byKindRecipient) : null,
+  )
+  return {report, clock, byKindRecipient}
 }
 
 function assemble(
@@ -125,6 +133,7 @@ function assemble(
   clock: ZoneClock,
   opts: ReportOptions,
   quota: QuotaLinks | null,
+  dropped: GroupRow[] | null,
 ): Report {
   const at = (t: number | undefined): Instant | null =>
     t === undefined || !Number.isFinite(t) ? null : {time: t, tz: clock.offsetOfInstant(t)}
@@ -143,7 +152,7 @@ function assemble(
     label: opts.label ?? null,
     tz: (t: number) => clock.offsetOfInstant(t),
   }
-  return buildReport(agg, input, window, shape, quota)
+  return buildReport(agg, input, window, shape, quota, dropped)
 }
 
 export interface FollowReportOptions {
@@ -166,7 +175,9 @@ export async function followReport(
 ): Promise<void> {
   const clock = new ZoneClock(opts.zone)
   const src = await followSource(opts.paths)
-  const agg = new Aggregator(tablesFor(opts, false), opts.maxGroups)
+  const perRecipient = REPORT_RENDERERS[opts.format].listsDropped
+  const tables = tablesFor(opts, perRecipient)
+  const agg = new Aggregator(tables, opts.maxGroups)
   const kinds = new Set(opts.kinds)
   const keep = buildPredicate({...opts.filter, kinds, since: opts.since, until: opts.until})
   const format = REPORT_RENDERERS[opts.format]
@@ -175,7 +186,8 @@ export async function followReport(
   const print = (): void => {
     if (printed && format.between) out.write(format.between)
     const c = {tz: (t: number) => clock.offsetOfInstant(t), byGiven: opts.byGiven, csvRaw: opts.csvRaw}
-    format.render(assemble(agg, latest, clock, opts, null), out, c)
+    const dropped = perRecipient ? discardedRows(agg.tableResult(tables.length - 1)) : null
+    format.render(assemble(agg, latest, clock, opts, null, dropped), out, c)
     out.flush()
     printed = true
   }
@@ -229,7 +241,6 @@ export async function runReport(opts: ReportOptions, out: Writer, render: Render
     tz: (t) => built.clock.offsetOfInstant(t),
     byGiven: opts.byGiven,
     csvRaw: opts.csvRaw,
-    discarded: discardedRows(built.byKindRecipient),
   }
   REPORT_RENDERERS[opts.format].render(built.report, out, c)
   return built

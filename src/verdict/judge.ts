@@ -2,7 +2,7 @@
 // that make it, worst first. Pure: the health-check service reads and counts, renderers print.
 
 import type {QuotaProbe} from '../input/quota-status.js'
-import type {EventKind} from '../kinds.js'
+import {type EventKind, KINDS} from '../kinds.js'
 import type {InputAccount} from '../types.js'
 import {alerts, crossed, type Threshold} from './thresholds.js'
 
@@ -76,6 +76,15 @@ function list(rec: Record<string, number>, max = 5): string {
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`
 
+/**
+ * `9 RCPTs for 2 recipients answered 250 and silently dropped`: what the check, the summary and
+ * the page say of dropped mail (the recipients left out when they are not known).
+ */
+export function droppedWords(rcpts: number, recipients: number | null): string {
+  const who = recipients === null ? '' : ` for ${plural(recipients, 'recipient')}`
+  return `${plural(rcpts, 'RCPT')}${who} ${KINDS['discard-misconfig'].outcome}`
+}
+
 export function judge(o: Observed, l: Limits): CheckResult {
   const rows = o.byKindRecipient
   const counts = o.counts
@@ -93,8 +102,8 @@ export function judge(o: Observed, l: Limits): CheckResult {
   const unknown: string[] = []
   const dropped = counts['discard-misconfig']
   if (dropped > 0) {
-    const who = `${plural(Object.keys(discarded).length, 'recipient')} answered 250 and silently dropped`
-    crit.push(`${plural(dropped, 'RCPT')} for ${who} by a discard in the RCPT ACL (${list(discarded)})`)
+    const words = droppedWords(dropped, Object.keys(discarded).length)
+    crit.push(`${words} by a discard in the RCPT ACL (${list(discarded)})`)
   }
   const defers = counts['rcpt-defer']
   const total = `${defers} RCPT deferrals in ${span}`
@@ -112,7 +121,7 @@ export function judge(o: Observed, l: Limits): CheckResult {
   }
   const ung = Object.keys(unguarded).length
   if (ung > 0) {
-    const who = `${plural(ung, 'recipient')} over quota at delivery, never deferred at RCPT`
+    const who = `${plural(ung, 'recipient')} ${KINDS['delivery-quota'].outcome}, never ${KINDS['rcpt-defer'].outcome}`
     warn.push(`quota check not firing at RCPT time: ${who} (${list(unguarded)})`)
   }
   const last = Math.max(...o.input.files.map((f) => (Number.isFinite(f.lastTime) ? f.lastTime : -Infinity)))

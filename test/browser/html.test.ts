@@ -81,7 +81,7 @@ describe.skipIf(!have)('the HTML report in chromium', () => {
     expect(widths[0]).toBeGreaterThan(widths.at(-1)!)
 
     // The verdict and the dropped recipients, in full.
-    expect(await page.textContent('#verdict')).toMatch(/3 recipients were answered 250/)
+    expect(await page.textContent('#verdict')).toMatch(/^3 RCPTs for 2 recipients answered 250 and silently dropped/)
     expect(await page.$$eval('#discarded tr', (rs) => rs.length)).toBe(1 + 2)
     expect(await page.textContent('#accounting')).toContain(`${json.input.lines} lines`)
   }, 60_000)

@@ -27,7 +27,7 @@ describe('output safety', () => {
       expect(out.toLowerCase()).toContain(`'=hyperlink`)
       for (const c of cells(out)) expect(c, c).not.toMatch(/^[=+\-@\t\r]/)
     }
-    expect(await events(['--format', 'csv', '--csv-raw', hostile])).toMatch(/,"=hyperlink\(""http/)
+    expect(await events(['--format', 'csv', '--csv-raw', hostile])).toMatch(/,"=HYPERLINK\(""http/)
   })
 
   it('escape sequences in log text never reach the terminal raw', async () => {

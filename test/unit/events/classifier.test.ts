@@ -28,12 +28,12 @@ describe('rcpt-defer and rcpt-reject', () => {
     expect(e.time).toBe(Date.UTC(2019, 5, 11, 22, 48, 31))
   })
 
-  it('lower-cases recipients and answers the default code when the message has none', () => {
+  it('keeps the recipient as the client wrote it, and answers the default code when the message has none', () => {
     const {events} = scan(
       '2024-12-25 15:43:28 H=xxx.example.com [192.0.2.123] X=TLS1.3:TLS_AES_256_GCM_SHA384:256 CV=no F=<A@example.com> temporarily rejected RCPT <Email@RealAddress.com>\n',
     )
     expect(events[0]).toMatchObject({
-      recipient: 'email@realaddress.com',
+      recipient: 'Email@RealAddress.com',
       code: '451',
       reason: '',
       sender: 'A@example.com',
@@ -175,7 +175,7 @@ describe('discard-misconfig', () => {
     const line =
       '2019-06-11 22:35:32 H=[192.0.2.1] F=<s@x> RCPT <A@x> NOTIFY=NEVER ORCPT=rfc822;a@x: discarded by RCPT ACL: 422 Mailbox a@x is over quota\n'
     const {events} = scan(digit('2019-06-11 22:35:32', 'a@x') + line)
-    expect(events.map((e) => [e.recipient, e.ip])).toEqual([['a@x', '192.0.2.1']])
+    expect(events.map((e) => [e.recipient, e.ip])).toEqual([['A@x', '192.0.2.1']])
   })
 
   it('a reject log alone still shows the discard by its wrong code', () => {
