@@ -114,8 +114,8 @@ interface Reading {
   echo: string
 }
 
-function readAs(s: string, text: number, heloEnd: number): Reading | null {
-  const id = parseIdentity(s, text, heloEnd)
+function readAs(s: string, text: number, heloEnd: number, strict: boolean): Reading | null {
+  const id = parseIdentity(s, text, heloEnd, strict)
   let v = id.end
   const verbAt = v
   let temporary = false
@@ -194,11 +194,17 @@ export function hasAclVerb(s: string, text: number): boolean {
  * lies inside an address of an earlier reading, or repeats what one of its addresses holds.
  */
 export function readAclLine(s: string, text: number): AclLine | null {
+  // Senders as Exim's parser makes them first; failing that, any text in F=<...> (logs of other
+  // writers, or of forms this reader does not know).
+  return readAclLineWith(s, text, true) ?? readAclLineWith(s, text, false)
+}
+
+function readAclLineWith(s: string, text: number, strict: boolean): AclLine | null {
   const ends = heloEnds(s, text)
-  if (ends.length <= 1) return readAs(s, text, ends[0] ?? -1)?.line ?? null
+  if (ends.length <= 1) return readAs(s, text, ends[0] ?? -1, strict)?.line ?? null
   const readings: Reading[] = []
   for (const e of ends) {
-    const r = readAs(s, text, e)
+    const r = readAs(s, text, e, strict)
     if (r !== null) readings.push(r)
   }
   let chosen: Reading | null = null

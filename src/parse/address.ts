@@ -77,3 +77,58 @@ export function unquote(address: string): string {
   }
   return out
 }
+
+// A domain as Exim's parser leaves it: dot-separated atoms (no specials, blanks or controls) or a literal.
+const DOMAIN = /^(?:\[[^\]\s\\]*\]|[^\s()<>,;:\\"[\]@\u0000-\u001f\u007f]+)$/
+
+// What an unquoted atom of a local part cannot hold: specials, blanks, controls (RFC 5322; Exim's mac_iscntrl_or_special).
+const NOT_ATOM = /[()<>@,;:\\".[\]\s\u0000-\u001f\u007f]/
+
+/** Whether `local` is a local part as Exim's parser leaves it: words (quoted strings or atoms with `\x` pairs) joined by dots. */
+function isLocalPart(local: string): boolean {
+  let k = 0
+  let words = 0
+  while (k < local.length) {
+    const c = local.charCodeAt(k)
+    if (c === 46) {
+      k++
+      continue
+    }
+    if (c === QUOTE) {
+      const e = quotedEnd(local, k, local.length)
+      if (e === -1) return false
+      k = e
+    } else {
+      const start = k
+      while (k < local.length && local.charCodeAt(k) !== 46) {
+        if (local.charCodeAt(k) === BACKSLASH) k += 2
+        else if (NOT_ATOM.test(local[k]!)) return false
+        else k++
+      }
+      if (k === start) return false
+    }
+    words++
+    // A word ends at a dot or at the end.
+    if (k < local.length && local.charCodeAt(k) !== 46) return false
+  }
+  return words > 0
+}
+
+/**
+ * Whether `address` can be one Exim's parser made (an envelope sender): a local part of quoted
+ * strings and atoms, `@`, and a domain. What a junk HELO pretends to open
+ * (`F=<"a"@b.example) [ip] ...`) is not.
+ */
+export function isMailbox(address: string): boolean {
+  // The @ that ends the local part: the first outside quotes and backslash pairs.
+  for (let k = 0; k < address.length; k++) {
+    const c = address.charCodeAt(k)
+    if (c === BACKSLASH) k++
+    else if (c === QUOTE) {
+      const e = quotedEnd(address, k, address.length)
+      if (e === -1) return false
+      k = e - 1
+    } else if (c === 64) return isLocalPart(address.slice(0, k)) && DOMAIN.test(address.slice(k + 1))
+  }
+  return false
+}

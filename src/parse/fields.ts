@@ -2,7 +2,7 @@
 // `H=name (helo) [ip]:port I=[ip]:port U=ident Ci=id X=cipher CV=yes DN="..." SNI=.. F=<sender> A=auth SPF=..`
 // in any order Exim writes them. Pure and linear: every scan moves forward; nothing here throws.
 
-import {closingBracket} from './address.js'
+import {closingBracket, isMailbox} from './address.js'
 
 export interface Identity {
   hostName: string
@@ -151,8 +151,10 @@ function wordEnd(s: string, i: number): number {
 /**
  * Reads the identity block starting at `i` and stops at the first word that is not one of its
  * fields. `heloEnd`: where the HELO ends (one of heloEnds), when not at its first `) [`.
+ * `strictSender`: the sender must be an address Exim's parser could have made; else any text up
+ * to the `>` that closes it (or the first `> `) is taken.
  */
-export function parseIdentity(s: string, i: number, heloEnd = -1): Identity {
+export function parseIdentity(s: string, i: number, heloEnd = -1, strictSender = true): Identity {
   const out: Identity = {hostName: '', helo: '', ip: '', port: '', sender: null, senderAt: -1, ident: '', end: i}
   let k = i
   if (s.charCodeAt(k) === 32) k++
@@ -181,9 +183,11 @@ export function parseIdentity(s: string, i: number, heloEnd = -1): Identity {
         if (s.charCodeAt(v) === 60) {
           // `<sender>` as Exim's parser left it: a quoted local part may hold `>`, spaces and
           // whole log phrases; the address ends at the `>` outside its quotes.
-          const close = closingBracket(s, v)
-          if (close !== -1) {
-            out.sender = close === v + 1 ? '<>' : s.slice(v + 1, close)
+          let close = closingBracket(s, v)
+          if (close === -1 && !strictSender) close = s.indexOf('> ', v)
+          const sender = close === -1 ? '' : s.slice(v + 1, close)
+          if (close !== -1 && (sender === '' || !strictSender || isMailbox(sender))) {
+            out.sender = sender === '' ? '<>' : sender
             out.senderAt = v
             next = close + 1
           }

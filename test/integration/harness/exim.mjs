@@ -45,10 +45,13 @@ export const WORK_DIR_PREFIX = 'exim-rejects-it-'
  *   extraMain?: string,
  *   syslog?: import('./index.mjs').SyslogOptions,
  *   rcptLogMessage?: string,
+ *   tls?: { cert: string, key: string, ca: string },
+ *   remote?: { ip: string, port: number },
  * }} o
  * @returns {string}
  */
 export function eximConfig(o) {
+  if (o.verb === 'hostile') return hostileConfig(o)
   const aclVerb = o.verb === 'discard' ? 'discard' : 'defer'
   const socket = o.verb === 'nosocket' ? `${o.quotaStatusSocket}-missing` : o.quotaStatusSocket
   const files = o.syslog?.files ?? true
@@ -151,6 +154,103 @@ begin retry
 `
 
   return `${main.join('\n')}\n${acl}${routers}\nbegin transports\n${transport}${retry}`
+}
+
+/**
+ * The hostile scenario's configuration: recipients are deferred, discarded or denied by what
+ * their local part holds (full, drop, deny), so any client-chosen address gets a known answer;
+ * junk HELOs are accepted (helo_accept_junk_hosts); STARTTLS with client certificates (their DN
+ * is logged); mail for evil.example goes over SMTP to a remote server (remote.mjs) that defers
+ * some of it; DATA is rejected for a subject holding deny-data.
+ *
+ * @param {Parameters<typeof eximConfig>[0]} o
+ * @returns {string}
+ */
+function hostileConfig(o) {
+  const tls = o.tls
+    ? [
+        `tls_certificate = ${o.tls.cert}`,
+        `tls_privatekey = ${o.tls.key}`,
+        'tls_advertise_hosts = *',
+        `tls_verify_certificates = ${o.tls.ca}`,
+        'tls_try_verify_hosts = *',
+      ]
+    : []
+  const main = [
+    '# Private Exim configuration for the exim-rejects hostile-input test.',
+    `primary_hostname = ${o.primaryHostname ?? 'mx.example.test'}`,
+    'qualify_domain = example.test',
+    'domainlist local_domains = example.test',
+    '',
+    `log_file_path = ${o.logDir}/%slog`,
+    `spool_directory = ${o.spoolDir}`,
+    `log_selector = ${o.logSelector ?? '+all'}`,
+    'helo_accept_junk_hosts = *',
+    ...tls,
+    'keep_environment =',
+    'rfc1413_hosts =',
+    '',
+    'acl_smtp_rcpt = acl_check_rcpt',
+    'acl_smtp_data = acl_check_data',
+    o.extraMain ?? '',
+  ]
+  const remote = o.remote
+    ? `
+evil_remote:
+  driver = accept
+  domains = evil.example
+  transport = remote_smtp
+`
+    : ''
+  const remoteTransport = o.remote
+    ? `
+remote_smtp:
+  driver = smtp
+  hosts = ${o.remote.ip}
+  hosts_override
+  port = ${o.remote.port}
+  allow_localhost
+  hosts_avoid_tls = *
+`
+    : ''
+  return `${main.join('\n')}
+begin acl
+
+acl_check_rcpt:
+  defer   message = 422 Mailbox $local_part@$domain is over quota
+          domains = +local_domains
+          local_parts = ^(?i).*full.*
+  discard message = 422 Mailbox $local_part@$domain is over quota
+          domains = +local_domains
+          local_parts = ^(?i).*drop.*
+  deny    message = 550 No such user $local_part@$domain
+          domains = +local_domains
+          local_parts = ^(?i).*deny.*
+  accept  domains = +local_domains : evil.example
+  deny    message = relay not permitted
+
+acl_check_data:
+  deny    message = 550 Content rejected
+          condition = \${if match{$h_subject:}{deny-data}}
+  accept
+
+begin routers
+${remote}
+remote_blackhole:
+  driver = redirect
+  domains = ! +local_domains
+  data = :blackhole:
+
+local_blackhole:
+  driver = redirect
+  data = :blackhole:
+
+begin transports
+${remoteTransport}
+begin retry
+
+*   *   F,2h,15m; G,16h,1h,1.5; F,4d,6h
+`
 }
 
 /**

@@ -22,8 +22,12 @@ export interface ToolInfo {
 
 export type ProbeResult = {ok: true; info: ToolInfo} | {ok: false; reason: string}
 
-/** The over-quota statement of the RCPT ACL; `nosocket` is `defer` asking a missing socket. */
-export type Verb = 'defer' | 'discard' | 'nosocket'
+/**
+ * The over-quota statement of the RCPT ACL; `nosocket` is `defer` asking a missing socket;
+ * `hostile` answers recipients by their local part (full, drop, deny: see exim.mjs) for clients
+ * that send hostile text, with TLS and a remote server.
+ */
+export type Verb = 'defer' | 'discard' | 'nosocket' | 'hostile'
 
 export interface MailUser {
   address: string
@@ -39,6 +43,8 @@ export interface MessageSpec {
   recipients: readonly string[]
   /** Sent as MAIL FROM SIZE=; Exim's $message_size at RCPT time. */
   size?: number
+  /** The Subject: header (default: names the session and message). */
+  subject?: string
 }
 
 export interface SessionSpec {
@@ -50,6 +56,8 @@ export interface SessionSpec {
   helo: string
   /** Local interface address (-oMi), shown with +incoming_interface. Default 192.0.2.25. */
   interface?: string
+  /** STARTTLS after EHLO: SNI, and a client certificate (a key of the scenario's tlsClients, or files). */
+  tls?: {servername?: string; client?: string; cert?: string; key?: string}
   messages: readonly MessageSpec[]
 }
 
@@ -150,6 +158,8 @@ export interface RsyslogInstance {
 
 export interface ScenarioOptions {
   verb: Verb
+  /** hostile: client certificates to make, name -> openssl subject. Default HOSTILE_CLIENTS. */
+  tlsClients?: Record<string, string>
   /** Label stored in answers.json. Default: the verb. */
   name?: string
   /** Exim log_selector value, e.g. '+pid +millisec +incoming_port'. Default: Exim's default. */
@@ -185,6 +195,8 @@ export interface ScenarioOptions {
 export interface ScenarioResult {
   name: string
   verb: Verb
+  /** hostile: the remote server for evil.example, and every RCPT address it deferred (452), as sent. */
+  remote?: {ip: string; loopback: boolean; deferred: string[]}
   workDir: string
   logDir: string
   mainlog: string
@@ -319,6 +331,8 @@ export function summarizeAnswers(answers: readonly RcptAnswer[]): AnswerSummary
 
 /** Named scenarios written by make-logs.mjs (defer-plain, discard-pid-ms-port, nosocket-plain, defer-syslog, ...). */
 export const SCENARIOS: ReadonlyArray<ScenarioOptions & {name: string; about: string}>
+export const HOSTILE_SESSIONS: readonly SessionSpec[]
+export const HOSTILE_CLIENTS: Readonly<Record<string, string>>
 
 /** The socket Exim's syslog() writes to. */
 export const DEV_LOG: string

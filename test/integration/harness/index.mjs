@@ -18,5 +18,5 @@ export {eximConfig, prepareExim, registerTrustedConfig, releaseAllExims, unregis
 export {runSmtpSession, sessionArgs} from './smtp.mjs'
 export {DEFAULT_SESSIONS, runScenario, saveScenario, summarizeAnswers, teardownAll} from './scenario.mjs'
 export {DEV_LOG, SYSLOG_LOCK, devLogOwner, probeSyslog, rsyslogConf, startRsyslog, stopAllRsyslogs} from './syslog.mjs'
-export {LONG_LOG_MESSAGE, SCENARIOS} from './scenarios.mjs'
+export {HOSTILE_CLIENTS, HOSTILE_SESSIONS, LONG_LOG_MESSAGE, SCENARIOS} from './scenarios.mjs'
 export {HarnessError} from './proc.mjs'

@@ -10,8 +10,11 @@ import {DEFAULT_USERS, startDovecot, stopAllDovecots} from './dovecot.mjs'
 import {WORK_DIR_PREFIX, prepareExim, releaseAllExims} from './exim.mjs'
 import {probe} from './probe.mjs'
 import {HarnessError} from './proc.mjs'
+import {startRemoteServer} from './remote.mjs'
+import {HOSTILE_CLIENTS, HOSTILE_SESSIONS} from './scenarios.mjs'
 import {runSmtpSession} from './smtp.mjs'
 import {probeSyslog, startRsyslog, stopAllRsyslogs} from './syslog.mjs'
+import {makeTlsMaterial} from './tls.mjs'
 
 /** @typedef {import('./index.mjs').ScenarioOptions} ScenarioOptions */
 /** @typedef {import('./index.mjs').ScenarioResult} ScenarioResult */
@@ -83,9 +86,10 @@ export const DEFAULT_SESSIONS = Object.freeze([
  * @returns {Promise<ScenarioResult>}
  */
 export async function runScenario(opts) {
-  if (!['defer', 'discard', 'nosocket'].includes(opts.verb)) {
-    throw new HarnessError(`verb: expected defer, discard or nosocket, got ${JSON.stringify(opts.verb)}`)
+  if (!['defer', 'discard', 'nosocket', 'hostile'].includes(opts.verb)) {
+    throw new HarnessError(`verb: expected defer, discard, nosocket or hostile, got ${JSON.stringify(opts.verb)}`)
   }
+  const hostile = opts.verb === 'hostile'
   const probed = await probe()
   if (!probed.ok) throw new HarnessError(`cannot run the Exim/Dovecot harness: ${probed.reason}`)
   const info = probed.info
@@ -97,7 +101,7 @@ export async function runScenario(opts) {
     syslogInfo = p.info
   }
   const keep = opts.keep ?? process.env.KEEP === '1'
-  const sessions = opts.sessions ?? DEFAULT_SESSIONS
+  const given = opts.sessions ?? (hostile ? HOSTILE_SESSIONS : DEFAULT_SESSIONS)
   const users = opts.users ?? DEFAULT_USERS
 
   const base = await realpath(opts.tmpRoot ?? tmpdir())
@@ -113,7 +117,20 @@ export async function runScenario(opts) {
   let exim
   /** @type {Awaited<ReturnType<typeof startRsyslog>> | undefined} */
   let rsyslog
+  /** @type {Awaited<ReturnType<typeof startRemoteServer>> | undefined} */
+  let remote
   try {
+    // The hostile scenario: client certificates, and the remote server mail for evil.example goes to.
+    const tls = hostile
+      ? await makeTlsMaterial(join(workDir, 'tls'), info, opts.tlsClients ?? HOSTILE_CLIENTS)
+      : undefined
+    if (hostile) remote = await startRemoteServer()
+    /** @type {SessionSpec[]} */
+    const sessions = given.map((s) =>
+      s.tls?.client && tls
+        ? {...s, tls: {...s.tls, cert: tls.clients[s.tls.client]?.cert, key: tls.clients[s.tls.client]?.key}}
+        : s,
+    )
     dovecot = await startDovecot({
       dir: join(workDir, 'dovecot'),
       info,
@@ -134,6 +151,8 @@ export async function runScenario(opts) {
       extraMain: opts.extraMain,
       syslog: opts.syslog,
       rcptLogMessage: opts.rcptLogMessage,
+      tls: tls && {cert: tls.cert, key: tls.key, ca: tls.ca},
+      remote: remote && {ip: remote.ip, port: remote.port},
     })
     if (opts.syslog && syslogInfo) {
       rsyslog = await startRsyslog({
@@ -163,6 +182,7 @@ export async function runScenario(opts) {
 
     // Everything Exim sent to /dev/log is on disk once this returns.
     await rsyslog?.flushAndStop()
+    await remote?.stop()
     await dovecot.stop()
     await exim.release()
 
@@ -196,6 +216,7 @@ export async function runScenario(opts) {
       queue: queue.stdout,
       summary: summarizeAnswers(answers),
       eximVersion: info.eximVersion,
+      remote: remote && {ip: remote.ip, loopback: remote.loopback, deferred: [...remote.deferred]},
       dovecotVersion: info.dovecotVersion,
       syslog:
         rsyslog && opts.syslog
@@ -216,6 +237,7 @@ export async function runScenario(opts) {
     if (opts.outDir) await saveScenario(result, opts.outDir)
     return result
   } catch (err) {
+    await remote?.stop().catch(() => {})
     await rsyslog?.stop().catch(() => {})
     await dovecot?.stop().catch(() => {})
     await exim?.release().catch(() => {})

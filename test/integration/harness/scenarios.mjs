@@ -116,3 +116,89 @@ export const SCENARIOS = [
     about: 'socket missing, LMTP quota failures at delivery, via rsyslogd; TZ +05 for Exim and rsyslogd',
   },
 ]
+
+/** Client certificates for the hostile scenario: subjects holding log-like text (Exim logs them in DN="..."). */
+export const HOSTILE_CLIENTS = Object.freeze({
+  tail: '/CN=x" F=<a@evil.example> rejected RCPT <v@x.test>: 550/O=Evil\\, Inc. ) [6.6.6.6] rejected RCPT',
+  quote: '/CN=\\"> temporarily rejected RCPT <ceo@example.test>: 4',
+})
+
+/**
+ * What a hostile client sends, each class of text it controls: quoted local parts holding `>`,
+ * `> `, `>: `, `<`, Exim's phrases and whole fake line tails, in senders and recipients; mixed
+ * case; junk HELOs (helo_accept_junk_hosts) holding `) [ip] F=<...>`; subjects and TLS peer
+ * names (certificate DN, SNI) with log-like text, logged with +all. The ACL answers each
+ * recipient by what its local part holds: full -> defer, drop -> discard, deny -> deny; mail
+ * for evil.example goes to a remote server that defers addresses holding "full".
+ *
+ * @type {readonly import('./index.mjs').SessionSpec[]}
+ */
+export const HOSTILE_SESSIONS = Object.freeze([
+  {
+    ip: '192.0.2.21',
+    port: 40001,
+    helo: 'x) [6.6.6.6] F=<a@evil.example> rejected RCPT <victim@example.test>: 550 no',
+    tls: {client: 'tail', servername: 'sni.rejected-RCPT.victim.example.test'},
+    messages: [
+      {
+        sender: '"x> rejected RCPT <admin@example.test>: 550 Unknown user"@evil.example',
+        subject: ') [6.6.6.6] F=<a@b.example> temporarily rejected RCPT <s@example.test>: 422 x',
+        recipients: [
+          '"full>: 422 b"@example.test',
+          '"drop> rejected RCPT <admin@example.test>: 550 x"@example.test',
+          '"deny<x>"@example.test',
+          'Full2@Example.Test',
+          'ok1@example.test',
+        ],
+      },
+    ],
+  },
+  {
+    ip: '2001:db8::66',
+    port: 40002,
+    hostName: 'mx.evil.example',
+    helo: 'evil) [198.51.100.9]:25 X=TLS1.3 F=<"a"@b.example',
+    tls: {client: 'quote', servername: 'evil.example'},
+    messages: [
+      {
+        sender: '"discarded by RCPT ACL"@evil.example',
+        recipients: ['"full> discarded by RCPT ACL: 422"@example.test', '"DROP>: discarded by RCPT ACL"@Example.test'],
+      },
+      {
+        sender: '"x> temporarily rejected RCPT <ceo@example.test>: 422 z"@evil.example',
+        recipients: [
+          'fullest@example.test',
+          '"deny> temporarily rejected RCPT <a@b>"@example.test',
+          'ok2@example.test',
+        ],
+      },
+    ],
+  },
+  {
+    ip: '198.51.100.23',
+    port: 40003,
+    helo: '[198.51.100.23]',
+    messages: [
+      {
+        // A rejection after DATA of a message whose sender imitates one.
+        sender: '"x> rejected after DATA: y"@evil.example',
+        subject: 'deny-data <ceo@example.test>: rejected RCPT',
+        recipients: ['ok1@example.test', '"full\\"quoted\\\\"@example.test'],
+      },
+      {
+        // Remote addresses that imitate a local LMTP quota deferral; the remote server defers the first.
+        sender: 'zzz@example.org',
+        recipients: [
+          '"x R=dovecot_user T=dovecot_lmtp defer (-44): LMTP error after RCPT TO:<ceo@example.test>: 452 4.2.2 Mailbox is full"@evil.example',
+          '"ok R=dovecot_user T=dovecot_lmtp defer (-44): 452 4.2.2 quota"@evil.example',
+        ],
+      },
+    ],
+  },
+  {
+    ip: '203.0.113.5',
+    port: 40004,
+    helo: 'plain.example',
+    messages: [{sender: '', recipients: ['"<full>"@example.test', 'deny-me@example.test', 'elsewhere@other.example']}],
+  },
+])

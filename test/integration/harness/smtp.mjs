@@ -3,6 +3,9 @@
 // before the next command (no pipelining), so the answers map one-to-one onto recipients.
 
 import {spawn} from 'node:child_process'
+import {readFileSync} from 'node:fs'
+import {Duplex} from 'node:stream'
+import {connect as tlsConnect} from 'node:tls'
 import {HarnessError} from './proc.mjs'
 
 /** @typedef {import('./index.mjs').SessionSpec} SessionSpec */
@@ -48,7 +51,8 @@ export async function runSmtpSession(target, spec, index, opts = {}) {
   /** @type {Error | undefined} */
   let spawnError
 
-  child.stdout.setEncoding('utf8').on('data', (d) => {
+  /** @param {string} d */
+  const received = (d) => {
     buffer += d
     let nl
     while ((nl = buffer.indexOf('\n')) >= 0) {
@@ -56,7 +60,15 @@ export async function runSmtpSession(target, spec, index, opts = {}) {
       buffer = buffer.slice(nl + 1)
     }
     wake?.()
-  })
+  }
+  // What Exim writes goes to the reader, or, after STARTTLS, to the TLS layer.
+  /** @type {Duplex | undefined} */
+  let tlsTransport
+  child.stdout.on('data', (/** @type {Buffer} */ d) =>
+    tlsTransport ? tlsTransport.push(d) : received(d.toString('utf8')),
+  )
+  /** @type {(text: string) => void} */
+  let write = (text) => child.stdin.write(text)
   child.stderr.setEncoding('utf8').on('data', (d) => {
     stderr += d
   })
@@ -114,7 +126,35 @@ export async function runSmtpSession(target, spec, index, opts = {}) {
   /** @param {string} line */
   const send = (line) => {
     transcript.push(`C: ${line}`)
-    child.stdin.write(`${line}\r\n`)
+    write(`${line}\r\n`)
+  }
+  /** STARTTLS over exim's stdin and stdout, with the client certificate and SNI the session asks for. */
+  const startTls = async () => {
+    const t = /** @type {NonNullable<SessionSpec['tls']>} */ (spec.tls)
+    await expect('STARTTLS', 2)
+    tlsTransport = new Duplex({
+      read() {},
+      write(chunk, _enc, cb) {
+        child.stdin.write(chunk, cb)
+      },
+    })
+    const sock = tlsConnect({
+      socket: tlsTransport,
+      servername: t.servername,
+      rejectUnauthorized: false,
+      ...(t.cert ? {cert: readFileSync(t.cert), key: readFileSync(/** @type {string} */ (t.key))} : {}),
+    })
+    sock.setEncoding('utf8').on('data', received)
+    sock.on('error', (err) => {
+      spawnError = err
+      wake?.()
+    })
+    await new Promise((resolve, reject) => {
+      sock.once('secureConnect', () => resolve(undefined))
+      sock.once('error', reject)
+    })
+    write = (text) => sock.write(text)
+    transcript.push('C: (TLS)')
   }
   /** @param {string} message */
   const fail = (message) =>
@@ -137,6 +177,10 @@ export async function runSmtpSession(target, spec, index, opts = {}) {
     const banner = await readReply()
     if (banner.code !== 220) throw fail(`banner ${banner.code} ${banner.text}`)
     await expect(`EHLO ${spec.helo}`, 2)
+    if (spec.tls) {
+      await startTls()
+      await expect(`EHLO ${spec.helo}`, 2)
+    }
     let m = 0
     for (const msg of spec.messages) {
       const size = msg.size === undefined ? '' : ` SIZE=${msg.size}`
@@ -165,9 +209,9 @@ export async function runSmtpSession(target, spec, index, opts = {}) {
         messages.push({sender: msg.sender, dataCode: undefined, dataText: undefined, messageId: undefined})
       } else {
         await expect('DATA', 3)
-        const body = messageBody(spec, msg.sender, msg.recipients, index, m)
+        const body = messageBody(spec, msg, index, m)
         for (const line of body) transcript.push(`C: ${line}`)
-        child.stdin.write(`${body.map((l) => (l.startsWith('.') ? `.${l}` : l)).join('\r\n')}\r\n.\r\n`)
+        write(`${body.map((l) => (l.startsWith('.') ? `.${l}` : l)).join('\r\n')}\r\n.\r\n`)
         transcript.push('C: .')
         const r = await readReply()
         messages.push({
@@ -180,6 +224,7 @@ export async function runSmtpSession(target, spec, index, opts = {}) {
       m += 1
     }
     await expect('QUIT', 2)
+    if (tlsTransport) tlsTransport.push(null)
     child.stdin.end()
     const {code} = await exited
     if (code !== 0) throw fail(`exim -bs exited with status ${code}`)
@@ -194,16 +239,18 @@ export async function runSmtpSession(target, spec, index, opts = {}) {
 }
 
 /**
- * @param {SessionSpec} spec @param {string} sender @param {readonly string[]} rcpts
+ * @param {SessionSpec} spec @param {import('./index.mjs').MessageSpec} msg
  * @param {number} s @param {number} m
  */
-function messageBody(spec, sender, rcpts, s, m) {
+function messageBody(spec, msg, s, m) {
+  const sender = msg.sender
+  const rcpts = msg.recipients
   return [
     `From: ${sender === '' ? 'Mail Delivery System <MAILER-DAEMON@example.org>' : `<${sender}>`}`,
     `To: ${rcpts.map((r) => `<${r}>`).join(', ')}`,
-    `Subject: harness session ${s} message ${m}`,
+    `Subject: ${msg.subject ?? `harness session ${s} message ${m}`}`,
     `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
-    `Message-ID: <harness-${process.pid}-${Date.now()}-${s}-${m}@${spec.helo.replace(/[[\]]/g, '')}>`,
+    `Message-ID: <harness-${process.pid}-${Date.now()}-${s}-${m}@${spec.helo.replace(/[^A-Za-z0-9.-]/g, '') || 'x'}>`,
     '',
     'Test message sent by the exim-rejects integration harness.',
   ]
