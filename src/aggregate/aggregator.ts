@@ -50,6 +50,15 @@ export interface AggregateDump {
   series: [number, number[]][]
 }
 
+/**
+ * A table to fill: its keys, or its keys and the one kind it counts (the recipients of dropped
+ * mail: a table of few groups that most events need not even look at).
+ */
+export type TableSpec = GroupKey[] | {by: GroupKey[]; kind: EventKind}
+
+const specBy = (s: TableSpec): GroupKey[] => (Array.isArray(s) ? s : s.by)
+const specKind = (s: TableSpec): EventKind | null => (Array.isArray(s) ? null : s.kind)
+
 /** Events are also counted per five minutes and kind, for charts; coarser steps are sums of these. */
 export const SERIES_STEP = 5 * 60_000
 
@@ -76,6 +85,8 @@ class TableState {
     readonly by: GroupKey[],
     /** Positions of this table's keys in the aggregator's list of distinct keys. */
     readonly slots: number[],
+    /** The one kind counted here, or null for all. */
+    readonly kind: EventKind | null,
   ) {}
 
   get size(): number {
@@ -165,7 +176,7 @@ export class Aggregator {
   private bucketCounts: number[] = []
 
   constructor(
-    tableKeys: GroupKey[][],
+    tableKeys: TableSpec[],
     private readonly maxGroups = DEFAULT_MAX_GROUPS,
     /**
      * Tables asked for twice with the same keys share their groups, as events fill them alike.
@@ -174,12 +185,14 @@ export class Aggregator {
      */
     shareSameKeys = true,
   ) {
-    const keys = [...new Set(tableKeys.flat())]
+    const keys = [...new Set(tableKeys.flatMap(specBy))]
     this.readers = keys.map((k) => KEY_READERS[k])
     this.values = keys.map(() => '')
     const shared = new Map<string, TableState>()
-    this.tables = tableKeys.map((by, i) => {
-      const id = shareSameKeys ? by.join() : String(i)
+    this.tables = tableKeys.map((spec, i) => {
+      const by = specBy(spec)
+      const kind = specKind(spec)
+      const id = shareSameKeys ? `${by.join()}/${kind ?? ''}` : String(i)
       let t = shared.get(id)
       if (t === undefined)
         shared.set(
@@ -187,6 +200,7 @@ export class Aggregator {
           (t = new TableState(
             by,
             by.map((k) => keys.indexOf(k)),
+            kind,
           )),
         )
       return t
@@ -200,6 +214,7 @@ export class Aggregator {
     const values = this.values
     for (let i = 0; i < this.readers.length; i++) values[i] = this.readers[i]!(ev)
     for (const t of this.states) {
+      if (t.kind !== null && t.kind !== ev.kind) continue
       const slots = t.slots
       let key = values[slots[0]!]!
       for (let i = 1; i < slots.length; i++) key += SEP + values[slots[i]!]!

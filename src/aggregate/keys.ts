@@ -27,7 +27,8 @@ export const DEFAULT_BY: readonly GroupKey[] = ['recipient', 'host']
  * A recipient as reports group it: case-insensitively, as Exim compares addresses by default
  * (caseful_local_part is off), and shown in one spelling, lower case, whatever the client typed.
  */
-export const recipientKey = (address: string): string => address.toLowerCase()
+export const recipientKey = (address: string): string => (HAS_UPPER.test(address) ? address.toLowerCase() : address)
+const HAS_UPPER = /[A-Z\u00c0-\uffff]/
 
 function domainOf(address: string): string {
   const at = address.lastIndexOf('@')

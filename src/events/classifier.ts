@@ -135,7 +135,7 @@ export class Classifier {
     const acl = readAclLine(s, t)
     // An ACL's verb where the identity block ends, but an argument that cannot be read: a line
     // to show as a sample, not to guess an event from.
-    if (acl === null) return hasAclVerb(s, t) ? 'unparsed' : 'other'
+    if (acl === null) return s.includes(PHRASES.rcpt, t) && hasAclVerb(s, t) ? 'unparsed' : 'other'
     return acl.verb === 'discarded' ? this.discardLine(s, lineNo, pre, acl) : this.rejectionLine(s, lineNo, pre, acl)
   }
 

@@ -47,6 +47,21 @@ function afterBytes(s: string, i: number, bytes: number): number {
   return k
 }
 
+/** Whether `s` from `i` to `end` takes at most `bytes` bytes of UTF-8. */
+function fitsBytes(s: string, i: number, end: number, bytes: number): boolean {
+  let n = 0
+  for (let k = i; k < end && n <= bytes; k++) {
+    const c = s.charCodeAt(k)
+    if (c < 0x80) n += 1
+    else if (c < 0x800) n += 2
+    else if (c >= 0xd800 && c < 0xdc00) {
+      n += 4
+      k++
+    } else n += 3
+  }
+  return n <= bytes
+}
+
 interface Argument {
   recipient: string
   /** Where the argument ends in the line. */
@@ -61,11 +76,14 @@ interface Argument {
  * limit ends there; an address without brackets at its first space. A message may follow (`: `).
  */
 function rejectedArgument(s: string, a: number): Argument | null {
-  const cut = afterBytes(s, a, RCPT_ARG_LIMIT)
   if (s.charCodeAt(a) === 60) {
-    const close = closingBracket(s, a, cut)
+    let close = closingBracket(s, a, Math.min(s.length, a + RCPT_ARG_LIMIT))
+    // The closing `>` must lie within the bytes Exim logged (cheap: the argument is mostly short).
+    // (A UTF-16 unit takes at most 3 bytes: a short argument fits without counting.)
+    if (close !== -1 && (close + 1 - a) * 3 > RCPT_ARG_LIMIT && !fitsBytes(s, a, close + 1, RCPT_ARG_LIMIT)) close = -1
     const m = close === -1 ? -1 : messageAt(s, close + 1)
     if (m !== -1) return {recipient: s.slice(a + 1, close), end: close + 1, message: m}
+    const cut = afterBytes(s, a, RCPT_ARG_LIMIT)
     const mc = messageAt(s, cut)
     if (mc !== -1 && Buffer.byteLength(s.slice(a, cut)) === RCPT_ARG_LIMIT) {
       return {recipient: s.slice(a + 1, cut), end: cut, message: mc}
@@ -106,12 +124,10 @@ function discardedArgument(s: string, a: number): Argument | null {
 interface Reading {
   line: AclLine
   heloEnd: number
-  /** Where the verb starts and the argument ends: the part a copy inside an address would repeat. */
-  verb: [number, number]
-  /** The bracketed fields of this reading (sender, recipient): client text, quoted or not. */
-  fields: [number, number][]
-  /** The sender's and recipient's text, unquoted, as an ACL message would echo them. */
-  echo: string
+  /** Where the verb starts: from there to the argument's end is what a copy inside an address would repeat. */
+  verbAt: number
+  argAt: number
+  argEnd: number
 }
 
 function readAs(s: string, text: number, heloEnd: number, strict: boolean): Reading | null {
@@ -164,13 +180,19 @@ function readAs(s: string, text: number, heloEnd: number, strict: boolean): Read
 }
 
 function reading(line: AclLine, heloEnd: number, verbAt: number, argAt: number, arg: Argument): Reading {
-  const fields: [number, number][] = [[argAt, arg.end]]
-  const sender = line.id.sender
-  if (line.id.senderAt !== -1 && sender !== null)
-    fields.push([line.id.senderAt, line.id.senderAt + (sender === '<>' ? 0 : sender.length) + 2])
-  const echo = `${unquote(line.id.sender ?? '')}\n${unquote(line.recipient)}`
-  return {line, heloEnd, verb: [verbAt, arg.end], fields, echo}
+  return {line, heloEnd, verbAt, argAt, argEnd: arg.end}
 }
+
+/** The bracketed fields of a reading (sender, recipient): client text, quoted or not. */
+function fieldsOf(r: Reading): [number, number][] {
+  const fields: [number, number][] = [[r.argAt, r.argEnd]]
+  const {sender, senderAt} = r.line.id
+  if (senderAt !== -1 && sender !== null) fields.push([senderAt, senderAt + (sender === '<>' ? 0 : sender.length) + 2])
+  return fields
+}
+
+/** The sender's and recipient's text, unquoted, as an ACL message would echo them. */
+const echoOf = (r: Reading): string => `${unquote(r.line.id.sender ?? '')}\n${unquote(r.line.recipient)}`
 
 /** Whether the identity block at `text` is followed by an ACL's verb (what an unreadable event line has). */
 export function hasAclVerb(s: string, text: number): boolean {
@@ -194,14 +216,24 @@ export function hasAclVerb(s: string, text: number): boolean {
  * lies inside an address of an earlier reading, or repeats what one of its addresses holds.
  */
 export function readAclLine(s: string, text: number): AclLine | null {
-  // Senders as Exim's parser makes them first; failing that, any text in F=<...> (logs of other
-  // writers, or of forms this reader does not know).
-  return readAclLineWith(s, text, true) ?? readAclLineWith(s, text, false)
+  // Mostly the HELO (if any) holds no `) [`, and there is one way to read the line; its sender
+  // is whatever F=<...> holds (an address Exim's parser made, or text of other writers).
+  const first = readAs(s, text, -1, false)
+  const heloEnd = first?.line.id.heloEnd ?? -1
+  if (first !== null && (heloEnd === -1 || s.indexOf(') [', heloEnd + 1) === -1)) return first.line
+  const ends = heloEnds(s, text)
+  if (ends.length <= 1) return first?.line ?? null
+  // Every reading needs an argument: lines of other rejections (EHLO, MAIL, connection) end here.
+  if (!s.includes(PHRASES.rcpt, text) && !s.includes(PHRASES.afterData, text)) return null
+  // Readings compete: senders as Exim's parser makes them first (a junk HELO cannot open one);
+  // failing that, any text in F=<...>, when that is where the strict reading stopped.
+  const strict = chooseReading(s, text, ends, true)
+  if (strict !== null) return strict
+  const stop = parseIdentity(s, text).end
+  return s.startsWith('F=<', stop) ? chooseReading(s, text, ends, false) : null
 }
 
-function readAclLineWith(s: string, text: number, strict: boolean): AclLine | null {
-  const ends = heloEnds(s, text)
-  if (ends.length <= 1) return readAs(s, text, ends[0] ?? -1, strict)?.line ?? null
+function chooseReading(s: string, text: number, ends: readonly number[], strict: boolean): AclLine | null {
   const readings: Reading[] = []
   for (const e of ends) {
     const r = readAs(s, text, e, strict)
@@ -210,10 +242,10 @@ function readAclLineWith(s: string, text: number, strict: boolean): AclLine | nu
   let chosen: Reading | null = null
   for (let i = 0; i < readings.length; i++) {
     const r = readings[i]!
-    const copy = s.slice(r.verb[0], r.verb[1])
+    const copy = s.slice(r.verbAt, r.argEnd)
     const shadowed = readings
       .slice(0, i)
-      .some((e) => e.fields.some(([a, b]) => r.heloEnd > a && r.heloEnd < b) || e.echo.includes(copy))
+      .some((e) => fieldsOf(e).some(([a, b]) => r.heloEnd > a && r.heloEnd < b) || echoOf(e).includes(copy))
     if (!shadowed) chosen = r
   }
   return chosen?.line ?? null
@@ -313,7 +345,9 @@ export function readDeliveryFailure(s: string, text: number): DeliveryFailure | 
 const QUOTA_TEXT = /quota|mailbox (?:is )?full|mailbox for user is full|\b[45]\.2\.2\b/i
 
 export function isQuotaFailure(message: string): boolean {
-  return QUOTA_TEXT.test(withoutAddresses(message.length > 2000 ? message.slice(0, 2000) : message))
+  const m = message.length > 2000 ? message.slice(0, 2000) : message
+  // Most failures say nothing of quota at all; the rest are looked at without their addresses.
+  return QUOTA_TEXT.test(m) && QUOTA_TEXT.test(withoutAddresses(m))
 }
 
 /**

@@ -15,6 +15,11 @@ const GT = 62
  * Exim's address parser skips them: a `>` inside them does not close the address.
  */
 export function closingBracket(s: string, i: number, limit = s.length): number {
+  // Most addresses hold no quote, backslash or comment: the first `>` closes them. (Searching for
+  // each is cheaper than looking at every character.)
+  const gt = s.indexOf('>', i + 1)
+  if (gt === -1 || gt >= limit) return -1
+  if (!before(s, '"', i, gt) && !before(s, '\\', i, gt) && !before(s, '(', i, gt)) return gt
   let k = i + 1
   let depth = 0
   while (k < limit) {
@@ -34,6 +39,12 @@ export function closingBracket(s: string, i: number, limit = s.length): number {
     else k++
   }
   return -1
+}
+
+/** Whether `c` occurs in `s` after `i` and before `end`. */
+function before(s: string, c: string, i: number, end: number): boolean {
+  const at = s.indexOf(c, i + 1)
+  return at !== -1 && at < end
 }
 
 /** Index after the quoted string whose opening quote is at `i`, or -1 when it is not closed. */
@@ -81,8 +92,40 @@ export function unquote(address: string): string {
 // A domain as Exim's parser leaves it: dot-separated atoms (no specials, blanks or controls) or a literal.
 const DOMAIN = /^(?:\[[^\]\s\\]*\]|[^\s()<>,;:\\"[\]@\u0000-\u001f\u007f]+)$/
 
-// What an unquoted atom of a local part cannot hold: specials, blanks, controls (RFC 5322; Exim's mac_iscntrl_or_special).
-const NOT_ATOM = /[()<>@,;:\\".[\]\s\u0000-\u001f\u007f]/
+// Most addresses: dot-separated atoms of common characters, @, a domain name (by character code).
+const ATEXT = new Uint8Array(128)
+const HOST = new Uint8Array(128)
+for (const c of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#$%&'*+/=?^_`{|}~-")
+  ATEXT[c.charCodeAt(0)] = 1
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.-') HOST[c.charCodeAt(0)] = 1
+
+/** Whether `a` is a plain mailbox: `atom(.atom)*@host`, nothing quoted or escaped. */
+function isPlainMailbox(a: string): boolean {
+  const n = a.length
+  let k = 0
+  let afterDot = true
+  for (; k < n; k++) {
+    const c = a.charCodeAt(k)
+    if (c === 64) break
+    if (c === 46) {
+      if (afterDot) return false
+      afterDot = true
+    } else if (c < 128 && ATEXT[c] === 1) afterDot = false
+    else return false
+  }
+  if (k >= n - 1 || afterDot) return false
+  for (k++; k < n; k++) {
+    const c = a.charCodeAt(k)
+    if (c >= 128 || HOST[c] !== 1) return false
+  }
+  return true
+}
+
+// What an unquoted atom of a local part cannot hold: controls, blank and specials (Exim's
+// mac_iscntrl_or_special), by character code.
+const NOT_ATOM = new Uint8Array(128)
+for (let c = 0; c < 33; c++) NOT_ATOM[c] = 1
+for (const c of '()<>@,;:\\".[]\u007f') NOT_ATOM[c.charCodeAt(0)] = 1
 
 /** Whether `local` is a local part as Exim's parser leaves it: words (quoted strings or atoms with `\x` pairs) joined by dots. */
 function isLocalPart(local: string): boolean {
@@ -102,7 +145,7 @@ function isLocalPart(local: string): boolean {
       const start = k
       while (k < local.length && local.charCodeAt(k) !== 46) {
         if (local.charCodeAt(k) === BACKSLASH) k += 2
-        else if (NOT_ATOM.test(local[k]!)) return false
+        else if (local.charCodeAt(k) < 128 && NOT_ATOM[local.charCodeAt(k)] === 1) return false
         else k++
       }
       if (k === start) return false
@@ -120,6 +163,7 @@ function isLocalPart(local: string): boolean {
  * (`F=<"a"@b.example) [ip] ...`) is not.
  */
 export function isMailbox(address: string): boolean {
+  if (isPlainMailbox(address)) return true
   // The @ that ends the local part: the first outside quotes and backslash pairs.
   for (let k = 0; k < address.length; k++) {
     const c = address.charCodeAt(k)

@@ -13,6 +13,8 @@ export interface Identity {
   sender: string | null
   /** Index of the sender's `<`, -1 when there is none. */
   senderAt: number
+  /** Index of the `)` that ends the HELO, -1 when there is none. */
+  heloEnd: number
   /** Login of a local (non-TCP) sender, from U= when there is no H=. */
   ident: string
   /** Index where the text after the identity block (the verb) starts. */
@@ -101,16 +103,18 @@ function heloOpen(s: string, i: number): number {
  * ` [` after the `(`. A HELO is client text (anything, with helo_accept_junk_hosts), so it may
  * hold `) [` itself; which of these is its end only the rest of the line can tell.
  */
-export function heloEnds(s: string, i: number): number[] {
+export function heloEnds(s: string, i: number): readonly number[] {
   const at = s.charCodeAt(i) === 32 ? i + 1 : i
   // ` DS` (dnssec) runs into `H=`: `DSH=`.
   const h = s.startsWith('H=', at) ? at + 2 : s.startsWith('DSH=', at) ? at + 4 : -1
   const open = h === -1 ? -1 : heloOpen(s, h)
+  if (open === -1) return NO_ENDS
   const ends: number[] = []
-  if (open === -1) return ends
   for (let k = s.indexOf(') [', open + 1); k !== -1; k = s.indexOf(') [', k + 1)) ends.push(k)
   return ends
 }
+
+const NO_ENDS: readonly number[] = Object.freeze([])
 
 /** `H=` value: `name [ip]`, `name (helo) [ip]`, `(helo) [ip]`, `[ip]`, each with optional `:port`. */
 function parseHost(s: string, i: number, out: Identity, heloEnd: number): number {
@@ -126,6 +130,7 @@ function parseHost(s: string, i: number, out: Identity, heloEnd: number): number
     const close = heloEnd > k ? heloEnd : s.indexOf(') [', k + 1)
     if (close === -1 || !s.startsWith(') [', close)) return -1
     out.helo = s.slice(k + 1, close)
+    out.heloEnd = close
     k = close + 2
   }
   return parseAddress(s, k, out)
@@ -155,7 +160,17 @@ function wordEnd(s: string, i: number): number {
  * to the `>` that closes it (or the first `> `) is taken.
  */
 export function parseIdentity(s: string, i: number, heloEnd = -1, strictSender = true): Identity {
-  const out: Identity = {hostName: '', helo: '', ip: '', port: '', sender: null, senderAt: -1, ident: '', end: i}
+  const out: Identity = {
+    hostName: '',
+    helo: '',
+    ip: '',
+    port: '',
+    sender: null,
+    senderAt: -1,
+    heloEnd: -1,
+    ident: '',
+    end: i,
+  }
   let k = i
   if (s.charCodeAt(k) === 32) k++
   out.end = k

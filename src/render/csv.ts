@@ -12,7 +12,9 @@ import type {Writer} from './writer.js'
 const NEEDS_QUOTES = /[",\r\n]/
 // What a spreadsheet takes for the start of a formula (OWASP, CSV injection), fullwidth forms
 // included: the cells csv-stringify's escape_formulas puts a `'` in front of.
-const FORMULA = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/
+const formulaStart = (c: number): boolean =>
+  c === 61 || c === 43 || c === 45 || c === 64 || c === 9 || c === 13 || (c >= 0xff0b && isFullwidthStart(c))
+const isFullwidthStart = (c: number): boolean => c === 0xff1d || c === 0xff0b || c === 0xff0d || c === 0xff20
 
 /**
  * One CSV record: exactly what csv-stringify writes for it, with `escapeFormulas` a quote in
@@ -21,9 +23,11 @@ const FORMULA = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/
 export function csvRow(cells: (string | number)[], escapeFormulas = false): string {
   let row = ''
   for (let i = 0; i < cells.length; i++) {
-    const c = cells[i]!
-    if (typeof c === 'string' && (NEEDS_QUOTES.test(c) || (escapeFormulas && FORMULA.test(c)))) {
-      return stringify([cells], {escape_formulas: escapeFormulas})
+    let c = cells[i]!
+    if (typeof c === 'string') {
+      if (NEEDS_QUOTES.test(c)) return stringify([cells], {escape_formulas: escapeFormulas})
+      // What escape_formulas does to a cell that needs no quotes (a test holds the two alike).
+      if (escapeFormulas && formulaStart(c.charCodeAt(0))) c = `'${c}`
     }
     row += i === 0 ? c : ',' + c
   }

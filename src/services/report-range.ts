@@ -2,8 +2,7 @@
 // report's filter into an aggregator, its own (in a worker thread, whose counts are handed back as
 // a dump) or the report's (in the main thread, which needs no dump).
 
-import {type AggregateDump, Aggregator} from '../aggregate/aggregator.js'
-import type {GroupKey} from '../aggregate/keys.js'
+import {type AggregateDump, Aggregator, type TableSpec} from '../aggregate/aggregator.js'
 import {buildPredicate, type FilterOptions} from '../filter/predicate.js'
 import type {EventKind} from '../kinds.js'
 import {type RangeJob, type RangePart, readRange} from '../read/range.js'
@@ -11,7 +10,7 @@ import {type RangeJob, type RangePart, readRange} from '../read/range.js'
 /** What a report counts: the filter (kinds as a list: it crosses a thread boundary) and the tables. */
 export interface RangeCounting {
   filter: Omit<FilterOptions, 'kinds'> & {kinds: EventKind[]}
-  tables: GroupKey[][]
+  tables: TableSpec[]
   maxGroups?: number
 }
 

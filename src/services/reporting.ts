@@ -3,7 +3,7 @@
 // how many rows it keeps come from the format table (render/report-formats.ts), never from the
 // format's name.
 
-import {Aggregator, type GroupRow, type GroupTable} from '../aggregate/aggregator.js'
+import {Aggregator, type GroupRow, type GroupTable, type TableSpec} from '../aggregate/aggregator.js'
 import type {GroupKey} from '../aggregate/keys.js'
 import {buildReport, type Instant, type Report, SUMMARY_TABLES} from '../aggregate/report-model.js'
 import {buildPredicate, type FilterOptions} from '../filter/predicate.js'
@@ -68,22 +68,36 @@ function summaryTables(opts: ReportOptions): GroupKey[][] {
   return f.page || (f.mergeable && opts.label !== undefined) ? SUMMARY_TABLES : []
 }
 
+/** The table of dropped mail's recipients (discard-misconfig only), for the formats that tell them. */
+const DROPPED_TABLE: TableSpec = {by: ['recipient'], kind: 'discard-misconfig'}
+const KIND_RECIPIENT: GroupKey[] = ['kind', 'recipient']
+
 /**
- * One aggregator holds every table a report draws: the --by table, the summary's, and kind x
- * recipient (--prom-recipients, the page's list of dropped mail).
+ * One aggregator holds every table a report draws: the --by table, the summary's, the recipients
+ * of dropped mail (when the format tells them), and kind x recipient (--prom-recipients).
  */
-function tablesFor(opts: ReportOptions, perRecipient: boolean): GroupKey[][] {
+function tablesFor(opts: ReportOptions, byKindRecipient: boolean): TableSpec[] {
   // A page draws the --by table only when --by was given: otherwise it stands in for the page's
   // recipients table, which the aggregator then fills once.
   const main = REPORT_RENDERERS[opts.format].page && !opts.byGiven ? SUMMARY_TABLES[0]! : opts.by
-  return [main, ...summaryTables(opts), ...(perRecipient ? [['kind', 'recipient'] as GroupKey[]] : [])]
+  return [
+    main,
+    ...summaryTables(opts),
+    ...(REPORT_RENDERERS[opts.format].listsDropped ? [DROPPED_TABLE] : []),
+    ...(byKindRecipient ? [KIND_RECIPIENT] : []),
+  ]
+}
+
+/** The recipients of dropped mail, when the tables hold them. */
+function droppedRows(agg: Aggregator, tables: TableSpec[]): GroupRow[] | null {
+  const i = tables.indexOf(DROPPED_TABLE)
+  return i === -1 ? null : agg.tableResult(i).rows
 }
 
 export async function buildReportFrom(opts: ReportOptions): Promise<BuiltReport> {
   const clock = new ZoneClock(opts.zone)
   const sources = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
-  const perRecipient = opts.byKindRecipient === true || REPORT_RENDERERS[opts.format].listsDropped
-  const tables = tablesFor(opts, perRecipient)
+  const tables = tablesFor(opts, opts.byKindRecipient === true)
   const agg = new Aggregator(tables, opts.maxGroups)
   const filter = {...opts.filter, kinds: opts.kinds, since: opts.since, until: opts.until}
   const kinds = new Set(opts.kinds)
@@ -115,15 +129,8 @@ export async function buildReportFrom(opts: ReportOptions): Promise<BuiltReport>
     },
   })
   if (links) countHeld(agg, held, 1 + summaryTables(opts).length, links)
-  const byKindRecipient = perRecipient ? agg.tableResult(tables.length - 1) : undefined
-  const report = assemble(
-    agg,
-    input,
-    clock,
-    opts,
-    links ?? null,
-    byKindRecipient ? discardedRows(byKindRecipient) : null,
-  )
+  const byKindRecipient = opts.byKindRecipient === true ? agg.tableResult(tables.length - 1) : undefined
+  const report = assemble(agg, input, clock, opts, links ?? null, droppedRows(agg, tables))
   return {report, clock, byKindRecipient}
 }
 
@@ -175,8 +182,7 @@ export async function followReport(
 ): Promise<void> {
   const clock = new ZoneClock(opts.zone)
   const src = await followSource(opts.paths)
-  const perRecipient = REPORT_RENDERERS[opts.format].listsDropped
-  const tables = tablesFor(opts, perRecipient)
+  const tables = tablesFor(opts, false)
   const agg = new Aggregator(tables, opts.maxGroups)
   const kinds = new Set(opts.kinds)
   const keep = buildPredicate({...opts.filter, kinds, since: opts.since, until: opts.until})
@@ -186,8 +192,7 @@ export async function followReport(
   const print = (): void => {
     if (printed && format.between) out.write(format.between)
     const c = {tz: (t: number) => clock.offsetOfInstant(t), byGiven: opts.byGiven, csvRaw: opts.csvRaw}
-    const dropped = perRecipient ? discardedRows(agg.tableResult(tables.length - 1)) : null
-    format.render(assemble(agg, latest, clock, opts, null, dropped), out, c)
+    format.render(assemble(agg, latest, clock, opts, null, droppedRows(agg, tables)), out, c)
     out.flush()
     printed = true
   }
@@ -218,20 +223,6 @@ export async function followReport(
     },
   })
   print()
-}
-
-/** Every recipient of the discard-misconfig kind, from a kind x recipient table. */
-export function discardedRows(t: GroupTable | undefined): GroupRow[] {
-  return (t?.rows ?? [])
-    .filter((r) => r.keys[0] === 'discard-misconfig')
-    .map((r) => ({
-      keys: [r.keys[1]!],
-      count: r.count,
-      first: r.first,
-      firstTz: r.firstTz,
-      last: r.last,
-      lastTz: r.lastTz,
-    }))
 }
 
 export async function runReport(opts: ReportOptions, out: Writer, render: RenderOptions = {}): Promise<BuiltReport> {

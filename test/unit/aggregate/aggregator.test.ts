@@ -37,6 +37,19 @@ describe('Aggregator', () => {
     expect(agg.totals.get('rcpt-defer')).toBe(4)
   })
 
+  it('a table of one kind counts only that kind, beside a table of the same keys that counts all', () => {
+    const agg = new Aggregator([['recipient'], {by: ['recipient'], kind: 'discard-misconfig'}])
+    agg.add(ev({}))
+    agg.add(ev({kind: 'discard-misconfig', recipient: 'b@x.example', time: 7000}))
+    agg.add(ev({kind: 'discard-misconfig', recipient: 'b@x.example', time: 9000}))
+    const [all, dropped] = agg.result()
+    expect(all!.rows.map((r) => [...r.keys, r.count])).toEqual([
+      ['b@x.example', 2],
+      ['a@x.example', 1],
+    ])
+    expect(dropped!.rows.map((r) => [...r.keys, r.count, r.first, r.last])).toEqual([['b@x.example', 2, 7000, 9000]])
+  })
+
   it('keeps keys exactly: non-ASCII text, lone surrogates (from merged JSON) and long values', () => {
     const odd = ['почта@пример.рф', 'x\ud800y@example.org', 'z'.repeat(30_000) + '@example.org', 'é@x']
     const agg = new Aggregator([['recipient']])

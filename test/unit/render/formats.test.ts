@@ -98,8 +98,13 @@ describe('csvRow', () => {
       ['line\nbreak', 'cr\r'],
       ['', '', ''],
       ['ünï', '<>', 'x y'],
+      ['=1+1', '-2', -2, '+x', '@y', '\tz', '\ud83d'],
+      ['\uff1dHYPERLINK("x")', '\uff0b1', '\uff0d1', '\uff20a', 'a=b'],
+      ['=a,b', '-"q"'],
     ]) {
       expect(csvRow(row)).toBe(stringify([row]))
+      // A quote in front of what a spreadsheet would run, as csv-stringify's escape_formulas puts it.
+      expect(csvRow(row, true)).toBe(stringify([row], {escape_formulas: true}))
     }
   })
 })
