@@ -5,6 +5,11 @@
 
 import {Command} from '@oclif/core'
 import {ERROR_CODES, EximRejectsError} from '../errors.js'
+import {REPORT_FORMATS} from '../render/report-formats.js'
+import {EVENT_FORMATS} from '../render/event-formats.js'
+import {closest} from './suggest.js'
+
+const FORMAT_NAMES = new Set<string>([...REPORT_FORMATS, ...EVENT_FORMATS])
 
 type Failure = Error & {exitCode?: number; oclif?: {exit?: number}; code?: string}
 
@@ -45,6 +50,12 @@ export abstract class BaseCommand extends Command {
 
   override async init(): Promise<void> {
     await super.init()
+    // -f is --follow, as in tail -f: `-f csv`, meant as a format, would follow the log for ever.
+    const f = this.argv.findIndex((a, i) => a === '-f' && FORMAT_NAMES.has(this.argv[i + 1] ?? ''))
+    if (f !== -1) {
+      const format = this.argv[f + 1]
+      throw new EximRejectsError('USAGE', `-f is --follow (as in tail -f); for the format say --format ${format}`)
+    }
     const escaped = (err: unknown): void => {
       void this.catch(err instanceof Error ? err : new Error(String(err))).finally(() => process.exit())
     }
@@ -67,9 +78,25 @@ export abstract class BaseCommand extends Command {
       }
       // A flag or argument oclif refused: keep its first line, it names the flag.
       const first = (err.message ?? String(err)).split('\n')[0]!.replace(/^Error: /, '')
-      return this.failed(`${first} (see --help)`, this.failureExit(new EximRejectsError('USAGE', first)))
+      const said = `${first}${this.flagSuggestion(first)} (see --help)`
+      return this.failed(said, this.failureExit(new EximRejectsError('USAGE', first)))
     }
     const hint = debug ? '' : ' (run with --debug for details)'
     return this.failed(`internal error: ${err.message ?? String(err)}${hint}`, this.internalExit())
+  }
+
+  /** `; did you mean --format?` for oclif's "Nonexistent flag: --formt", else ''. */
+  private flagSuggestion(message: string): string {
+    const m = /^Nonexistent flags?: --([^\s,=]+)/.exec(message)
+    if (m === null) return ''
+    const flags = (this.constructor as typeof Command).flags ?? {}
+    // An alias (--warn) may be the nearest: the flag's own name is what to suggest.
+    const canonical = new Map<string, string>()
+    for (const [name, f] of Object.entries(flags)) {
+      if (f.hidden) continue
+      for (const n of [name, ...(f.aliases ?? [])]) canonical.set(n, name)
+    }
+    const near = closest(m[1]!, [...canonical.keys()])
+    return near === undefined ? '' : `; did you mean --${canonical.get(near)}?`
   }
 }

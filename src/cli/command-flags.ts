@@ -26,6 +26,7 @@ export const REPORT_FLAGS = {
   ...filterFlags,
   ...windowFlags,
   ...followFlags,
+  ...colorFlags,
   ...csvFlags,
   ...robustFlags,
   'max-groups': Flags.integer({
@@ -43,7 +44,7 @@ export const REPORT_FLAGS = {
     default: '60s',
     helpValue: 'SPAN',
   }),
-  format: Flags.string({char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
+  format: Flags.string({description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
   json: Flags.boolean({description: 'same as --format json'}),
   ...promFlags,
 }
@@ -57,7 +58,7 @@ export const EVENTS_FLAGS = {
   ...colorFlags,
   ...csvFlags,
   ...robustFlags,
-  format: Flags.string({char: 'f', description: 'output format', options: [...EVENT_FORMATS], default: 'table'}),
+  format: Flags.string({description: 'output format', options: [...EVENT_FORMATS], default: 'table'}),
 }
 
 const range = (what: string): string =>
@@ -124,7 +125,7 @@ export const MERGE_FLAGS = {
       "(the host a report came from) [default: the reports' own]",
     helpValue: 'KEYS',
   }),
-  format: Flags.string({char: 'f', description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
+  format: Flags.string({description: 'output format', options: [...REPORT_FORMATS], default: 'summary'}),
   json: Flags.boolean({description: 'same as --format json'}),
   top: Flags.integer({
     char: 'n',
@@ -133,6 +134,7 @@ export const MERGE_FLAGS = {
     helpValue: 'N',
   }),
   ...reportOutputFlags,
+  ...colorFlags,
   utc: Flags.boolean({description: 'show times in UTC'}),
   tz: Flags.string({description: 'show times in this IANA zone', helpValue: 'ZONE'}),
   ...debugFlags,

@@ -64,13 +64,15 @@ export function reportOptions(flags: ReportFlags, paths: string[]): ReportOption
 
 /** How a report (or a merge of them) is drawn where it is printed. */
 export function renderOptions(
-  flags: {ascii: boolean},
+  flags: {ascii: boolean; color: string; output?: string},
   where: Surroundings,
   extra: {version?: string; now?: Date},
 ): RenderOptions {
   return {
     width: where.columns || Number(where.env.COLUMNS) || 80,
     ascii: flags.ascii || !isUtf8Locale(where.env),
+    // A report written to a file is not on the terminal, whatever standard output is.
+    color: useColor(flags.color, where.stdoutIsTTY && flags.output === undefined, where.env),
     ...extra,
   }
 }

@@ -76,9 +76,11 @@ export const filterFlags = {
 }
 
 export const followFlags = {
+  // -f and -F, as tail has them: this follows the log by name, across logrotate, as tail -F does.
   follow: Flags.boolean({
-    char: 'F',
-    description: 'keep reading the log as it grows, across logrotate (like tail -F); Ctrl-C to stop',
+    char: 'f',
+    charAliases: ['F'],
+    description: 'keep reading the log as it grows, across logrotate (like tail -f/-F); Ctrl-C to stop',
   }),
 }
 

@@ -13,10 +13,13 @@ import {ZoneClock} from '../time/zone.js'
 import {STATE_CODE} from '../verdict/judge.js'
 
 export default class Check extends BaseCommand {
+  static override summary = 'Is the quota ACL firing, is mail being lost? A Nagios plugin'
+
   static override description =
-    'Is the quota ACL firing, is mail being lost? A Nagios-style check over the last hour: ' +
-    'CRITICAL when a discard is dropping mail, WARNING when over-quota mail gets past RCPT time ' +
-    'or deferrals cross thresholds'
+    'Reads the window (the last hour by default) and prints one status line with perfdata: CRITICAL ' +
+    'when a discard is answering 250 and dropping mail (or --quota-socket gets no usable answer), ' +
+    'WARNING when deliveries fail for quota for recipients never deferred at RCPT time, or when the ' +
+    'deferrals cross -w/-c. UNKNOWN (exit 3) when no log line could be read at all, and on any failure.'
 
   static override examples = [
     '<%= config.bin %> check /var/log/exim4',

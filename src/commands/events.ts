@@ -7,15 +7,20 @@ import {defaultPaths, stdinKind} from '../input/sources.js'
 import {runEvents} from '../services/event-listing.js'
 
 export default class Events extends BaseCommand {
-  static override description =
+  static override summary =
     'One row per event, for incident investigation: which deferrals hit a mailbox, from which hosts, ' +
     'when, and the raw lines'
+
+  static override description =
+    'Rows come in log order as the logs are read (or, with --follow, as the log grows). The table fits ' +
+    'the terminal and shows times in the zone reports use; CSV and NDJSON have every field; raw prints ' +
+    'the log lines behind each event.'
 
   static override examples = [
     '<%= config.bin %> events --recipient "*petrova*" /var/log/exim4',
     '<%= config.bin %> events --ip 77.88.0.0/16 --kind all --format csv /var/log/exim4',
     '<%= config.bin %> events --kind discard-misconfig --format raw /var/log/exim4',
-    '<%= config.bin %> events -F /var/log/exim4',
+    '<%= config.bin %> events -f /var/log/exim4',
   ]
 
   static override strict = false

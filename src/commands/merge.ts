@@ -6,9 +6,12 @@ import {REPORT_RENDERERS} from '../render/report-formats.js'
 import {mergeReports} from '../services/merging.js'
 
 export default class Merge extends BaseCommand {
+  static override summary = 'Sum JSON reports from several hosts into one report'
+
   static override description =
-    'Sum JSON reports from several hosts into one report, as if their logs had been read together ' +
-    '(make them with report --format json --label HOST)'
+    'The merged report is what one report of all the logs read together would say, in any report ' +
+    'format. Make the parts with report --format json --label HOST (the label carries what merge ' +
+    'needs to count quota failures once across parts of one log).'
 
   static override examples = [
     '<%= config.bin %> merge mx1.json mx2.json',

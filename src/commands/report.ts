@@ -11,8 +11,14 @@ import type {EventKind} from '../kinds.js'
 import {followReport, runReport} from '../services/reporting.js'
 
 export default class Report extends BaseCommand {
-  static override description =
+  static override summary =
     'Count RCPT deferrals, rejections and silently discarded mail in Exim logs, grouped by recipient, host and more'
+
+  static override description =
+    'Reads main, reject and panic logs (plain or compressed, a directory of rotated logs, or standard ' +
+    'input) and counts each event once. The summary (default) has totals per kind, the top recipients, ' +
+    'sending hosts and reasons, and the line accounting; CSV, JSON and NDJSON carry the --by groups; ' +
+    'HTML is a page to look at.'
 
   static override examples = [
     '<%= config.bin %> report /var/log/exim4',
@@ -37,18 +43,19 @@ export default class Report extends BaseCommand {
       onOpen: this.openingNote(flags.debug),
     }
     const out = new StreamWriter(flags.output)
+    const where = {columns: process.stdout.columns, stdoutIsTTY: process.stdout.isTTY === true, env: process.env}
+    const render = renderOptions(flags, where, {version: this.config.version, now: options.now})
     if (flags.follow) {
       const interval = parseInterval(flags.interval)
       const stop = new AbortController()
       process.once('SIGINT', () => stop.abort())
-      await followReport(options, out, {interval, signal: stop.signal, onFollowing: this.followingNote(flags.debug)})
+      const following = this.followingNote(flags.debug)
+      await followReport(options, out, {interval, signal: stop.signal, onFollowing: following, render})
       await out.end()
       return
     }
     process.once('SIGINT', () => process.exit(130))
     const progress = progressLine()
-    const where = {columns: process.stdout.columns, stdoutIsTTY: process.stdout.isTTY === true, env: process.env}
-    const render = renderOptions(flags, where, {version: this.config.version, now: options.now})
     const built = await runReport({...options, onProgress: progress?.update}, out, render)
     progress?.clear()
     const r = built.report

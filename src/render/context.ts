@@ -13,6 +13,8 @@ export interface DrawContext {
   /** Terminal width, for the summary's histogram. */
   width?: number
   ascii?: boolean
+  /** Colour the summary (a terminal, or --color always). */
+  color?: boolean
   version?: string
   now?: Date
 }

@@ -6,6 +6,7 @@ import type {EventPrinter} from './event-fields.js'
 import {ndjsonEvents} from './event-ndjson.js'
 import {rawEvents} from './event-raw.js'
 import {tableEvents} from './event-table.js'
+import type {Tz} from './context.js'
 import {painter} from './text.js'
 import type {Writer} from './writer.js'
 
@@ -20,6 +21,9 @@ export interface PrintContext {
   terminal: boolean
   /** CSV cells as logged, without the spreadsheet-formula guard. */
   csvRaw: boolean
+  /** The offset the table shows times in (the reports' zone), and the current time. */
+  tz: Tz
+  now: number
 }
 
 export interface EventFormatInfo {
@@ -29,7 +33,7 @@ export interface EventFormatInfo {
 }
 
 export const EVENT_PRINTERS: Record<EventFormat, EventFormatInfo> = {
-  table: {open: (out, c) => tableEvents(out, painter(c.color), c.width), rawLines: false},
+  table: {open: (out, c) => tableEvents(out, painter(c.color), c.width, c.tz, c.now), rawLines: false},
   csv: {open: (out, c) => csvEvents(out, !c.csvRaw), rawLines: false},
   ndjson: {open: (out) => ndjsonEvents(out), rawLines: false},
   raw: {open: (out, c) => rawEvents(out, painter(c.color), c.terminal), rawLines: true},

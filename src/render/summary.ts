@@ -4,12 +4,12 @@
 import type {GroupTable} from '../aggregate/aggregator.js'
 import type {GroupKey} from '../aggregate/keys.js'
 import type {Report} from '../aggregate/report-model.js'
-import {KINDS} from '../kinds.js'
+import {type EventKind, KINDS} from '../kinds.js'
 import {droppedWords} from '../verdict/judge.js'
 import type {Tz} from './context.js'
 import {renderHistogram} from './histogram.js'
-import {bytesHuman, printable, table, thousands} from './text.js'
-import {wallTime} from '../time/format.js'
+import {bytesHuman, painter, printable, table, thousands} from './text.js'
+import {offsetLabel, wallTime} from '../time/format.js'
 import type {DrawContext} from './context.js'
 import type {Writer} from './writer.js'
 
@@ -22,11 +22,6 @@ export const TABLE_TITLES: Partial<Record<GroupKey, string>> = {
 
 function heading(text: string): string {
   return `${text}\n${'-'.repeat(text.length)}\n`
-}
-
-function offsetLabel(tz: number): string {
-  const a = Math.abs(tz)
-  return `UTC${tz < 0 ? '-' : '+'}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`
 }
 
 function groupTable(t: GroupTable, title: string, tz: Tz): string {
@@ -74,17 +69,21 @@ export function renderSummary(r: Report, out: Writer, opts: DrawContext): void {
       `${thousands(i.other)} other + ${thousands(i.unparsed)} unparsed\n\n`,
   )
 
+  const paint = painter(opts.color ?? false)
   const dropped = r.totals['discard-misconfig'] ?? 0
   if (dropped > 0) {
     out.write(
-      `!! ${droppedWords(dropped, r.dropped?.length ?? null)} (discard-misconfig):\n` +
-        `!! the RCPT ACL says discard with a non-2xx message; it should say defer.\n\n`,
+      paint('red', `!! ${droppedWords(dropped, r.dropped?.length ?? null)} (discard-misconfig):`) +
+        '\n' +
+        paint('red', `!! the RCPT ACL says discard with a non-2xx message; it should say defer.`) +
+        '\n\n',
     )
   }
   out.write(heading('Events by kind'))
+  const kindColumn = {title: 'kind', paint: (s: string, k: string) => paint(KINDS[k as EventKind].color, s)}
   out.write(
     table(
-      [{title: 'count', align: 'right'}, {title: 'kind'}, {title: 'meaning'}],
+      [{title: 'count', align: 'right'}, kindColumn, {title: 'meaning'}],
       r.kinds.map((k) => [thousands(r.totals[k] ?? 0), k, KINDS[k].meaning]),
     ),
   )

@@ -47,23 +47,35 @@ export function thousands(n: number): string {
 export interface Column {
   title: string
   align?: 'left' | 'right'
+  /** Colours a cell of this column (not its title) once it is padded: the colour takes no width. */
+  paint?: (padded: string, value: string) => string
 }
 
 /** Lays rows out in aligned columns with a title row and a rule under it. */
 export function table(columns: Column[], rows: string[][], indent = '  '): string {
   const cells = rows.map((r) => r.map(printable))
   const width = columns.map((c, i) => Math.max(c.title.length, ...cells.map((r) => [...r[i]!].length)))
-  const line = (r: string[]): string =>
+  const line = (r: string[], body: boolean): string =>
     indent +
     r
       .map((v, i) => {
         const pad = ' '.repeat(width[i]! - [...v].length)
-        return columns[i]!.align === 'right' ? pad + v : i === r.length - 1 ? v : v + pad
+        const padded = columns[i]!.align === 'right' ? pad + v : i === r.length - 1 ? v : v + pad
+        const paint = columns[i]!.paint
+        return body && paint ? paint(padded, v) : padded
       })
       .join('  ')
-  return (
-    [line(columns.map((c) => c.title)), line(width.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n') + '\n'
-  )
+  const head = [
+    line(
+      columns.map((c) => c.title),
+      false,
+    ),
+    line(
+      width.map((w) => '-'.repeat(w)),
+      false,
+    ),
+  ]
+  return [...head, ...cells.map((r) => line(r, true))].join('\n') + '\n'
 }
 
 export function bytesHuman(n: number): string {

@@ -10,7 +10,7 @@ import type {Writer} from '../render/writer.js'
 import {ZoneClock, type ZoneSpec} from '../time/zone.js'
 import type {EventSink} from '../types.js'
 
-export interface EventsOptions extends PrintContext {
+export interface EventsOptions extends Omit<PrintContext, 'tz' | 'now'> {
   paths: string[]
   filter: FilterOptions
   zone: ZoneSpec
@@ -31,7 +31,8 @@ export interface EventsOptions extends PrintContext {
 export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): void}): Promise<void> {
   const clock = new ZoneClock(opts.zone)
   const format = EVENT_PRINTERS[opts.format]
-  const printer = format.open(out, opts)
+  const tz = (t: number): number => clock.offsetOfInstant(t)
+  const printer = format.open(out, {...opts, tz, now: (opts.now ?? new Date()).getTime()})
   const keep = buildPredicate(opts.filter)
   const sink: EventSink = {
     event(ev) {

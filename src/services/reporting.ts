@@ -169,6 +169,8 @@ export interface FollowReportOptions {
   pollMs?: number
   /** Told once the log is open: from then on every line appended is read. */
   onFollowing?: (name: string, position: number) => void
+  /** How each report is drawn (width, colour). */
+  render?: RenderOptions
 }
 
 /**
@@ -191,7 +193,7 @@ export async function followReport(
   let printed = false
   const print = (): void => {
     if (printed && format.between) out.write(format.between)
-    const c = {tz: (t: number) => clock.offsetOfInstant(t), byGiven: opts.byGiven, csvRaw: opts.csvRaw}
+    const c = {...f.render, tz: (t: number) => clock.offsetOfInstant(t), byGiven: opts.byGiven, csvRaw: opts.csvRaw}
     format.render(assemble(agg, latest, clock, opts, null, droppedRows(agg, tables)), out, c)
     out.flush()
     printed = true

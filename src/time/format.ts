@@ -28,6 +28,11 @@ export function isoTime(time: number, tz: number): string {
   return head + pad2((rest - ms) / 1000) + (ms ? '.' + pad3(ms) : '') + zoneText(tz)
 }
 
+/** `UTC+03:00`: the offset a listing's times are shown in, as its header names it. */
+export function offsetLabel(tz: number): string {
+  return `UTC${zoneText(tz)}`
+}
+
 /** `+03:00` for 180 minutes east of UTC. */
 function zoneText(tz: number): string {
   let z = zones.get(tz)

@@ -54,13 +54,40 @@ describe('events formats on the samples', () => {
     expect(Object.keys(objs[0])).toEqual(COLUMNS.split(','))
   })
 
-  it('table: fits the width, cuts long cells with an ellipsis, no colour in a pipe', async () => {
-    const text = await events([SAMPLES], {where: {env: {COLUMNS: '100'}}})
+  it('table: fits the width, cuts long cells with an ellipsis, never an IP address, no colour in a pipe', async () => {
+    const text = await events(['--kind', 'all', SAMPLES], {where: {env: {COLUMNS: '100'}}})
     const lines = text.trimEnd().split('\n')
-    expect(lines[0]).toMatch(/^time\s+kind\s+recipient\s+host\s+ip\s+code\s+reason$/)
+    expect(lines[0]).toMatch(/^time \(UTC\+00:00\)\s+kind\s+recipient\s+host\s+code\s+ip\s+reason$/)
     for (const l of lines) expect([...l].length).toBeLessThanOrEqual(100)
     expect(text).toContain('…')
     expect(text).not.toContain('\x1b[')
+    // Every address the samples hold, IPv6 too, whole, as the CSV has it.
+    const ips = new Set(
+      (await events(['--kind', 'all', '--format', 'csv', SAMPLES]))
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((r) => r.split(',')[6]!),
+    )
+    expect([...ips].some((ip) => ip.includes(':'))).toBe(true)
+    for (const ip of ips) expect(text).toMatch(new RegExp(`  ${ip.replace(/\./g, '\\.')}(  |$)`, 'm'))
+  })
+
+  it('table: times in the zone reports use, named in the title; a change of offset is said', async () => {
+    // Logged with their own offset (log_timezone), shown in Berlin time, across the end of summer time.
+    const log = [
+      '2026-10-25 00:30:00 +0000 H=mx.example.net [192.0.2.1] F=<s@example.net> temporarily rejected RCPT <a@example.org>: 422 full',
+      '2026-10-25 01:30:00 +0000 H=mx.example.net [192.0.2.1] F=<s@example.net> temporarily rejected RCPT <a@example.org>: 422 full',
+    ].join('\n')
+    const text = await events(['--tz', 'Europe/Berlin', '-'], {input: log + '\n'})
+    const lines = text.trimEnd().split('\n')
+    expect(lines[0]).toMatch(/^time \(UTC\+02:00\)/)
+    expect(lines[1]).toMatch(/^2026-10-25 02:30:00  rcpt-defer/)
+    expect(lines[2]).toBe('-- times from here on in UTC+01:00')
+    expect(lines[3]).toMatch(/^2026-10-25 02:30:00  rcpt-defer/)
+    const utc = (await events(['--utc', '-'], {input: log + '\n'})).split('\n')
+    expect(utc[0]).toMatch(/^time \(UTC\+00:00\)/)
+    expect(utc[2]).toMatch(/^2026-10-25 01:30:00/)
   })
 
   it('--color always colours, NO_COLOR leaves auto alone', async () => {
