@@ -42,6 +42,22 @@ export function hostLabel(ev: EximEvent): string {
   return ev.ip
 }
 
+/** What each key is, in a few words (the manual). */
+export const KEY_MEANINGS: Record<GroupKey, string> = {
+  recipient: 'the recipient address, lower-cased (Exim compares addresses case-insensitively)',
+  domain: "the recipient's domain, lower-cased",
+  sender: 'the envelope sender as logged (<> for the null sender)',
+  host: "the sending host's verified name, else its HELO in brackets, else its IP",
+  ip: 'the IP address of the sending host (of the refusing server, for delivery-quota)',
+  helo: 'the HELO/EHLO name the client gave',
+  reason: 'the message, with addresses, numbers and ids normalised away (SMTP and enhanced codes kept)',
+  code: 'the SMTP code the client was answered (422, 550, 250 for a discard)',
+  kind: 'the event kind',
+  hour: 'the hour of the event, YYYY-MM-DDTHH',
+  day: 'the day of the event, YYYY-MM-DD',
+  file: 'the log file the event was read from',
+}
+
 export const KEY_READERS: Record<GroupKey, (ev: EximEvent) => string> = {
   recipient: (ev) => recipientKey(ev.recipient),
   domain: (ev) => domainOf(ev.recipient),

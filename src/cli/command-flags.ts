@@ -30,7 +30,7 @@ export const REPORT_FLAGS = {
   ...csvFlags,
   ...robustFlags,
   'max-groups': Flags.integer({
-    description: 'keep at most this many groups per table, counting the rest in an (other) row [default: 2000000]',
+    description: 'keep at most this many groups per table, counting the rest in a last (other) row [default: 2000000]',
     min: 1,
     helpValue: 'N',
   }),

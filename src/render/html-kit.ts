@@ -12,6 +12,17 @@ export function esc(s: string | number): string {
     .replace(/[&<>"']/g, (c) => ENTITIES[c]!)
 }
 
+/**
+ * Log text for a table cell that may be narrow (a phone): it wraps only at the seams of an
+ * address, a host name or a path (after @, / and :, before a dot that a letter follows) or at
+ * its spaces, never inside a word or a number such as 4.2.2.
+ */
+export function escWrapping(s: string): string {
+  return esc(s)
+    .replace(/[@/:]/g, '$&<wbr>')
+    .replace(/\.(?=[A-Za-z])/g, '<wbr>.')
+}
+
 /** Attributes in the order given; undefined ones are left out. */
 export type Attrs = Record<string, string | number | undefined>
 

@@ -11,7 +11,7 @@ import {droppedWords} from '../verdict/judge.js'
 import {isoTime, wallTime} from '../time/format.js'
 import type {FileAccount} from '../types.js'
 import type {DrawContext, Tz} from './context.js'
-import {el, esc, leaf, row} from './html-kit.js'
+import {el, esc, escWrapping, leaf, row} from './html-kit.js'
 import {TABLE_TITLES} from './summary.js'
 import {bytesHuman, thousands} from './text.js'
 import type {Writer} from './writer.js'
@@ -32,8 +32,7 @@ const CSS = [
     '.verdict.bad{border-color:var(--bad);color:var(--bad);background:#fdecea}',
   'table{border-collapse:collapse;width:100%;margin:.4em 0}' +
     'th,td{text-align:left;padding:4px 8px;border-bottom:1px solid var(--line);vertical-align:top}',
-  'td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.t{white-space:nowrap}' +
-    'td.k{word-break:break-all}',
+  'td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}td.t,.nw{white-space:nowrap}',
   '.bars{margin:.4em 0}' +
     '.bar-row{display:grid;grid-template-columns:minmax(8em,32%) 1fr 4.5em;gap:8px;align-items:center;margin:2px 0}',
   '.bar-row .label{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}' +
@@ -44,8 +43,17 @@ const CSS = [
     '.legend i{display:inline-block;width:10px;height:10px;margin-right:4px;border-radius:2px}',
   'svg{width:100%;height:auto;display:block}svg text{font:11px system-ui,sans-serif;fill:var(--muted)}',
   '.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px}',
+  // A phone: times wrap between date and time, the chart's labels are drawn larger and every other
+  // one is left out, so that they stay legible and apart.
   '@media (max-width:600px){body{font-size:14px}.bar-row{grid-template-columns:minmax(6em,40%) 1fr 3.5em}' +
-    'th.opt,td.opt{display:none}}',
+    'th.opt,td.opt{display:none}th,td{padding:4px}td.t .nw{display:block}' +
+    '#timeline text{font-size:28px}#timeline text.odd{display:none}' +
+    // The dropped mail's rows: the recipient across the width, its first and last times below.
+    '#discarded tr{display:grid;grid-template-columns:3.5em minmax(0,1fr) minmax(0,1fr);' +
+    'border-bottom:1px solid var(--line)}#discarded th,#discarded td{border:0}' +
+    '#discarded tr>:nth-child(1){grid-row:1/3}#discarded tr>:nth-child(2){grid-column:2/4}' +
+    '#discarded tr>:nth-child(3){grid-column:2;grid-row:2}#discarded tr>:nth-child(4){grid-column:3;grid-row:2}' +
+    '#discarded td.k{overflow-wrap:break-word}}',
   '@media print{main{max-width:none}.verdict{background:none!important}a{color:inherit}}',
   '',
 ].join('\n')
@@ -85,7 +93,8 @@ function timeline(series: Series, kinds: EventKind[], tz: Tz): string {
   const shown = kinds.map((k) => EVENT_KINDS.indexOf(k))
   const totals = pts.map((p) => shown.reduce((a, i) => a + p.counts[i]!, 0))
   const max = Math.max(1, ...totals)
-  const [W, H, left, bottom, top] = [1000, 220, 44, 28, 8]
+  // Room below the axis for labels drawn larger on a phone (see the CSS).
+  const [W, H, left, bottom, top] = [1000, 220, 44, 36, 8]
   const bw = (W - left) / pts.length
   const y = (n: number): number => top + (H - top - bottom) * (1 - n / max)
   let bars = ''
@@ -117,13 +126,16 @@ function timeline(series: Series, kinds: EventKind[], tz: Tz): string {
   let axis = leaf('line', {x1: left, y1: H - bottom, x2: W, y2: H - bottom, stroke: '#bbb'})
   const every = Math.max(1, Math.ceil(pts.length / 8))
   for (let i = 0; i < pts.length; i += every) {
-    // Leave out a label that would run past the right edge.
-    if (left + i * bw > W - 70) break
+    // Leave out a label that would run past the right edge (as wide as it is drawn on a phone).
+    if (left + i * bw > W - 170) break
     const w = wallTime(pts[i]!.time, tz(pts[i]!.time))
     const text = series.step >= DAY ? w.slice(0, 10) : w.slice(5, 16)
-    axis += el('text', {x: (left + i * bw).toFixed(1), y: H - bottom + 16}, esc(text))
+    const odd = (i / every) % 2 === 1 ? 'tick odd' : 'tick'
+    const at = {class: odd, x: (left + i * bw).toFixed(1), y: H - bottom + 4, 'dominant-baseline': 'hanging'}
+    axis += el('text', at, esc(text))
   }
-  axis += el('text', {x: 0, y: top + 10}, thousands(max)) + el('text', {x: 0, y: H - bottom}, '0')
+  axis += el('text', {x: 0, y: top, 'dominant-baseline': 'hanging'}, thousands(max))
+  axis += el('text', {x: 0, y: H - bottom}, '0')
   const per = series.step >= DAY ? 'day' : series.step >= HOUR ? 'hour' : '5 minutes'
   const legend = shown
     .map((i) => el('span', null, el('i', {style: `background:${KINDS[EVENT_KINDS[i]!].htmlColor}`}), EVENT_KINDS[i]!))
@@ -140,7 +152,7 @@ function timeline(series: Series, kinds: EventKind[], tz: Tz): string {
   )
 }
 
-const keyCell = (v: string): string => (v === '' ? muted('-') : esc(v))
+const keyCell = (v: string): string => (v === '' ? muted('-') : escWrapping(v))
 
 function barsAndTable(id: string, title: string, t: GroupTable, tz: Tz): string {
   if (t.rows.length === 0) return el('section', {id}, el('h2', null, esc(title)), el('p', {class: 'muted'}, 'None.'))
@@ -193,6 +205,13 @@ function kindTotals(r: Report): string {
   return el('section', {id: 'totals'}, el('h2', null, 'Events by kind'), el('table', null, head, ...r.kinds.map(line)))
 }
 
+/** `2026-11-23 13:40:22`, which a narrow cell may wrap between the date and the time only. */
+const timeCell = (t: string): string =>
+  t
+    .split(' ')
+    .map((part) => el('span', {class: 'nw'}, esc(part)))
+    .join(' ')
+
 /** Every recipient whose mail was dropped, or '' when there is none. */
 function droppedList(discarded: GroupRow[] | undefined, wall: (t: number) => string): string {
   if (!discarded || discarded.length === 0) return ''
@@ -206,9 +225,9 @@ function droppedList(discarded: GroupRow[] | undefined, wall: (t: number) => str
   const line = (d: GroupRow): string =>
     row('td', [
       [{class: 'n'}, String(d.count)],
-      [{class: 'k'}, d.keys[0] === '' ? unknown : esc(d.keys[0]!)],
-      [{class: 't'}, esc(wall(d.first))],
-      [{class: 't'}, esc(wall(d.last))],
+      [{class: 'k'}, d.keys[0] === '' ? unknown : escWrapping(d.keys[0]!)],
+      [{class: 't'}, timeCell(wall(d.first))],
+      [{class: 't'}, timeCell(wall(d.last))],
     ])
   const title = el('h2', null, 'Silently dropped: every recipient')
   return el('section', {id: 'discarded'}, title, el('table', null, head, ...discarded.map(line)))
@@ -236,7 +255,7 @@ function inputSection(r: Report): string {
   ]
   const file = (f: FileAccount): string =>
     row('td', [
-      [{class: 'k'}, esc(f.path)],
+      [{class: 'k'}, escWrapping(f.path)],
       [null, f.logType],
       [{class: 'opt'}, esc(f.compression)],
       [n, thousands(f.lines)],

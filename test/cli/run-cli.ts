@@ -27,6 +27,8 @@ export interface RunOptions {
   gid?: number
   /** Another bin/run.js to run (installedCopy()). */
   bin?: string
+  /** Another Node.js binary to run it with (the oldest one supported). */
+  node?: string
   /** Standard input as cron, NRPE and systemd give it: /dev/null, or closed. Default: a pipe with `input`. */
   stdin?: 'null' | 'closed'
 }
@@ -34,7 +36,7 @@ export interface RunOptions {
 const childEnv = (env?: Record<string, string>) => ({...process.env, TZ: 'UTC', NO_COLOR: '1', ...env})
 
 export function runCli(args: string[], opts: RunOptions = {}): CliResult {
-  const command = [process.execPath, opts.bin ?? BIN, ...args]
+  const command = [opts.node ?? process.execPath, opts.bin ?? BIN, ...args]
   // A shell closes standard input, then becomes the tool.
   const [file, ...argv] = opts.stdin === 'closed' ? ['sh', '-c', 'exec 0<&- "$@"', 'sh', ...command] : command
   const r = spawnSync(file!, argv, {
@@ -61,7 +63,10 @@ export interface Running {
 
 /** Starts the command line in the background; the current test kills it when it finishes. */
 export function startCli(args: string[], opts: RunOptions = {}): Running {
-  const child = spawn(process.execPath, [opts.bin ?? BIN, ...args], {cwd: opts.cwd ?? ROOT, env: childEnv(opts.env)})
+  const child = spawn(opts.node ?? process.execPath, [opts.bin ?? BIN, ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: childEnv(opts.env),
+  })
   onTestFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
   })
