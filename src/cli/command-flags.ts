@@ -140,6 +140,41 @@ export const MERGE_FLAGS = {
   ...debugFlags,
 }
 
+/** Where the exporter listens unless told: loopback, and a port outside the Prometheus wiki's full 9100-9999 block. */
+export const DEFAULT_LISTEN = '127.0.0.1:10139'
+
+export const EXPORTER_FLAGS = {
+  ...standardFlags,
+  listen: Flags.string({
+    char: 'l',
+    description: 'serve /metrics on this address and port (ADDR:PORT, [IPv6]:PORT, or :PORT for every interface)',
+    default: DEFAULT_LISTEN,
+    helpValue: 'ADDR:PORT',
+  }),
+  since: Flags.string({
+    description:
+      'first count what the log already holds from this time on (same forms as report --since); ' +
+      'without it, counting starts at the end of the log',
+    helpValue: 'WHEN',
+  }),
+  'max-reasons': Flags.integer({
+    description: 'distinct reasons with a series of their own; later ones count as reason="other"',
+    default: 50,
+    min: 0,
+    helpValue: 'N',
+  }),
+  recipients: Flags.integer({
+    description:
+      'also count events per recipient, for the first N recipients seen (the rest as recipient="other") [default: 0, off]',
+    min: 0,
+    helpValue: 'N',
+  }),
+  utc: windowFlags.utc,
+  tz: windowFlags.tz,
+  now: windowFlags.now,
+  ...debugFlags,
+}
+
 export const MERGE_ARGS = {
   report: Args.string({description: 'a JSON report (report --format json)', required: true}),
 }

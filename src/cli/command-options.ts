@@ -13,13 +13,15 @@ import type {MergeOptions} from '../services/merging.js'
 import {MERGE_KEYS} from '../services/merging.js'
 import type {RenderOptions, ReportOptions} from '../services/reporting.js'
 import {parseThreshold} from '../verdict/thresholds.js'
-import type {CHECK_FLAGS, EVENTS_FLAGS, MERGE_FLAGS, REPORT_FLAGS} from './command-flags.js'
+import type {CHECK_FLAGS, EVENTS_FLAGS, EXPORTER_FLAGS, MERGE_FLAGS, REPORT_FLAGS} from './command-flags.js'
+import type {ExporterOptions} from '../services/exporting.js'
 import {rowsKept} from '../render/report-formats.js'
 import {
   parseBy,
   parseFilters,
   parseKinds,
   parseList,
+  parseListen,
   parseNow,
   parseTimeout,
   parseWindow,
@@ -31,6 +33,7 @@ export type ReportFlags = Interfaces.InferredFlags<typeof REPORT_FLAGS>
 export type EventsFlags = Interfaces.InferredFlags<typeof EVENTS_FLAGS>
 export type CheckFlags = Interfaces.InferredFlags<typeof CHECK_FLAGS>
 export type MergeFlags = Interfaces.InferredFlags<typeof MERGE_FLAGS>
+export type ExporterFlags = Interfaces.InferredFlags<typeof EXPORTER_FLAGS>
 
 /** Where the command runs: its output's terminal and its environment. */
 export interface Surroundings {
@@ -123,4 +126,20 @@ export function mergeOptions(flags: MergeFlags, files: string[]): MergeOptions &
   const format = (flags.json ? 'json' : flags.format) as ReportFormat
   const by = flags.by === undefined ? undefined : parseList('--by', flags.by, MERGE_KEYS, [])
   return {files, by, zone: parseZone(flags.utc, flags.tz), format, ...rowsKept(format, flags.top)}
+}
+
+export function exporterOptions(
+  flags: ExporterFlags,
+  paths: string[],
+): Omit<ExporterOptions, 'signal' | 'version' | 'onReady' | 'onRestart'> {
+  const zone = parseZone(flags.utc, flags.tz)
+  const now = parseNow(flags.now)
+  return {
+    paths,
+    listen: parseListen(flags.listen),
+    since: parseWindow(flags.since, undefined, now, zone).since,
+    zone,
+    maxReasons: flags['max-reasons'],
+    recipients: flags.recipients ?? 0,
+  }
 }

@@ -104,3 +104,12 @@ export function parseTimeout(flag: string, value: string): number {
   if (!(ms >= 1 && ms <= 60_000)) throw usageError(flag, 'a time of at most a minute: 5s, 2.5s, 500ms', value)
   return ms
 }
+
+/** `ADDR:PORT`, `[IPv6]:PORT` or `:PORT` (every interface). */
+export function parseListen(value: string): {host?: string; port: number} {
+  const m = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:\[\]]*)):(\d{1,5})$/.exec(value)
+  const port = m === null ? NaN : Number(m[3])
+  if (m === null || port > 65535) throw usageError('--listen', 'ADDR:PORT, [IPv6]:PORT or :PORT', value)
+  const host = m[1] ?? m[2]
+  return host === '' || host === undefined ? {port} : {host, port}
+}

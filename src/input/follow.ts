@@ -1,15 +1,25 @@
 // Follows a live log like `tail -F`: reads what is appended, notices logrotate's rename+create
 // (a new inode at the path: the old file is read to its end first, then the new one from its
-// start) and copytruncate (the file shrank: read again from its start). Polls: inotify does not
-// see through a rename on every file system, and a poll every quarter second costs nothing.
+// start) and copytruncate (the file shrank, or no longer holds what was read before its end:
+// what was written after the last read is in the copy, read from there, then the file again
+// from its start). Polls: inotify does not see through a rename on every file system, and a poll
+// every quarter second costs nothing.
 
-import {open, stat, type FileHandle} from 'node:fs/promises'
+import {open, readdir, stat, type FileHandle} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
 import {setTimeout as wait} from 'node:timers/promises'
 import {inputError} from '../errors.js'
 import {CHUNK_SIZE} from './open.js'
 
-/** A chunk read, a new file started (rotated or truncated), or the end of one poll (`fresh`: it found new data). */
-export type FollowItem = {chunk: Buffer} | {restart: 'rotated' | 'truncated'} | {polled: true; fresh: boolean}
+/** A restart: the log was rotated (a new file at the path) or truncated in place (read again from its start). */
+export interface Restart {
+  restart: 'rotated' | 'truncated'
+  /** After a truncation: the copy that held the lines written since the last read, if one was found. */
+  copy?: string
+}
+
+/** A chunk read, a new file started, or the end of one poll (`fresh`: it found new data). */
+export type FollowItem = {chunk: Buffer} | Restart | {polled: true; fresh: boolean}
 
 export interface FollowOptions {
   /** Start at the beginning of the file rather than at its end. */
@@ -20,15 +30,68 @@ export interface FollowOptions {
   onReady?: (position: number) => void
 }
 
+/** How much of what was read last is kept to recognise the file (and a copy of it) again. */
+const MARK = 256
+
 /** Waits `ms`, or less when the signal aborts; leaves no listener on the signal behind. */
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> => wait(ms, undefined, {signal}).catch(() => {})
+
+/** Whether `fh` holds `mark` just before `pos`. */
+async function holds(fh: FileHandle, pos: number, mark: Buffer): Promise<boolean> {
+  if (mark.length === 0) return true
+  const got = Buffer.allocUnsafe(mark.length)
+  const {bytesRead} = await fh.read(got, 0, mark.length, pos - mark.length)
+  return bytesRead === mark.length && got.equals(mark)
+}
+
+// logrotate's copies sit beside the log: mainlog.1, main.log-20261124. Compressed ones are not
+// searched: Debian's exim4 rotation delays compression by one cycle, so the copy is plain.
+const COMPRESSED = /\.(gz|bz2|xz|zst|Z)$/
+
+/** The plain file beside `path` that holds the same bytes up to `pos`: where copytruncate put them. */
+async function findCopy(path: string, pos: number, mark: Buffer): Promise<string | undefined> {
+  const dir = dirname(path)
+  const base = basename(path)
+  let names: string[]
+  try {
+    names = (await readdir(dir)).filter((n) => n !== base && n.startsWith(base) && !COMPRESSED.test(n))
+  } catch {
+    return undefined
+  }
+  const candidates: {name: string; mtime: number}[] = []
+  for (const n of names) {
+    const st = await stat(join(dir, n)).catch(() => null)
+    if (st?.isFile() && st.size >= pos) candidates.push({name: join(dir, n), mtime: st.mtimeMs})
+  }
+  // The newest copy first: it is the one just made.
+  candidates.sort((a, b) => b.mtime - a.mtime)
+  for (const c of candidates) {
+    const fh = await open(c.name, 'r').catch(() => null)
+    if (fh === null) continue
+    try {
+      if (await holds(fh, pos, mark)) return c.name
+    } finally {
+      await fh.close()
+    }
+  }
+  return undefined
+}
 
 export async function* followFile(path: string, opts: FollowOptions): AsyncGenerator<FollowItem> {
   const poll = opts.pollMs ?? 250
   let fh: FileHandle | null = null
   let ino = -1
   let pos = 0
+  // The last bytes read before pos: a file that no longer holds them there was truncated.
+  let mark = Buffer.alloc(0)
   const buf = Buffer.allocUnsafe(CHUNK_SIZE)
+
+  const remember = (chunk: Buffer): void => {
+    mark =
+      chunk.length >= MARK
+        ? Buffer.from(chunk.subarray(chunk.length - MARK))
+        : Buffer.concat([mark, chunk]).subarray(-MARK)
+  }
 
   const reopen = async (fromStart: boolean): Promise<boolean> => {
     try {
@@ -38,6 +101,13 @@ export async function* followFile(path: string, opts: FollowOptions): AsyncGener
       fh = h
       ino = st.ino
       pos = fromStart ? 0 : st.size
+      mark = Buffer.alloc(0)
+      if (pos > 0) {
+        const start = Math.max(0, pos - MARK)
+        const m = Buffer.allocUnsafe(pos - start)
+        const {bytesRead} = await h.read(m, 0, m.length, start)
+        mark = m.subarray(0, bytesRead)
+      }
       return true
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
@@ -45,14 +115,39 @@ export async function* followFile(path: string, opts: FollowOptions): AsyncGener
     }
   }
 
-  /** Everything from pos to the current end of the open file. */
-  async function* drain(): AsyncGenerator<FollowItem> {
-    for (;;) {
-      const {bytesRead} = await fh!.read(buf, 0, buf.length, pos)
+  /** Everything from `from` to the current end of `h`. */
+  async function* drain(h: FileHandle, from: number): AsyncGenerator<Buffer> {
+    for (let at = from; ;) {
+      const {bytesRead} = await h.read(buf, 0, buf.length, at)
       if (bytesRead === 0) return
-      pos += bytesRead
-      yield {chunk: Buffer.from(buf.subarray(0, bytesRead))}
+      at += bytesRead
+      yield Buffer.from(buf.subarray(0, bytesRead))
     }
+  }
+
+  /** What the open file got since the last read. */
+  async function* more(): AsyncGenerator<FollowItem> {
+    for await (const chunk of drain(fh!, pos)) {
+      pos += chunk.length
+      remember(chunk)
+      yield {chunk}
+    }
+  }
+
+  /** After a truncation: the rest of what was read, from the copy, if there is one. */
+  async function* fromCopy(): AsyncGenerator<FollowItem> {
+    const copy = pos > 0 ? await findCopy(path, pos, mark) : undefined
+    if (copy !== undefined) {
+      const h = await open(copy, 'r')
+      try {
+        for await (const chunk of drain(h, pos)) yield {chunk}
+      } finally {
+        await h.close()
+      }
+    }
+    pos = 0
+    mark = Buffer.alloc(0)
+    yield {restart: 'truncated', ...(copy === undefined ? {} : {copy})}
   }
 
   if (!(await reopen(opts.fromStart)))
@@ -60,11 +155,6 @@ export async function* followFile(path: string, opts: FollowOptions): AsyncGener
   opts.onReady?.(pos)
   try {
     while (!opts.signal?.aborted) {
-      let got = false
-      for await (const item of drain()) {
-        got = true
-        yield item
-      }
       let st
       try {
         st = await stat(path)
@@ -73,15 +163,16 @@ export async function* followFile(path: string, opts: FollowOptions): AsyncGener
       }
       if (st !== null && st.ino !== ino) {
         // Rotated: what the old file got after our last read comes first.
-        for await (const item of drain()) yield item
-        if (await reopen(true)) {
-          yield {restart: 'rotated'}
-          continue
-        }
-      } else if (st !== null && st.size < pos) {
-        pos = 0
-        yield {restart: 'truncated'}
-        continue
+        yield* more()
+        if (await reopen(true)) yield {restart: 'rotated'}
+      } else if (st !== null && (st.size < pos || !(await holds(fh!, pos, mark)))) {
+        // Truncated in place, perhaps already grown past where we were.
+        yield* fromCopy()
+      }
+      let got = false
+      for await (const item of more()) {
+        got = true
+        yield item
       }
       yield {polled: true, fresh: got}
       await sleep(poll, opts.signal)

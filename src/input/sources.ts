@@ -173,10 +173,10 @@ export async function defaultPaths(stdin: StdinKind, dirs: readonly string[] = d
 }
 
 /** The one file --follow reads: a file as given, or the current main log of a directory. */
-export async function followSource(paths: string[]): Promise<Source> {
+export async function followSource(paths: string[], what = '--follow'): Promise<Source> {
   if (paths.length !== 1 || paths[0] === '-') {
     const got = paths.length === 1 ? 'standard input' : `${paths.length} paths`
-    throw new EximRejectsError('USAGE', `--follow: expected one log file or directory, got ${got}`)
+    throw new EximRejectsError('USAGE', `${what}: expected one log file or directory, got ${got}`)
   }
   const [p] = paths as [string]
   let st

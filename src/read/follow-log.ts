@@ -20,6 +20,8 @@ export interface FollowOptions extends ReadOptions {
   onPoll?: (input: InputAccount) => void
   /** Told once the file is open and its position known: what is appended from now on will be read. */
   onReady?: (name: string, position: number) => void
+  /** Told when the log was rotated (rename+create) or truncated (copytruncate; `copy`: where the rest was read from). */
+  onRestart?: (how: 'rotated' | 'truncated', copy?: string) => void
 }
 
 /** Follows `src` until the signal aborts; returns the accounting of everything read. */
@@ -50,6 +52,7 @@ export async function followLog(src: Source, opts: FollowOptions, sink: EventSin
       // A digit line at the end of the rotated file may still get its discard from the new one.
       scanner.end()
       start()
+      opts.onRestart?.(item.restart, item.copy)
     } else {
       // Nothing new: a digit line still waiting for its discard will not get one.
       if (!item.fresh) classifier.settle()

@@ -6,7 +6,7 @@ import {describe, expect, it} from 'vitest'
 import {ROOT, runCli, SAMPLES} from './run-cli.js'
 
 const VERSION = JSON.parse(readFileSync(`${ROOT}/package.json`, 'utf8')).version as string
-const COMMANDS = ['check', 'events', 'help', 'merge', 'report', 'version']
+const COMMANDS = ['check', 'events', 'exporter', 'help', 'merge', 'report', 'version']
 
 describe('help and version as other tools have them', () => {
   it('-V, --version and version print the version; so does -V after a command', () => {
@@ -44,7 +44,7 @@ describe('mistakes get one line that says what was meant', () => {
     expect(r.code).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr.trim()).toBe(
-      'exim-rejects: no command "reprot"; did you mean report? (commands: check, events, help, merge, report, version)',
+      'exim-rejects: no command "reprot"; did you mean report? (commands: check, events, exporter, help, merge, report, version)',
     )
     expect(runCli(['help', 'evnets']).stderr).toMatch(/did you mean events\?/)
   })

@@ -6,6 +6,7 @@ import {spawnSync} from 'node:child_process'
 import {appendFileSync, mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
+import {scrapeUntil, total} from '../metrics.js'
 import {describe, expect, it} from 'vitest'
 import {ROOT, runCli, type RunOptions, SAMPLES, startCli} from './run-cli.js'
 
@@ -106,6 +107,22 @@ describe.skipIf(NODE18 === undefined)('on Node.js 18.19', () => {
     appendFileSync(log, defers.slice(0, 3).join('\n') + '\n')
     await f.waitFor('three rows', (o) => o.trim().split('\n').length === 4)
     f.child.kill('SIGINT')
+    expect(await f.exit).toBe(0)
+  })
+
+  it("serves the exporter's counters", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-node18-exporter-'))
+    const log = join(dir, 'mainlog')
+    const text = readFileSync(join(FIXTURES, 'exim-4.96/discard-plain/mainlog'), 'utf8')
+    writeFileSync(log, '')
+    const f = startCli(['exporter', '--listen', '127.0.0.1:0', log], {node: NODE18})
+    await f.waitFor('the exporter to start', (_o, e) => /serving http:\S+, following/.test(e))
+    const url = /serving (http:\S+),/.exec(f.stderr())![1]!
+    appendFileSync(log, text)
+    const m = await scrapeUntil(url, 'the discards', (m) => total(m, 'exim_rejects_events_total') === 9)
+    expect(m.get('exim_rejects_events_total{kind="discard-misconfig",code="250"}')).toBe(9)
+    expect(total(m, 'process_cpu_seconds_total')).toBeGreaterThan(0)
+    f.child.kill('SIGTERM')
     expect(await f.exit).toBe(0)
   })
 })
