@@ -5,7 +5,7 @@
 // exporter's memory or Prometheus' index without bound. A value is never moved between series:
 // that would make a counter go down.
 
-import {Counter, Gauge, Registry, collectDefaultMetrics, type LabelValues} from 'prom-client'
+import {Counter, Gauge, Registry, collectDefaultMetrics} from 'prom-client'
 import type {EximEvent, InputAccount} from '../types.js'
 import {KEY_READERS, recipientKey} from './keys.js'
 
@@ -59,6 +59,7 @@ export class ExporterMetrics {
   private readonly reasonLabel: BoundedLabel
   private readonly recipientLabel: BoundedLabel
   private readonly lastEvent: Gauge<'kind'>
+  private readonly lastByKind = new Map<string, {set(v: number): void}>()
   private readonly lines: Counter<'use'>
   private readonly bytes: Counter
   private readonly rotations: Counter<'how'>
@@ -122,7 +123,9 @@ export class ExporterMetrics {
     this.events.inc(ev.kind, ev.code)
     this.reasons.inc(ev.kind, this.reasonLabel.of(KEY_READERS.reason(ev)))
     this.byRecipient?.inc(ev.kind, this.recipientLabel.of(recipientKey(ev.recipient)))
-    this.lastEvent.set({kind: ev.kind} as LabelValues<'kind'>, ev.time / 1000)
+    let last = this.lastByKind.get(ev.kind)
+    if (last === undefined) this.lastByKind.set(ev.kind, (last = this.lastEvent.labels(ev.kind)))
+    last.set(ev.time / 1000)
   }
 
   /** Brings the line and byte counters up to the reader's accounting so far (it only grows). */

@@ -113,6 +113,20 @@ export class Classifier {
   }
 
   /**
+   * Forgets the quota failures of messages that failed before `time` (an instant), and the oldest
+   * past the newest `keep`: a long follow keeps its memory flat. Exim gives up on a message some
+   * days after its first failure (the default retry rule ends at 4 days), so a horizon past that
+   * loses no follow-up; the cap only matters on a server with more failures than that in a week.
+   */
+  forgetQuotaBefore(time: number, keep = Infinity): void {
+    // Failures are remembered in log order: the oldest come first.
+    for (const [key, t] of this.quotaHit) {
+      if (t >= time && this.quotaHit.size <= keep) break
+      this.quotaHit.delete(key)
+    }
+  }
+
+  /**
    * Emits what still waits for a line that may complete it (incorrect-digit lines without their
    * discard): at the end of the input, or when no more lines are coming for now. Not at the end
    * of each file: a rotated set's next file may start with the discard.

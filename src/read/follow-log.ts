@@ -11,6 +11,10 @@ import {probe} from './probe.js'
 import type {ReadOptions} from './read-logs.js'
 import {scannerFor} from './scanner-for.js'
 
+/** How long, and how many of, a followed log's quota failures are remembered to tell their retries from new failures. */
+const QUOTA_HORIZON_MS = 7 * 24 * 3600_000
+const QUOTA_KEEP = 50_000
+
 export interface FollowOptions extends ReadOptions {
   /** Read the file from its start (else only what is appended from now on). */
   fromStart: boolean
@@ -56,6 +60,8 @@ export async function followLog(src: Source, opts: FollowOptions, sink: EventSin
     } else {
       // Nothing new: a digit line still waiting for its discard will not get one.
       if (!item.fresh) classifier.settle()
+      const last = acct.lastTime
+      if (!Number.isNaN(last)) classifier.forgetQuotaBefore(last - QUOTA_HORIZON_MS, QUOTA_KEEP)
       opts.onPoll?.(totalAccount(files, samples))
     }
   }

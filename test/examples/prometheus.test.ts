@@ -16,6 +16,8 @@ describe('examples/prometheus', () => {
     for (const args of [
       ['check', 'rules', 'exim-rejects-check.rules.yml'],
       ['test', 'rules', 'exim-rejects-check.rules.test.yml'],
+      ['check', 'rules', 'exim-rejects-exporter.rules.yml'],
+      ['test', 'rules', 'exim-rejects-exporter.rules.test.yml'],
     ]) {
       const r = spawnSync('promtool', args, {cwd: DIR, encoding: 'utf8'})
       expect(r.stdout + r.stderr, args.join(' ')).toContain('SUCCESS')
@@ -23,8 +25,10 @@ describe('examples/prometheus', () => {
     }
   })
 
-  it('the README shows the check rules as shipped', () => {
-    const rules = readFileSync(DIR + 'exim-rejects-check.rules.yml', 'utf8')
-    expect(readFileSync(README, 'utf8')).toContain(rules.slice(rules.indexOf('groups:')))
+  it('the README shows the rules as shipped', () => {
+    for (const file of ['exim-rejects-check.rules.yml', 'exim-rejects-exporter.rules.yml']) {
+      const rules = readFileSync(DIR + file, 'utf8')
+      expect(readFileSync(README, 'utf8'), file).toContain(rules.slice(rules.indexOf('groups:')))
+    }
   })
 })

@@ -30,7 +30,8 @@ command -v exim-rejects > /dev/null || fail "exim-rejects is not on PATH after i
 # Logs as Debian's Exim leaves them, read by a user of group adm, from a directory of its own.
 logs=$(mktemp -d /tmp/exim-logs.XXXXXX)
 home=$(mktemp -d /tmp/exim-user.XXXXXX)
-trap 'rm -rf "$logs" "$home" ${out:+"$out"}' EXIT
+# Whatever the user still runs when this ends (a failed step) is stopped with it.
+trap 'pkill -KILL -u erci 2> /dev/null || true; rm -rf "$logs" "$home" ${out:+"$out"}' EXIT
 cp samples/* "$logs/"
 chown -R root:adm "$logs"
 chmod 0750 "$logs"
@@ -53,7 +54,7 @@ as_user exim-rejects --version | grep -q "^exim-rejects/$(node -p 'require("./pa
 
 # The manual renders, without warnings, and names every command.
 manual=$(MANWIDTH=80 man --warnings exim-rejects 2> "$home/man-warnings")
-for c in report events check merge; do grep -q "^   $c" <<< "$manual" || fail "man page has no $c section"; done
+for c in report events check merge exporter; do grep -q "^   $c" <<< "$manual" || fail "man page has no $c section"; done
 [ ! -s "$home/man-warnings" ] || fail "man warns: $(cat "$home/man-warnings")"
 
 # bash completion offers the commands, and a command's flags and values.
@@ -62,7 +63,7 @@ complete_words() {
     COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _exim_rejects 2> /dev/null
     printf "%s\n" "${COMPREPLY[@]}"' bash "$@"
 }
-for c in report events check merge help version; do
+for c in report events check merge exporter help version; do
   complete_words exim-rejects '' | grep -qx "$c" || fail "completion does not offer $c"
 done
 complete_words exim-rejects report --form | grep -qx -- --format || fail "completion does not offer --format"
@@ -70,4 +71,23 @@ complete_words exim-rejects events --format '' | grep -qx raw || fail "completio
 [ -f /usr/share/zsh/vendor-completions/_exim-rejects ] || fail "no zsh completion"
 if command -v zsh > /dev/null; then zsh -n /usr/share/zsh/vendor-completions/_exim-rejects; fi
 
-echo "install-deb: $(basename "$deb"): lintian clean, installed, report/check/man/completion work for a user of group adm"
+# The shipped systemd units load (their ExecStart is the installed tool).
+if command -v systemd-analyze > /dev/null; then
+  for unit in /usr/share/doc/exim-rejects/examples/systemd/*.service; do
+    systemd-analyze verify "$unit" || fail "systemd-analyze verify $unit"
+  done
+fi
+
+# The exporter, run as its unit runs it (a user of group adm), serves the counters of the current
+# main log; SIGTERM ends it with exit 0.
+as_user exim-rejects exporter --listen 127.0.0.1:0 --since 2000-01-01 "$logs" 2> "$home/exporter.err" &
+runner=$!
+for _ in $(seq 600); do grep -q 'serving http' "$home/exporter.err" && break; sleep 0.1; done
+url=$(grep -o 'http://[^,]*' "$home/exporter.err") || fail "exporter did not start: $(cat "$home/exporter.err")"
+metrics=$(node -e 'fetch(process.argv[1]).then((r) => r.text()).then((t) => process.stdout.write(t))' "$url")
+pkill -TERM -u erci -f ' exporter --listen 127.0.0.1:0 ' || fail "no exporter process to stop"
+wait "$runner" || fail "exporter exited $? on SIGTERM"
+grep -q '^exim_rejects_events_total{kind="discard-misconfig",code="250"} 2$' <<< "$metrics" ||
+  fail "exporter: $(grep '^exim_rejects_events' <<< "$metrics")"
+
+echo "install-deb: $(basename "$deb"): lintian clean, installed, report/check/exporter/man/completion work for a user of group adm, the systemd units load"

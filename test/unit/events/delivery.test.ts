@@ -1,5 +1,7 @@
 import {describe, expect, it} from 'vitest'
+import {Classifier} from '../../../src/events/classifier.js'
 import {isQuotaFailure, readDeliveryFailure, replyCode} from '../../../src/events/rules.js'
+import {ZoneClock} from '../../../src/time/zone.js'
 import {scan} from '../../helpers.js'
 
 const ID = '2026-11-25 20:17:14 1xWJQY-0002c9-1I'
@@ -43,6 +45,31 @@ describe('delivery-quota', () => {
     ])
     expect(acct.byKind['delivery-quota']).toBe(6)
     expect(acct.other).toBe(1)
+  })
+
+  it('a long follow forgets failures past the horizon; those not yet past it still complete their event', () => {
+    const events: string[] = []
+    const classifier = new Classifier({zone: new ZoneClock({kind: 'utc'}), dedupe: false}, (ev) =>
+      events.push(`${ev.msgid} ${ev.recipient}`),
+    )
+    classifier.beginFile('mainlog', 'main')
+    const fail = (day: number, id: string) =>
+      classifier.candidate(
+        `2026-11-${day} 10:00:00 ${id} == a@x R=u T=lmtp defer (-44): LMTP error after RCPT TO:<a@x>: 452 4.2.2 <a@x> Quota exceeded`,
+        1,
+      )
+    expect(fail(20, '1xOLDY-0002c9-1I')).toBe('delivery-quota')
+    expect(fail(24, '1xNEWY-0002c9-1I')).toBe('delivery-quota')
+    classifier.forgetQuotaBefore(Date.UTC(2026, 10, 22))
+    // Forgotten: its next failure is a new event. Remembered: a retry of the same one.
+    expect(fail(25, '1xOLDY-0002c9-1I')).toBe('delivery-quota')
+    expect(fail(25, '1xNEWY-0002c9-1I')).toBe('delivery-quota')
+    expect(events).toEqual(['1xOLDY-0002c9-1I a@x', '1xNEWY-0002c9-1I a@x', '1xOLDY-0002c9-1I a@x'])
+    // Past the cap, the oldest go first.
+    classifier.forgetQuotaBefore(-Infinity, 1)
+    expect(fail(26, '1xNEWY-0002c9-1I')).toBe('delivery-quota')
+    expect(fail(26, '1xOLDY-0002c9-1I')).toBe('delivery-quota')
+    expect(events).toHaveLength(4)
   })
 
   it('other delivery failures are not quota', () => {
