@@ -27,6 +27,7 @@ const USAGE = `usage: npm run bench -- [options]
   --tz +HHMM          generator log_timezone offset
   --msgid 16|23       generator message-id format
   --eximstats-size N  prefix of the log given to eximstats (default 50M)
+  --follow-lines N    event lines appended for the follow bench (bench/follow.mjs; default 1M, 0: none)
   --json              print the JSON result on stdout (the table goes to stderr)`
 
 let opts
@@ -42,6 +43,7 @@ try {
       tz: {type: 'string'},
       msgid: {type: 'string'},
       'eximstats-size': {type: 'string', default: '50M'},
+      'follow-lines': {type: 'string', default: '1M'},
       json: {type: 'boolean', default: false},
       help: {type: 'boolean', short: 'h', default: false},
     },
@@ -509,4 +511,11 @@ if (opts.json) {
   process.stdout.write(JSON.stringify(report, null, 2) + '\n')
 } else {
   process.stdout.write('\n' + table)
+}
+
+// Following a growing log (the exporter against events --follow): a bench of its own, same runs.
+if (opts['follow-lines'] !== '0') {
+  const args = [path.join(BENCH, 'follow.mjs'), '--lines', opts['follow-lines'], '--runs', String(RUNS)]
+  const r = spawnSync(NODE, args, {cwd: ROOT, stdio: ['ignore', opts.json ? 2 : 1, 2]})
+  if (r.status !== 0) process.exitCode = 1
 }

@@ -86,11 +86,11 @@ const FORMATS = {
 }
 
 const EXIT = [
-  ['0', 'report, events, merge: success, also when nothing matched. check: OK.'],
+  ['0', 'report, events, merge: success, also when nothing matched. check: OK. exporter: ended by SIGTERM or Ctrl-C.'],
   ['1', 'report, events, merge: an internal error. check: WARNING.'],
   [
     '2',
-    'report, events, merge: bad usage, or an input that cannot be read (one line on standard error names the file and the cause). check: CRITICAL.',
+    'report, events, merge, exporter: bad usage, or an input that cannot be read (one line on standard error names the file and the cause); exporter: also an address that cannot be bound. check: CRITICAL.',
   ],
   ['3', 'check: UNKNOWN: no log line could be read, a log is unreadable, bad usage, or any failure of the tool.'],
   ['130', 'interrupted (Ctrl-C) while reading.'],
@@ -116,11 +116,15 @@ const FILES = [
   ['/var/log/exim/main.log, reject.log, panic.log', 'the same on RHEL and FreeBSD.'],
   [
     '/usr/share/doc/exim-rejects/examples/',
-    'a cron.d file, an NRPE command, a systemd service and timer for the textfile collector, and Prometheus alert rules.',
+    'a cron.d file, an NRPE command, a systemd service and timer for the textfile collector, a systemd service for the exporter, Prometheus alert rules with their promtool unit tests, and a Grafana dashboard.',
   ],
 ]
 
 const EXAMPLES = [
+  [
+    'Serve Prometheus counters of the main log on the loopback address, port 10139:',
+    'exim-rejects exporter /var/log/exim4',
+  ],
   [
     'What was deferred yesterday, and what was dropped:',
     'exim-rejects report --since yesterday --until today /var/log/exim4',

@@ -37,6 +37,8 @@ export interface ClassifierOptions {
    * whoever read the input before.
    */
   quotaSeen?: Map<string, number>
+  /** Remember at most this many quota failures, forgetting the oldest (a long follow; default: all). */
+  quotaKeep?: number
   /**
    * A delivery line that would complete a quota event if its message and recipient had failed for
    * quota earlier: told, so that a reader of the input's earlier part can settle it.
@@ -113,15 +115,14 @@ export class Classifier {
   }
 
   /**
-   * Forgets the quota failures of messages that failed before `time` (an instant), and the oldest
-   * past the newest `keep`: a long follow keeps its memory flat. Exim gives up on a message some
-   * days after its first failure (the default retry rule ends at 4 days), so a horizon past that
-   * loses no follow-up; the cap only matters on a server with more failures than that in a week.
+   * Forgets the quota failures of messages that failed before `time` (an instant): a long follow
+   * keeps its memory flat. Exim gives up on a message some days after its first failure (the
+   * default retry rule ends at 4 days), so a horizon past that loses no follow-up.
    */
-  forgetQuotaBefore(time: number, keep = Infinity): void {
+  forgetQuotaBefore(time: number): void {
     // Failures are remembered in log order: the oldest come first.
     for (const [key, t] of this.quotaHit) {
-      if (t >= time && this.quotaHit.size <= keep) break
+      if (t >= time) break
       this.quotaHit.delete(key)
     }
   }
@@ -185,6 +186,7 @@ export class Classifier {
     if (this.opts.dedupe && this.isCopy(`delivery|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
     const ev = this.makeEvent('delivery-quota', s, lineNo, pre)
     this.quotaHit.set(key, ev.time)
+    if (this.quotaHit.size > (this.opts.quotaKeep ?? Infinity)) this.quotaHit.delete(this.quotaHit.keys().next().value!)
     ev.recipient = recipient
     ev.reason = d.message
     ev.code = replyCode(d.message)

@@ -11,7 +11,10 @@ import {probe} from './probe.js'
 import type {ReadOptions} from './read-logs.js'
 import {scannerFor} from './scanner-for.js'
 
-/** How long, and how many of, a followed log's quota failures are remembered to tell their retries from new failures. */
+/**
+ * How long, and how many of, a followed log's quota failures are remembered to tell their retries
+ * from new failures: the count only matters on a server with more than that in a week.
+ */
 const QUOTA_HORIZON_MS = 7 * 24 * 3600_000
 const QUOTA_KEEP = 50_000
 
@@ -32,7 +35,7 @@ export interface FollowOptions extends ReadOptions {
 export async function followLog(src: Source, opts: FollowOptions, sink: EventSink): Promise<InputAccount> {
   const p = await probe(src, opts.zone, opts.stdin)
   const classifier = new Classifier(
-    {zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe: false, wanted: opts.kinds},
+    {zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe: false, wanted: opts.kinds, quotaKeep: QUOTA_KEEP},
     (ev) => sink.event(ev),
   )
   const samples: UnparsedSample[] = []
@@ -61,7 +64,7 @@ export async function followLog(src: Source, opts: FollowOptions, sink: EventSin
       // Nothing new: a digit line still waiting for its discard will not get one.
       if (!item.fresh) classifier.settle()
       const last = acct.lastTime
-      if (!Number.isNaN(last)) classifier.forgetQuotaBefore(last - QUOTA_HORIZON_MS, QUOTA_KEEP)
+      if (!Number.isNaN(last)) classifier.forgetQuotaBefore(last - QUOTA_HORIZON_MS)
       opts.onPoll?.(totalAccount(files, samples))
     }
   }

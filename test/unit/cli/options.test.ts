@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {parseBy, parseKinds, parseWindow, parseZone} from '../../../src/cli/options.js'
+import {parseBy, parseKinds, parseListen, parseWindow, parseZone} from '../../../src/cli/options.js'
 import {parseWhen} from '../../../src/cli/window.js'
 import {EximRejectsError} from '../../../src/errors.js'
 
@@ -42,5 +42,21 @@ describe('--since/--until', () => {
   it('checks zones', () => {
     expect(parseZone(false, 'Europe/Moscow')).toEqual({kind: 'named', name: 'Europe/Moscow'})
     expect(() => parseZone(false, 'Mars/Olympus')).toThrowError(/--tz/)
+  })
+})
+
+describe('--listen', () => {
+  it('takes ADDR:PORT, [IPv6]:PORT and :PORT (every interface)', () => {
+    expect(parseListen('127.0.0.1:10139')).toEqual({host: '127.0.0.1', port: 10139})
+    expect(parseListen('[::1]:9999')).toEqual({host: '::1', port: 9999})
+    expect(parseListen('localhost:0')).toEqual({host: 'localhost', port: 0})
+    expect(parseListen(':10139')).toEqual({port: 10139})
+  })
+
+  it('refuses anything else with the usage error', () => {
+    for (const bad of ['10139', '127.0.0.1', '::1:80', '[::1]', 'host:65536', 'host:-1', 'a:b', '']) {
+      expect(() => parseListen(bad), bad).toThrow(EximRejectsError)
+      expect(() => parseListen(bad), bad).toThrow(/^--listen: expected ADDR:PORT/)
+    }
   })
 })

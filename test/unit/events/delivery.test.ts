@@ -65,11 +65,25 @@ describe('delivery-quota', () => {
     expect(fail(25, '1xOLDY-0002c9-1I')).toBe('delivery-quota')
     expect(fail(25, '1xNEWY-0002c9-1I')).toBe('delivery-quota')
     expect(events).toEqual(['1xOLDY-0002c9-1I a@x', '1xNEWY-0002c9-1I a@x', '1xOLDY-0002c9-1I a@x'])
-    // Past the cap, the oldest go first.
-    classifier.forgetQuotaBefore(-Infinity, 1)
-    expect(fail(26, '1xNEWY-0002c9-1I')).toBe('delivery-quota')
-    expect(fail(26, '1xOLDY-0002c9-1I')).toBe('delivery-quota')
-    expect(events).toHaveLength(4)
+  })
+
+  it('remembers at most quotaKeep failures, forgetting the oldest', () => {
+    const events: string[] = []
+    const classifier = new Classifier({zone: new ZoneClock({kind: 'utc'}), dedupe: false, quotaKeep: 2}, (ev) =>
+      events.push(ev.msgid),
+    )
+    classifier.beginFile('mainlog', 'main')
+    const fail = (id: string) =>
+      classifier.candidate(
+        `2026-11-25 10:00:00 ${id} == a@x R=u T=lmtp defer (-44): LMTP error after RCPT TO:<a@x>: 452 4.2.2 <a@x> Quota exceeded`,
+        1,
+      )
+    for (const id of ['1xAAAA-0002c9-1I', '1xBBBB-0002c9-1I', '1xCCCC-0002c9-1I']) fail(id)
+    // A and B were remembered; C's arrival made A the one forgotten.
+    fail('1xCCCC-0002c9-1I')
+    fail('1xBBBB-0002c9-1I')
+    fail('1xAAAA-0002c9-1I')
+    expect(events).toEqual(['1xAAAA-0002c9-1I', '1xBBBB-0002c9-1I', '1xCCCC-0002c9-1I', '1xAAAA-0002c9-1I'])
   })
 
   it('other delivery failures are not quota', () => {
