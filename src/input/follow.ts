@@ -115,9 +115,10 @@ export async function* followFile(path: string, opts: FollowOptions): AsyncGener
     }
   }
 
-  /** Everything from `from` to the current end of `h`. */
+  /** Everything from `from` to the current end of `h`, or what of it comes before the signal aborts. */
   async function* drain(h: FileHandle, from: number): AsyncGenerator<Buffer> {
-    for (let at = from; ;) {
+    // A stop asked for during a long read (a big log from its start) ends it within a chunk.
+    for (let at = from; !opts.signal?.aborted;) {
       const {bytesRead} = await h.read(buf, 0, buf.length, at)
       if (bytesRead === 0) return
       at += bytesRead
