@@ -2,7 +2,7 @@
 // worker, the command manifest, and a package.json with what oclif and npm read at run time
 // (no scripts, no development dependencies: an installed copy builds nothing).
 
-import {chmodSync, cpSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
@@ -21,7 +21,9 @@ function copy(from, to, mode) {
  */
 export function stageRuntime(dir, {library = false} = {}) {
   copy('bin/run.js', join(dir, 'bin/run.js'), 0o755)
-  for (const f of ['cli.js', 'range-worker.js', ...(library ? ['index.js'] : [])]) {
+  // The command line, the range reader's worker and the chunks they share (and the exporter's own).
+  for (const f of readdirSync(join(ROOT, 'dist/bundle'))) {
+    if (f === 'index.js' && !library) continue
     copy(`dist/bundle/${f}`, join(dir, 'dist/bundle', f), 0o644)
   }
   copy('oclif.manifest.json', join(dir, 'oclif.manifest.json'), 0o644)

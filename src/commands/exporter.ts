@@ -3,7 +3,6 @@ import {EXPORTER_FLAGS} from '../cli/command-flags.js'
 import {exporterOptions} from '../cli/command-options.js'
 import {pathArgs} from '../cli/flags.js'
 import {defaultPaths} from '../input/sources.js'
-import {runExporter} from '../services/exporting.js'
 
 export default class Exporter extends BaseCommand {
   static override summary = 'Follow the main log and serve Prometheus counters on /metrics'
@@ -34,6 +33,8 @@ export default class Exporter extends BaseCommand {
     // systemd stops with SIGTERM, a terminal with Ctrl-C: both end a clean run (exit 0).
     process.once('SIGTERM', () => stop.abort())
     process.once('SIGINT', () => stop.abort())
+    // Loaded here: prom-client and the HTTP server cost the other commands' start-up nothing.
+    const {runExporter} = await import('../services/exporting.js')
     await runExporter({
       ...options,
       version: this.config.version,
