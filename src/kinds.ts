@@ -36,6 +36,9 @@ export type EventKind = (typeof EVENT_KINDS)[number]
 
 export const DEFAULT_KINDS: readonly EventKind[] = ['rcpt-defer', 'discard-misconfig']
 
+/** What a discard answers the client, whatever message the ACL gave: the mail is accepted. */
+export const DISCARD_CODE = '250'
+
 /** The terminal colours the text formats use. */
 export type TerminalColor = 'red' | 'green' | 'yellow' | 'blue' | 'magenta' | 'cyan'
 

@@ -6,6 +6,7 @@
 // that would make a counter go down.
 
 import {Counter, Gauge, Registry, collectDefaultMetrics} from 'prom-client'
+import {DISCARD_CODE} from '../kinds.js'
 import type {EximEvent, InputAccount} from '../types.js'
 import {KEY_READERS, recipientKey} from './keys.js'
 
@@ -38,13 +39,22 @@ class Children<L extends string> {
   private readonly byKey = new Map<string, {inc(n?: number): void}>()
   constructor(private readonly counter: Counter<L>) {}
   inc(...values: string[]): void {
+    this.child(values).inc()
+  }
+
+  /** Serves the series at 0 before its first event. */
+  zero(...values: string[]): void {
+    this.child(values).inc(0)
+  }
+
+  private child(values: string[]): {inc(n?: number): void} {
     const key = values.join('\u0000')
     let child = this.byKey.get(key)
     if (child === undefined) {
       child = this.counter.labels(...values)
       this.byKey.set(key, child)
     }
-    child.inc()
+    return child
   }
 }
 
@@ -113,7 +123,9 @@ export class ExporterMetrics {
       registers,
     })
     info.set({version: opts.version, log: opts.log}, 1)
-    // Series with known labels start at zero, so that their first line or rotation is an increase.
+    // Series with known labels start at zero, so that their first line or rotation is an increase:
+    // the first discard too (its code is always the same), which an alert must not miss.
+    this.events.zero('discard-misconfig', DISCARD_CODE)
     for (const use of LINE_USES) this.lines.labels(use).inc(0)
     for (const how of ['rename', 'truncate']) this.rotations.labels(how).inc(0)
     collectDefaultMetrics({register: this.registry})

@@ -2,7 +2,7 @@
 // incorrect-digit line with the discard that follows it, and counts main-log events once when
 // the reject and panic logs are read too. Emits events through a callback; does no I/O.
 
-import {PHRASES} from '../kinds.js'
+import {DISCARD_CODE, PHRASES} from '../kinds.js'
 import {quotaKey} from '../quota-links.js'
 import type {Identity} from '../parse/fields.js'
 import {parsePrefix, type Prefix} from '../parse/prefix.js'
@@ -287,7 +287,7 @@ export class Classifier {
       helo: '',
       ip: '',
       port: '',
-      code: kind === 'discard-misconfig' ? '250' : '',
+      code: kind === 'discard-misconfig' ? DISCARD_CODE : '',
       reason: '',
       file: this.file,
       line: lineNo,

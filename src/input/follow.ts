@@ -30,6 +30,9 @@ export interface FollowOptions {
   onReady?: (position: number) => void
 }
 
+/** How many polls in a row a rotated log may stay unreadable before following it fails. */
+const DENIED_POLLS = 40
+
 /** How much of what was read last is kept to recognise the file (and a copy of it) again. */
 const MARK = 256
 
@@ -48,8 +51,11 @@ async function holds(fh: FileHandle, pos: number, mark: Buffer): Promise<boolean
 // searched: Debian's exim4 rotation delays compression by one cycle, so the copy is plain.
 const COMPRESSED = /\.(gz|bz2|xz|zst|Z)$/
 
-/** The plain file beside `path` that holds the same bytes up to `pos`: where copytruncate put them. */
-async function findCopy(path: string, pos: number, mark: Buffer): Promise<string | undefined> {
+/**
+ * The plain file beside `path` that holds the same bytes up to `pos` (where copytruncate put them),
+ * open: it may be compressed and removed at any moment.
+ */
+async function findCopy(path: string, pos: number, mark: Buffer): Promise<{name: string; fh: FileHandle} | undefined> {
   const dir = dirname(path)
   const base = basename(path)
   let names: string[]
@@ -68,11 +74,9 @@ async function findCopy(path: string, pos: number, mark: Buffer): Promise<string
   for (const c of candidates) {
     const fh = await open(c.name, 'r').catch(() => null)
     if (fh === null) continue
-    try {
-      if (await holds(fh, pos, mark)) return c.name
-    } finally {
-      await fh.close()
-    }
+    const same = await holds(fh, pos, mark).catch(() => false)
+    if (same) return {name: c.name, fh}
+    await fh.close()
   }
   return undefined
 }
@@ -93,7 +97,10 @@ export async function* followFile(path: string, opts: FollowOptions): AsyncGener
         : Buffer.concat([mark, chunk]).subarray(-MARK)
   }
 
-  const reopen = async (fromStart: boolean): Promise<boolean> => {
+  // logrotate's `create` makes the new file before giving it its owner and mode: a follower that
+  // may read the log only as its group finds it unreadable for a moment. Not for long.
+  let denied = 0
+  const reopen = async (fromStart: boolean, rotating = false): Promise<boolean> => {
     try {
       const h = await open(path, 'r')
       const st = await h.stat()
@@ -108,9 +115,12 @@ export async function* followFile(path: string, opts: FollowOptions): AsyncGener
         const {bytesRead} = await h.read(m, 0, m.length, start)
         mark = m.subarray(0, bytesRead)
       }
+      denied = 0
       return true
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === 'ENOENT') return false
+      if (rotating && (code === 'EACCES' || code === 'EPERM') && ++denied < DENIED_POLLS) return false
       throw inputError(path, err)
     }
   }
@@ -137,13 +147,13 @@ export async function* followFile(path: string, opts: FollowOptions): AsyncGener
 
   /** After a truncation: the rest of what was read, from the copy, if there is one. */
   async function* fromCopy(): AsyncGenerator<FollowItem> {
-    const copy = pos > 0 ? await findCopy(path, pos, mark) : undefined
-    if (copy !== undefined) {
-      const h = await open(copy, 'r')
+    const found = pos > 0 ? await findCopy(path, pos, mark) : undefined
+    const copy = found?.name
+    if (found !== undefined) {
       try {
-        for await (const chunk of drain(h, pos)) yield {chunk}
+        for await (const chunk of drain(found.fh, pos)) yield {chunk}
       } finally {
-        await h.close()
+        await found.fh.close()
       }
     }
     pos = 0
@@ -165,7 +175,7 @@ export async function* followFile(path: string, opts: FollowOptions): AsyncGener
       if (st !== null && st.ino !== ino) {
         // Rotated: what the old file got after our last read comes first.
         yield* more()
-        if (await reopen(true)) yield {restart: 'rotated'}
+        if (await reopen(true, true)) yield {restart: 'rotated'}
       } else if (st !== null && (st.size < pos || !(await holds(fh!, pos, mark)))) {
         // Truncated in place, perhaps already grown past where we were.
         yield* fromCopy()

@@ -3,13 +3,25 @@
 // fails at start with one line and exit 2. Each step waits for what it needs (the readiness line,
 // a counter reaching its value), never for a fixed time.
 
-import {appendFileSync, copyFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync} from 'node:fs'
+import {
+  appendFileSync,
+  chmodSync,
+  copyFileSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
 import {scrape, scrapeUntil, total} from '../metrics.js'
-import {runCli, startCli, type Running} from './run-cli.js'
+import {installedCopy, runCli, type RunOptions, startCli, type Running} from './run-cli.js'
+
+/** read(2)-family calls the process has made so far (Linux): each poll of the follower makes some. */
+const readsOf = (pid: number): number => Number(/^syscr: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1])
 
 const at = (n: number) => `2026-11-25 10:00:${String(n % 60).padStart(2, '0')}`
 const defer = (n: number, who = `u${n}`) =>
@@ -22,8 +34,8 @@ const discard = (n: number) =>
 const other = (n: number) => `${at(n)} 1tAbCd-000${n}-AB Completed\n`
 
 /** Starts the exporter on a free port; resolves once it serves and follows. */
-async function exporter(args: string[]): Promise<{f: Running; url: string}> {
-  const f = startCli(['exporter', '--listen', '127.0.0.1:0', ...args])
+async function exporter(args: string[], opts: RunOptions = {}): Promise<{f: Running; url: string}> {
+  const f = startCli(['exporter', '--listen', '127.0.0.1:0', ...args], opts)
   await f.waitFor('the readiness line', (_, err) => /serving http:\/\/\S+\/metrics, following/.test(err))
   const url = /serving (http:\/\/\S+\/metrics),/.exec(f.stderr())![1]!
   return {f, url}
@@ -46,6 +58,8 @@ describe('exporter', () => {
     let m = await scrape(url)
     expect(events(m)).toBe(0)
     expect(total(m, 'exim_rejects_lines_total')).toBe(0)
+    // The discard counter is there from the start: its first increment is one increase() sees.
+    expect(m.get('exim_rejects_events_total{kind="discard-misconfig",code="250"}')).toBe(0)
 
     appendFileSync(log, defer(1) + reject(2) + discard(3) + other(4))
     m = await scrapeUntil(url, 'three events', (m) => events(m) === 3)
@@ -89,6 +103,29 @@ describe('exporter', () => {
     expect(f.stderr()).toContain(`${log} was rotated`)
     expect(f.stderr()).toContain(`the rest of what it held was read from ${log}.0`)
   })
+
+  it.runIf(process.getuid?.() === 0)(
+    "waits out the moment logrotate's new file is not yet readable by its group",
+    async () => {
+      const {dir, log} = tmpLog('')
+      chmodSync(dir, 0o755)
+      chmodSync(log, 0o644)
+      // As a user who reads the log only because of its mode, as the unit's DynamicUser does.
+      const {f, url} = await exporter([log], {uid: 65534, gid: 65534, bin: installedCopy()})
+      appendFileSync(log, defer(1))
+      await scrapeUntil(url, 'the first event', (m) => total(m, 'exim_rejects_events_total') === 1)
+      renameSync(log, log + '.1')
+      writeFileSync(log, defer(2), {mode: 0o600})
+      // The follower has looked at the new file, and could not open it, more than once.
+      const reads = readsOf(f.child.pid!)
+      await f.waitFor('two more polls', () => readsOf(f.child.pid!) >= reads + 2)
+      chmodSync(log, 0o644)
+      const m = await scrapeUntil(url, 'the new file', (m) => total(m, 'exim_rejects_events_total') === 2)
+      expect(m.get('exim_rejects_log_rotations_total{how="rename"}')).toBe(1)
+      f.child.kill('SIGTERM')
+      expect(await f.exit).toBe(0)
+    },
+  )
 
   it('answers /, /-/healthy and /-/ready, and 404 elsewhere', async () => {
     const {log} = tmpLog('')

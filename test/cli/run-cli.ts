@@ -66,6 +66,8 @@ export function startCli(args: string[], opts: RunOptions = {}): Running {
   const child = spawn(opts.node ?? process.execPath, [opts.bin ?? BIN, ...args], {
     cwd: opts.cwd ?? ROOT,
     env: childEnv(opts.env),
+    uid: opts.uid,
+    gid: opts.gid,
   })
   onTestFinished(() => {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')

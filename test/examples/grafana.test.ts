@@ -1,10 +1,15 @@
 // The shipped Grafana dashboard is valid JSON that Grafana can import, and every metric it queries
 // is one the exporter serves: a dashboard that names a metric nobody serves shows "No data".
 
-import {readFileSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {describe, expect, it} from 'vitest'
 import {ExporterMetrics} from '../../src/aggregate/exporter-metrics.js'
+
+const promtool = spawnSync('promtool', ['--version']).status === 0
 
 const FILE = fileURLToPath(new URL('../../examples/grafana/exim-rejects-exporter.json', import.meta.url))
 
@@ -57,5 +62,23 @@ describe('examples/grafana', () => {
     for (const e of exprs) expect(e, 'a recording rule is not served by the exporter').not.toMatch(/exim_rejects:/)
     for (const name of queried) expect(names, name).toContain(name)
     for (const name of names) if (name.startsWith('exim_rejects_')) expect(queried, name).toContain(name)
+  })
+
+  it.runIf(promtool)('every query is PromQL that Prometheus parses (promtool, with the variables filled in)', () => {
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr))
+    const filled = exprs.map((e) =>
+      e.replaceAll('$__rate_interval', '1m').replaceAll('$__range', '1h').replaceAll('$instance', '.*'),
+    )
+    const rules = [
+      'groups:',
+      '  - name: dashboard',
+      '    rules:',
+      ...filled.flatMap((e, i) => [`      - record: dashboard:query${i}`, `        expr: ${JSON.stringify(e)}`]),
+    ].join('\n')
+    const file = join(mkdtempSync(join(tmpdir(), 'exim-rejects-grafana-')), 'queries.yml')
+    writeFileSync(file, rules + '\n')
+    const r = spawnSync('promtool', ['check', 'rules', file], {encoding: 'utf8'})
+    expect(r.status, r.stdout + r.stderr).toBe(0)
+    expect(r.stdout).toContain(`SUCCESS: ${exprs.length} rules found`)
   })
 })
