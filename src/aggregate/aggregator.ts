@@ -66,7 +66,23 @@ export const SERIES_STEP = 5 * 60_000
 export const seriesBucket = (time: number): number => time - (((time % SERIES_STEP) + SERIES_STEP) % SERIES_STEP)
 
 // Joins key values; NUL sorts first, so comparing joined keys compares the key lists in order.
+// A value holding a NUL itself (a log line an unclean shutdown left it in) has it escaped, and the
+// escape character too, so that no value can split into two or two groups merge.
 const SEP = '\u0000'
+const ESC = '\u0001'
+const NEEDS_ESCAPE = /[\u0000\u0001]/g
+const ESCAPED = /\u0001([01])/g
+
+/** A value as it goes into a joined key. */
+function keyPart(v: string): string {
+  if (v.indexOf(SEP) === -1 && v.indexOf(ESC) === -1) return v
+  return v.replace(NEEDS_ESCAPE, (c) => (c === SEP ? ESC + '0' : ESC + '1'))
+}
+
+/** A value as it was, from its part of a joined key. */
+function valueOf(part: string): string {
+  return part.indexOf(ESC) === -1 ? part : part.replace(ESCAPED, (_, d: string) => (d === '0' ? SEP : ESC))
+}
 
 /**
  * One table's groups, in columns: a Map from joined key to a slot, and typed arrays per field.
@@ -212,7 +228,7 @@ export class Aggregator {
     this.totals.set(ev.kind, (this.totals.get(ev.kind) ?? 0) + 1)
     if (Number.isFinite(ev.time)) this.seriesAt(ev.time)[KIND_INDEX[ev.kind]]!++
     const values = this.values
-    for (let i = 0; i < this.readers.length; i++) values[i] = this.readers[i]!(ev)
+    for (let i = 0; i < this.readers.length; i++) values[i] = keyPart(this.readers[i]!(ev))
     for (const t of this.states) {
       if (t.kind !== null && t.kind !== ev.kind) continue
       const slots = t.slots
@@ -343,7 +359,7 @@ class RowView implements GroupRow {
 
 /** A group's key values joined into its key, as a dump carries it. */
 export function joinKey(values: string[]): string {
-  return values.join(SEP)
+  return values.map(keyPart).join(SEP)
 }
 
 /** A joined key's values: by hand, as String#split costs several times more on a report's worth of rows. */
@@ -351,10 +367,10 @@ function splitKey(key: string): string[] {
   const values: string[] = []
   let from = 0
   for (let at = key.indexOf(SEP); at !== -1; at = key.indexOf(SEP, from)) {
-    values.push(key.slice(from, at))
+    values.push(valueOf(key.slice(from, at)))
     from = at + 1
   }
-  values.push(key.slice(from))
+  values.push(valueOf(key.slice(from)))
   return values
 }
 

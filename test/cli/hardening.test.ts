@@ -17,6 +17,34 @@ const BEL = '\x07'
 const hostile = join(dir, 'mainlog')
 writeFileSync(hostile, hostileLog)
 
+describe('a NUL byte in an event line (as an unclean shutdown leaves in a log)', () => {
+  const line = (who: string, msg: string) =>
+    `2026-11-25 13:16:16 H=mx [192.0.2.1] F=<s@x> temporarily rejected RCPT <${who}>: 422 ${msg}\n`
+  const log = join(dir, 'nul-mainlog')
+  writeFileSync(log, line('r@x', 'over\0quota') + line('r@x', 'over') + line('r\0q@x', 'over'))
+
+  it('every format and key prints it as a value of its own, exit 0', () => {
+    for (const by of ['recipient,host', 'domain', 'helo', 'reason', 'recipient,reason']) {
+      for (const format of ['summary', 'csv', 'json', 'ndjson', 'html']) {
+        const r = runCli(['report', '--by', by, '--format', format, log])
+        expect(r.stderr, `${by} ${format}`).toBe('')
+        expect(r.code, `${by} ${format}`).toBe(0)
+      }
+    }
+    const json = JSON.parse(runCli(['report', '--by', 'recipient,reason', '--format', 'json', log]).stdout)
+    expect(
+      json.groups.map((g: {recipient: string; reason: string; count: number}) => [g.recipient, g.reason, g.count]),
+    ).toEqual([
+      // NUL sorts first.
+      ['r\u0000q@x', '422 over', 1],
+      ['r@x', '422 over', 1],
+      ['r@x', '422 over\u0000quota', 1],
+    ])
+    // The summary shows it escaped, in its own column.
+    expect(runCli(['report', '--by', 'reason', log]).stdout).toMatch(/^ +1 +422 over\\x00quota +2026/m)
+  })
+})
+
 describe('output safety', () => {
   it('raw lines: as logged into a pipe, escaped on a terminal', () => {
     expect(runCli(['events', '--format', 'raw', hostile]).stdout).toContain(`${ESC}]0;owned${BEL}`)

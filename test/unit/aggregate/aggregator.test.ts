@@ -72,6 +72,25 @@ describe('Aggregator', () => {
     ])
   })
 
+  it('a NUL or \\x01 in a value neither splits it nor merges two groups, also through dump and absorb', () => {
+    const agg = new Aggregator([['recipient', 'ip']])
+    // Joined naively with NUL, both would be "a\0b\0c".
+    agg.add(ev({recipient: 'a', ip: 'b\u0000c'}))
+    agg.add(ev({recipient: 'a\u0000b', ip: 'c'}))
+    agg.add(ev({recipient: 'a\u00010', ip: '\u0001'}))
+    agg.add(ev({recipient: 'a\u0000b', ip: 'c'}))
+    const other = new Aggregator([['recipient', 'ip']])
+    other.absorb(agg.dump())
+    for (const a of [agg, other]) {
+      expect(a.result()[0]!.rows.map((r) => [...r.keys, r.count])).toEqual([
+        ['a\u0000b', 'c', 2],
+        ['a', 'b\u0000c', 1],
+        ['a\u00010', '\u0001', 1],
+      ])
+    }
+    expect(agg.groupOf(0, ev({recipient: 'a\u0000b', ip: 'c'})).count).toBe(2)
+  })
+
   it('tables asked for twice share their groups, and pass through dump and absorb once', () => {
     const a = new Aggregator([['recipient'], ['ip'], ['recipient']])
     a.add(ev({}))
