@@ -35,11 +35,15 @@ export async function* readRange(path: string, start = 0, end = Infinity): Async
     throw inputError(path, err)
   }
   try {
+    // A named pipe, process substitution (<(zcat mainlog.2.gz)) or /dev/stdin cannot seek: it is
+    // read where it stands, and without blocking the thread while its writer is slow.
+    const seekable = (await fh.stat()).isFile()
     const buf = readBuffer(CHUNK_SIZE)
     let pos = start
     let reads = 0
     while (pos < end) {
-      const n = readSync(fh.fd, buf, 0, Math.min(CHUNK_SIZE, end - pos), pos)
+      const len = Math.min(CHUNK_SIZE, end - pos)
+      const n = seekable ? readSync(fh.fd, buf, 0, len, pos) : (await fh.read(buf, 0, len, null)).bytesRead
       if (n === 0) return
       pos += n
       // Let timers, signals and other threads' messages in now and then.

@@ -22,6 +22,8 @@ export interface Source {
   mtime: number
   /** For logs found in a directory: the rotated set it belongs to (directory and log type). */
   set: string | null
+  /** A named pipe or device (`<(zcat mainlog.2.gz)`): it can be opened and read only once. */
+  once?: boolean
 }
 
 const TYPE_ORDER: Record<LogType, number> = {main: 0, reject: 1, panic: 2}
@@ -63,6 +65,7 @@ async function resolvePath(p: string): Promise<Source[]> {
         size: st.size,
         mtime: st.mtimeMs,
         set: null,
+        ...(st.isFile() ? {} : {once: true}),
       },
     ]
   }

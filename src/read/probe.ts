@@ -15,7 +15,7 @@ export interface Probed {
   framing: Framing
   /** The first timestamp of a plain log, as an instant; NaN when unknown. */
   first: number
-  /** Standard input cannot be opened twice: the stream that was sniffed is read. */
+  /** Standard input and pipes cannot be read twice: the stream that was sniffed is read. */
   stream: InputStream | null
   compression: string
 }
@@ -31,8 +31,9 @@ export async function probe(src: Source, zone: ZoneClock, stdin?: NodeJS.Readabl
     const st = parseStamp(head.toString('latin1', 0, 40))
     if (st.length > 0) first = zone.instant(st.naive, st.offset)
   }
-  if (src.path !== null) stream.close()
-  return {src, logType, framing, first, stream: src.path === null ? stream : null, compression: stream.compression}
+  const once = src.path === null || src.once === true
+  if (!once) stream.close()
+  return {src, logType, framing, first, stream: once ? stream : null, compression: stream.compression}
 }
 
 /** Why a member of a rotated set can be left unread, or null. Sets are oldest first. */

@@ -8,7 +8,7 @@ import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 import {hostileLog} from '../hostile.js'
-import {BIN, runCli, startCli} from './run-cli.js'
+import {BIN, runCli, SAMPLES, startCli} from './run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-hard-'))
 const ESC = '\x1b'
@@ -42,6 +42,30 @@ describe('a NUL byte in an event line (as an unclean shutdown leaves in a log)',
     ])
     // The summary shows it escaped, in its own column.
     expect(runCli(['report', '--by', 'reason', log]).stdout).toMatch(/^ +1 +422 over\\x00quota +2026/m)
+  })
+})
+
+describe('pipes as PATH: a named pipe, process substitution, /dev/stdin', () => {
+  const expected = runCli(['report', '--format', 'csv', '--by', 'kind', `${SAMPLES}/mainlog`]).stdout
+
+  it('reads them once, as streams, with the counts of the file', () => {
+    const cases = [
+      // The writer runs beside the reader, as when an admin types it; it gives up if no reader comes.
+      `mkfifo "$D/fifo" && (timeout 60 sh -c 'cat "$L" > "$D/fifo"' &) && node "$B" report --format csv --by kind "$D/fifo"`,
+      `node "$B" report --format csv --by kind <(gzip -c "$L")`,
+      `cat "$L" | node "$B" report --format csv --by kind /dev/stdin`,
+    ]
+    for (const c of cases) {
+      const d = mkdtempSync(join(dir, 'pipe-'))
+      const r = spawnSync('bash', ['-c', c], {
+        encoding: 'utf8',
+        env: {...process.env, TZ: 'UTC', D: d, L: `${SAMPLES}/mainlog`, B: BIN},
+        timeout: 60_000,
+      })
+      expect(r.stderr, c).toBe('')
+      expect(r.status, c).toBe(0)
+      expect(r.stdout, c).toBe(expected)
+    }
   })
 })
 
