@@ -76,8 +76,11 @@ export abstract class BaseCommand extends Command {
         process.exitCode = err.oclif.exit
         return
       }
-      // A flag or argument oclif refused: keep its first line, it names the flag.
-      const first = (err.message ?? String(err)).split('\n')[0]!.replace(/^Error: /, '')
+      // A flag or argument oclif refused: keep its first line, it names the flag; "Parsing --top"
+      // says why on the next one.
+      const lines = (err.message ?? String(err)).split('\n').map((l) => l.trim())
+      const parsing = /^(?:Error: )?Parsing (--\S+)$/.exec(lines[0]!)
+      const first = parsing !== null && lines[1] ? `${parsing[1]}: ${lines[1]}` : lines[0]!.replace(/^Error: /, '')
       const said = `${first}${this.flagSuggestion(first)} (see --help)`
       return this.failed(said, this.failureExit(new EximRejectsError('USAGE', first)))
     }

@@ -3,6 +3,7 @@
 // from the same flags without a process of their own.
 
 import type {Interfaces} from '@oclif/core'
+import {usageError} from '../errors.js'
 import type {FilterOptions} from '../filter/predicate.js'
 import {isUtf8Locale} from '../render/histogram.js'
 import type {EventFormat} from '../render/event-formats.js'
@@ -104,6 +105,9 @@ export function checkOptions(flags: CheckFlags, paths: string[]): CheckOptions &
   const zone = parseZone(flags.utc, flags.tz)
   const now = parseNow(flags.now)
   const w = parseWindow(flags.since, flags.until, now, zone)
+  // A window that has not begun yet has nothing to say about the ACL: a mistyped date.
+  if (w.until === undefined && w.since! >= now.getTime())
+    throw usageError('--since', 'a time before now (or give --until)', flags.since)
   const threshold = (flag: string, v: string | undefined) => (v === undefined ? undefined : parseThreshold(flag, v))
   return {
     paths,

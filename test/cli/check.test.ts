@@ -31,6 +31,12 @@ describe('check on logs a real Exim wrote', () => {
     const b = runCli(['check', '--warning', 'many', join(FIX, 'defer-plain')])
     expect(b.stdout).toMatch(/^EXIM-REJECTS UNKNOWN - --warning: expected/)
     expect(b.code).toBe(3)
+    // A window that has not begun: a mistyped date, not "OK in the last -1620799m".
+    const f = runCli(['check', '--since', '2030-01-01', '--now', '2026-12-01T00:00:00Z', join(FIX, 'defer-plain')])
+    expect(f.stdout).toBe(
+      'EXIM-REJECTS UNKNOWN - --since: expected a time before now (or give --until), got "2030-01-01"\n',
+    )
+    expect(f.code).toBe(3)
   })
 
   it('--json and --prom-file', () => {

@@ -39,6 +39,14 @@ describe('help and version as other tools have them', () => {
 })
 
 describe('mistakes get one line that says what was meant', () => {
+  it('a flag value out of range says which flag and why, in one line', () => {
+    const r = runCli(['report', '--top', '0', SAMPLES])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe(
+      'exim-rejects: --top: Expected an integer greater than or equal to 1 but received: 0 (see --help)\n',
+    )
+  })
+
   it('a mistyped command: exit 2, the nearest command named', () => {
     const r = runCli(['reprot', SAMPLES])
     expect(r.code).toBe(2)
