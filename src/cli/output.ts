@@ -3,8 +3,11 @@
 // slow reader (`| less`, a pipe over ssh). A closed pipe (`| head`) ends the run quietly with
 // exit 0, as grep does.
 
-import {closeSync, openSync, writeSync} from 'node:fs'
+import {closeSync, openSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
+import {stat} from 'node:fs/promises'
+import {basename, dirname, join} from 'node:path'
 import {EximRejectsError} from '../errors.js'
+import {resolveSources} from '../input/sources.js'
 import type {Writer} from '../render/writer.js'
 
 const FLUSH_AT = 64 * 1024
@@ -16,24 +19,50 @@ const PAUSE_MS = 2
 export class StreamWriter implements Writer {
   private buf = ''
   private readonly fd: number
+  /** Where a file is written until it is complete, then renamed to `path`; null: written in place. */
+  private readonly tmp: string | null = null
+  private ended = false
 
   /**
-   * Writes to `path` (created or truncated), or to standard output when absent. A write that
-   * fails ends the run with `failureExit` (check: 3, UNKNOWN).
+   * Writes to `path`, or to standard output when absent. A file is written beside it under a
+   * temporary name and renamed over it only when the output is complete: a run that fails (input
+   * missing, disk full, interrupted) leaves what was there before. `inPlace` writes the file as it
+   * goes, for a report that is rewritten while following. A write that fails ends the run with
+   * `failureExit` (check: 3, UNKNOWN).
    */
   constructor(
     private readonly path?: string,
     private readonly failureExit = 2,
+    inPlace = false,
   ) {
     if (path === undefined) {
       this.fd = STDOUT
       return
     }
     try {
-      this.fd = openSync(path, 'w')
+      const st = statSync(path, {throwIfNoEntry: false})
+      // /dev/stdout, /dev/null, a pipe: written as they are.
+      if (inPlace || (st !== undefined && !st.isFile())) this.fd = openSync(path, 'w')
+      else {
+        const mode = (st?.mode ?? 0o666) & 0o777
+        this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
+        this.fd = openSync(this.tmp, 'wx', mode)
+        process.once('exit', this.discard)
+      }
     } catch (err) {
       throw this.failure(err as Error)
     }
+  }
+
+  /** A run that ends before the output is complete leaves no temporary file behind. */
+  private readonly discard = (): void => {
+    if (this.ended || this.tmp === null) return
+    try {
+      closeSync(this.fd)
+    } catch {}
+    try {
+      unlinkSync(this.tmp)
+    } catch {}
   }
 
   write(text: string): void {
@@ -62,10 +91,20 @@ export class StreamWriter implements Writer {
     }
   }
 
-  /** Flushes, and closes the file written to. */
+  /** Flushes, and closes the file written to (and puts it in place). */
   end(): Promise<void> {
     this.flush()
-    if (this.path !== undefined) closeSync(this.fd)
+    if (this.path !== undefined) {
+      try {
+        closeSync(this.fd)
+        if (this.tmp !== null) renameSync(this.tmp, this.path)
+      } catch (err) {
+        this.discard()
+        throw this.failure(err as Error)
+      }
+      this.ended = true
+      process.removeListener('exit', this.discard)
+    }
     return Promise.resolve()
   }
 
@@ -74,5 +113,26 @@ export class StreamWriter implements Writer {
       'OUTPUT',
       `${this.path === undefined ? 'cannot write output' : `${this.path}: cannot write`}: ${err.message}`,
     )
+  }
+}
+
+/**
+ * Refuses an output (--output, --prom-file) that is one of the logs the run reads (the same file,
+ * by device and inode): writing it would destroy the log. Said before anything is read.
+ */
+export async function refuseInputAsOutput(flag: string, output: string | undefined, paths: string[]): Promise<void> {
+  if (output === undefined) return
+  const out = await stat(output).catch(() => null)
+  if (out === null || !out.isFile()) return
+  // Inputs that cannot be resolved are the run's to report, in their turn.
+  const sources = await resolveSources(
+    paths.filter((p) => p !== '-'),
+    {keepGoing: true},
+  ).catch(() => [])
+  for (const s of sources) {
+    if (s.path === null) continue
+    const st = await stat(s.path).catch(() => null)
+    if (st !== null && st.dev === out.dev && st.ino === out.ino)
+      throw new EximRejectsError('USAGE', `${flag} ${output}: is one of the logs read (${s.path}); name another file`)
   }
 }

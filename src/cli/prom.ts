@@ -3,6 +3,7 @@
 import {readFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 import {renderPrometheus, type PromInput} from '../render/prometheus.js'
+import {refuseInputAsOutput} from './output.js'
 import {writeAtomically} from './prom-file.js'
 
 export const promFlags = {
@@ -42,12 +43,25 @@ export async function lastSuccess(path: string): Promise<number | null> {
   return m === null ? null : Number(m[1]) * 1000
 }
 
+// Textfiles refused because they are one of the logs read: not even a failing check writes them.
+const refused = new Set<string>()
+
+/** Refuses a --prom-file that is one of the logs the run reads (see refuseInputAsOutput). */
+export async function refusePromFileOverInput(path: string | undefined, paths: string[]): Promise<void> {
+  try {
+    await refuseInputAsOutput('--prom-file', path, paths)
+  } catch (err) {
+    refused.add(path!)
+    throw err
+  }
+}
+
 export async function writePromFile(
   flags: {'prom-file'?: string; 'prom-recipients'?: boolean; 'prom-top'?: number},
   data: Omit<PromInput, 'recipientTop'>,
 ): Promise<void> {
   const path = flags['prom-file']
-  if (path === undefined) return
+  if (path === undefined || refused.has(path)) return
   await writeAtomically(
     path,
     renderPrometheus({...data, recipientTop: flags['prom-recipients'] ? flags['prom-top'] : undefined}),

@@ -3,7 +3,7 @@ import {CHECK_FLAGS} from '../cli/command-flags.js'
 import {checkOptions} from '../cli/command-options.js'
 import {pathArgs} from '../cli/flags.js'
 import {StreamWriter} from '../cli/output.js'
-import {lastSuccess, promFileArg, writePromFile} from '../cli/prom.js'
+import {lastSuccess, promFileArg, refusePromFileOverInput, writePromFile} from '../cli/prom.js'
 import type {EximRejectsError} from '../errors.js'
 import {defaultPaths, stdinKind} from '../input/sources.js'
 import {perfdata, renderCheckJson, renderStatusLine} from '../render/nagios.js'
@@ -62,6 +62,7 @@ export default class Check extends BaseCommand {
     process.once('SIGINT', () => process.exit(130))
     const options = checkOptions(flags, [])
     const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(stdinKind())
+    await refusePromFileOverInput(flags['prom-file'], paths)
     const result = await runCheck({...options, paths, onOpen: this.openingNote(flags.debug)})
     const clock = new ZoneClock(options.zone)
     const out = new StreamWriter(undefined, STATE_CODE.UNKNOWN)

@@ -1,7 +1,7 @@
 import {BaseCommand} from '../cli/base.js'
 import {MERGE_ARGS, MERGE_FLAGS} from '../cli/command-flags.js'
 import {mergeOptions, renderOptions} from '../cli/command-options.js'
-import {StreamWriter} from '../cli/output.js'
+import {refuseInputAsOutput, StreamWriter} from '../cli/output.js'
 import {REPORT_RENDERERS} from '../render/report-formats.js'
 import {mergeReports} from '../services/merging.js'
 
@@ -26,6 +26,7 @@ export default class Merge extends BaseCommand {
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Merge)
     const options = mergeOptions(flags, argv as string[])
+    await refuseInputAsOutput('--output', flags.output, argv as string[])
     const {report, clock} = await mergeReports(options)
     const out = new StreamWriter(flags.output)
     // Not COLUMNS: the width of a terminal, else 80.

@@ -3,9 +3,9 @@ import {pathArgs} from '../cli/flags.js'
 import {REPORT_FLAGS} from '../cli/command-flags.js'
 import {renderOptions, reportOptions} from '../cli/command-options.js'
 import {parseInterval} from '../cli/options.js'
-import {StreamWriter} from '../cli/output.js'
+import {refuseInputAsOutput, StreamWriter} from '../cli/output.js'
 import {progressLine} from '../cli/progress.js'
-import {writePromFile} from '../cli/prom.js'
+import {refusePromFileOverInput, writePromFile} from '../cli/prom.js'
 import {defaultPaths, stdinKind} from '../input/sources.js'
 import type {EventKind} from '../kinds.js'
 import {followReport, runReport} from '../services/reporting.js'
@@ -42,7 +42,10 @@ export default class Report extends BaseCommand {
       onInputError: this.inputFailed,
       onOpen: this.openingNote(flags.debug),
     }
-    const out = new StreamWriter(flags.output)
+    await refuseInputAsOutput('--output', flags.output, paths)
+    await refusePromFileOverInput(flags['prom-file'], paths)
+    // Followed, the report is rewritten in place as it goes; else the file appears when complete.
+    const out = new StreamWriter(flags.output, 2, flags.follow)
     const where = {columns: process.stdout.columns, stdoutIsTTY: process.stdout.isTTY === true, env: process.env}
     const render = renderOptions(flags, where, {version: this.config.version, now: options.now})
     if (flags.follow) {

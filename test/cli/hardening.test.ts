@@ -2,7 +2,7 @@
 // one-line errors, signals, an output that cannot be written.
 
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, writeFileSync} from 'node:fs'
+import {chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
@@ -66,6 +66,52 @@ describe('pipes as PATH: a named pipe, process substitution, /dev/stdin', () => 
       expect(r.status, c).toBe(0)
       expect(r.stdout, c).toBe(expected)
     }
+  })
+})
+
+describe('outputs never destroy files', () => {
+  const fresh = () => {
+    const d = mkdtempSync(join(dir, 'out-'))
+    copyFileSync(`${SAMPLES}/mainlog`, join(d, 'mainlog'))
+    return d
+  }
+  const log = readFileSync(`${SAMPLES}/mainlog`)
+
+  it('an output that is one of the logs read is refused before anything is read', () => {
+    const d = fresh()
+    for (const args of [
+      ['report', '--output', join(d, 'mainlog'), join(d, 'mainlog')],
+      ['report', '--format', 'html', '--output', join(d, 'mainlog'), d],
+      ['report', '--prom-file', join(d, 'mainlog'), d],
+    ]) {
+      const r = runCli(args)
+      expect(r.code, args.join(' ')).toBe(2)
+      expect(r.stderr, args.join(' ')).toMatch(
+        /^exim-rejects: --(output|prom-file) \S+mainlog: is one of the logs read/,
+      )
+      expect(readFileSync(join(d, 'mainlog')).equals(log), args.join(' ')).toBe(true)
+    }
+    const c = runCli(['check', '--prom-file', join(d, 'mainlog'), d])
+    expect(c.code).toBe(3)
+    expect(c.stdout).toMatch(/^EXIM-REJECTS UNKNOWN - --prom-file \S+mainlog: is one of the logs read/)
+    expect(readFileSync(join(d, 'mainlog')).equals(log)).toBe(true)
+    expect(readdirSync(d)).toEqual(['mainlog'])
+  })
+
+  it('a run that fails leaves the output file as it was, and no temporary file', () => {
+    const d = fresh()
+    const out = join(d, 'report.html')
+    writeFileSync(out, "yesterday's report")
+    const r = runCli(['report', '--format', 'html', '--output', out, join(d, 'missing')])
+    expect(r.code).toBe(2)
+    expect(readFileSync(out, 'utf8')).toBe("yesterday's report")
+    expect(readdirSync(d).sort()).toEqual(['mainlog', 'report.html'])
+    // A run that succeeds replaces it whole, keeping its mode.
+    chmodSync(out, 0o640)
+    expect(runCli(['report', '--format', 'html', '--output', out, d]).code).toBe(0)
+    expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>/i)
+    expect(statSync(out).mode & 0o777).toBe(0o640)
+    expect(readdirSync(d).sort()).toEqual(['mainlog', 'report.html'])
   })
 })
 
