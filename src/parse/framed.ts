@@ -6,7 +6,7 @@
 import {PHRASES} from '../kinds.js'
 import type {FileAccount} from '../types.js'
 import {parseBody, parsePrefix, type Prefix} from './prefix.js'
-import type {FramedLines} from './scanner.js'
+import {DEFAULT_MAX_LINE, type FramedLines} from './scanner.js'
 import {type Deframed, deframeSyslog, pieceMark} from './syslog.js'
 import {parseStamp} from './timestamp.js'
 import type {ZoneClock} from '../time/zone.js'
@@ -28,6 +28,9 @@ const TRIGGERS = [PHRASES.rejected, PHRASES.discarded, PHRASES.incorrectDigit]
 
 interface Pieces {
   parts: string[]
+  /** Characters kept so far, and whether more were left out (an entry is cut like a line). */
+  size: number
+  cut: boolean
   lines: number
   first: number
   wrapped: Wrapped
@@ -64,18 +67,30 @@ export class WrappedEntries {
     const key = `${w.host}|${w.pid}|${mark.m}`
     let p = this.pieces.get(key)
     if (mark.n === 1 || p === undefined) {
-      if (p !== undefined) this.complete(p.wrapped, p.parts.join(''), p.first, p.lines)
-      p = {parts: [], lines: 0, first: lineNo, wrapped: w, nextNewline: false}
+      if (p !== undefined) this.joined(p)
+      p = {parts: [], size: 0, cut: false, lines: 0, first: lineNo, wrapped: w, nextNewline: false}
       this.pieces.set(key, p)
     }
-    if (p.parts.length > 0) p.parts.push(p.nextNewline ? '\n' : '')
-    p.parts.push(w.text.slice(mark.end))
+    // Pieces are joined up to the length a line may have; the rest is counted, not kept.
+    const part = (p.parts.length > 0 && p.nextNewline ? '\n' : '') + w.text.slice(mark.end)
+    const room = DEFAULT_MAX_LINE - p.size
+    if (part.length <= room) p.parts.push(part)
+    else if (!p.cut) {
+      p.parts.push(part.slice(0, room))
+      p.cut = true
+    }
+    p.size += Math.min(part.length, Math.max(0, room))
     p.lines++
     p.nextNewline = mark.newline
     if (mark.n === mark.m) {
       this.pieces.delete(key)
-      this.complete(p.wrapped, p.parts.join(''), p.first, p.lines)
+      this.joined(p)
     }
+  }
+
+  private joined(p: Pieces): void {
+    if (p.cut) this.ctx.acct.oversized++
+    this.complete(p.wrapped, p.parts.join(''), p.first, p.lines)
   }
 
   /** A physical line that is not wrapped Exim output at all. */
@@ -85,7 +100,7 @@ export class WrappedEntries {
   }
 
   end(): void {
-    for (const p of this.pieces.values()) this.complete(p.wrapped, p.parts.join(''), p.first, p.lines)
+    for (const p of this.pieces.values()) this.joined(p)
     this.pieces.clear()
   }
 

@@ -25,6 +25,40 @@ function run(text: string, kind: 'syslog' | 'json', reference = {year: 2026, mon
 const DEFER =
   'H=forward100p.mail.yandex.net [77.88.28.100] F=<zzz@yandex.ru> temporarily rejected RCPT <yyy@stupin.su>: 422 Mailbox yyy@stupin.su is over quota'
 
+describe('syslog pieces are bounded like lines', () => {
+  it('an entry of endless pieces is cut at 1 MiB, counted oversized, every piece accounted', () => {
+    const head = `Nov 25 13:16:26 mx exim[100]: [1/99999999] 2026-11-25 13:16:26 ${DEFER} `
+    const piece = (n: number) => `Nov 25 13:16:26 mx exim[100]: [${n}/99999999] ${'x'.repeat(1000)}\n`
+    let text = head + 'y'.repeat(900) + '\n'
+    for (let n = 2; n <= 3000; n++) text += piece(n)
+    const seen: number[] = []
+    const zone = new ZoneClock({kind: 'utc'})
+    const acct = newFileAccount('syslog', 'main')
+    const ctx = {
+      acct,
+      candidate: (line: string) => (seen.push(line.length), 'other'),
+      unparsed: () => {},
+      zone,
+      reference: {year: 2026, month: 10},
+    }
+    const scanner = new LineScanner(
+      acct,
+      {candidate: () => 'other', unparsed: () => {}},
+      (n) => n,
+      1 << 20,
+      new SyslogLines(ctx),
+    )
+    scanner.push(Buffer.from(text))
+    scanner.end()
+    expect(seen).toHaveLength(1)
+    expect(seen[0]).toBeLessThanOrEqual(1 << 20)
+    expect(seen[0]).toBeGreaterThan((1 << 20) - 2000)
+    expect(acct.oversized).toBe(1)
+    expect(acct.lines).toBe(3000)
+    expect(identityHolds(acct)).toBe(true)
+  })
+})
+
 describe('syslog-wrapped Exim lines', () => {
   it('with Exim timestamps: Exim time is used; other programs are other', () => {
     const {events, acct} = run(
