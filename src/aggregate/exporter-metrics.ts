@@ -9,8 +9,7 @@ import {Counter, Gauge, Registry, collectDefaultMetrics} from 'prom-client'
 import {DISCARD_CODE} from '../kinds.js'
 import type {EximEvent, InputAccount} from '../types.js'
 import {KEY_READERS, recipientKey} from './keys.js'
-
-export const OTHER = 'other'
+import {labelOf, OTHER} from './label.js'
 
 export interface ExporterMetricsOptions {
   /** Distinct normalised reasons with a series of their own. */
@@ -133,8 +132,8 @@ export class ExporterMetrics {
 
   event(ev: EximEvent): void {
     this.events.inc(ev.kind, ev.code)
-    this.reasons.inc(ev.kind, this.reasonLabel.of(KEY_READERS.reason(ev)))
-    this.byRecipient?.inc(ev.kind, this.recipientLabel.of(recipientKey(ev.recipient)))
+    this.reasons.inc(ev.kind, this.reasonLabel.of(labelOf(KEY_READERS.reason(ev))))
+    this.byRecipient?.inc(ev.kind, this.recipientLabel.of(labelOf(recipientKey(ev.recipient))))
     let last = this.lastByKind.get(ev.kind)
     if (last === undefined) this.lastByKind.set(ev.kind, (last = this.lastEvent.labels(ev.kind)))
     last.set(ev.time / 1000)

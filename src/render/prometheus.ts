@@ -1,7 +1,9 @@
 // Counters in the Prometheus text exposition format, for node_exporter's textfile collector.
 // Values are counts over the window this run read (gauges: a later run may read another window).
-// Recipient labels are opt-in and bounded: the top N per kind, the rest summed as "other".
+// Recipient labels are opt-in and bounded: the top N per kind, the rest summed as "other" (a
+// recipient spelled so is shown quoted).
 
+import {labelOf, OTHER} from '../aggregate/label.js'
 import type {EventKind, InputAccount} from '../types.js'
 
 /** What a run counted; a check that failed before counting has none. */
@@ -54,9 +56,9 @@ export function renderPrometheus(p: PromInput): string {
         const of = p.byKindRecipient.filter((r) => r.kind === kind)
         const top = of.slice(0, p.recipientTop)
         for (const r of top)
-          rows.push([labels(`kind="${esc(kind)}"`, `recipient="${esc(r.recipient || 'unknown')}"`), r.count])
+          rows.push([labels(`kind="${esc(kind)}"`, `recipient="${esc(labelOf(r.recipient))}"`), r.count])
         const rest = of.slice(p.recipientTop).reduce((a, r) => a + r.count, 0)
-        if (of.length > p.recipientTop) rows.push([labels(`kind="${esc(kind)}"`, 'recipient="other"'), rest])
+        if (of.length > p.recipientTop) rows.push([labels(`kind="${esc(kind)}"`, `recipient="${OTHER}"`), rest])
       }
       metric(
         'exim_rejects_recipient_events',

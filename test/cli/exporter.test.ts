@@ -169,6 +169,23 @@ describe('exporter', () => {
     expect(await f.exit).toBe(0)
   })
 
+  it('a recipient or reason spelled like the catch-all is shown quoted, never added to it', async () => {
+    const {log} = tmpLog('')
+    const {f, url} = await exporter(['--recipients', '5', log])
+    appendFileSync(
+      log,
+      `${at(1)} H=mx1.example [192.0.2.1] F=<s@example.org> rejected RCPT <other>: other\n` +
+        `${at(2)} H=mx2.example [192.0.2.2] F=<s@example.org> rejected RCPT <unknown>: Unrouteable address\n`,
+    )
+    const m = await scrapeUntil(url, 'both events', (m) => total(m, 'exim_rejects_events_total') === 2)
+    expect(m.get('exim_rejects_recipient_events_total{kind="rcpt-reject",recipient="\\"other\\""}')).toBe(1)
+    expect(m.get('exim_rejects_recipient_events_total{kind="rcpt-reject",recipient="\\"unknown\\""}')).toBe(1)
+    expect(m.get('exim_rejects_reason_events_total{kind="rcpt-reject",reason="\\"other\\""}')).toBe(1)
+    expect(total(m, 'exim_rejects_recipient_events_total', 'recipient="other"')).toBe(0)
+    f.child.kill('SIGTERM')
+    expect(await f.exit).toBe(0)
+  })
+
   it('serves no per-recipient counters unless asked', async () => {
     const {log} = tmpLog('')
     const {f, url} = await exporter([log])

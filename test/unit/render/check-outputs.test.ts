@@ -84,4 +84,23 @@ describe('prometheus textfile', () => {
     expect(text).toContain('exim_rejects_check_state{host="mx1"} 1\n')
     expect(text).toContain('exim_rejects_window_seconds{host="mx1"} 3600\n')
   })
+
+  it('a recipient spelled like the catch-all or the placeholder is quoted, never added to them', () => {
+    const text = renderPrometheus({
+      counts: {'rcpt-defer': 6},
+      byKindRecipient: [
+        {kind: 'rcpt-defer', recipient: 'other', count: 3},
+        {kind: 'rcpt-defer', recipient: 'unknown', count: 2},
+        {kind: 'rcpt-defer', recipient: '', count: 1},
+      ],
+      recipientTop: 3,
+      input: totalAccount([], []),
+      window: {since: 0, until: 3_600_000},
+      now: 1_000_000,
+    })
+    expect(text).toContain('exim_rejects_recipient_events{kind="rcpt-defer",recipient="\\"other\\""} 3\n')
+    expect(text).toContain('exim_rejects_recipient_events{kind="rcpt-defer",recipient="\\"unknown\\""} 2\n')
+    expect(text).toContain('exim_rejects_recipient_events{kind="rcpt-defer",recipient="unknown"} 1\n')
+    expect(text).not.toContain('recipient="other"}')
+  })
 })
