@@ -27,6 +27,7 @@ export function stampLength(b: Uint8Array, p: number, end: number): number {
     !isDigit(b[p + 18]!)
   )
     return 0
+  if (!possible(b, p)) return 0
   let n = 19
   if (b[p + 19] === 46 && end - p >= 24 && isDigit(b[p + 20]!) && isDigit(b[p + 21]!) && isDigit(b[p + 22]!)) n = 23
   const q = p + n
@@ -39,10 +40,32 @@ export function stampLength(b: Uint8Array, p: number, end: number): number {
     isDigit(b[q + 4]!) &&
     isDigit(b[q + 5]!) &&
     b[q + 6] === 32
-  )
+  ) {
+    // An offset no zone has makes the time impossible, not merely offset-less.
+    if (!possibleOffset((b[q + 2]! - 48) * 10 + b[q + 3]! - 48, (b[q + 4]! - 48) * 10 + b[q + 5]! - 48)) return 0
     n += 6
+  }
   return b[p + n] === 32 ? n : 0
 }
+
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/**
+ * Whether the date and time at `p` can exist: a line that says Feb 30, 24:00 or month 13 (an
+ * unclean shutdown's garbage, a forged line) is not read as the day after, it is unparsed.
+ */
+function possible(b: Uint8Array, p: number): boolean {
+  const two = (i: number): number => (b[p + i]! - 48) * 10 + b[p + i + 1]! - 48
+  const year = two(0) * 100 + two(2)
+  const month = two(5)
+  const day = two(8)
+  if (year < 1970 || month < 1 || month > 12 || day < 1) return false
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
+  return day <= DAYS[month - 1]! + (leap ? 1 : 0) && two(11) <= 23 && two(14) <= 59 && two(17) <= 59
+}
+
+/** No zone is more than 14 hours from UTC, and none has an offset of more than 59 minutes past the hour. */
+const possibleOffset = (hours: number, minutes: number): boolean => minutes <= 59 && hours * 60 + minutes <= 14 * 60
 
 /** A timestamp read from a decoded line. `naive` is the wall-clock time as if it were UTC. */
 export interface Stamp {
@@ -85,6 +108,7 @@ const isDigitAt = (s: string, i: number): boolean => isDigit(s.charCodeAt(i))
 function restLength(s: string, from: number): number {
   const p = from
   if (s.charCodeAt(p + 16) !== 58 || !isDigitAt(s, p + 17) || !isDigitAt(s, p + 18)) return 0
+  if (d2(s, p + 17) > 59) return 0
   let n = 19
   if (s.charCodeAt(p + 19) === 46 && isDigitAt(s, p + 20) && isDigitAt(s, p + 21) && isDigitAt(s, p + 22)) n = 23
   const q = p + n
@@ -97,8 +121,10 @@ function restLength(s: string, from: number): number {
     isDigitAt(s, q + 4) &&
     isDigitAt(s, q + 5) &&
     s.charCodeAt(q + 6) === 32
-  )
+  ) {
+    if (!possibleOffset(d2(s, q + 2), d2(s, q + 4))) return 0
     n += 6
+  }
   return s.charCodeAt(p + n) === 32 ? n : 0
 }
 

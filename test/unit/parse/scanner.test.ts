@@ -26,6 +26,16 @@ describe('LineScanner accounting', () => {
     expect(whole.acct.lines).toBe(41)
   })
 
+  it('a line whose time cannot exist is unparsed, with a sample, not an event of another day', () => {
+    const defer = 'H=mx [192.0.2.1] F=<s@x> temporarily rejected RCPT <r@x>: 422 over quota'
+    const text = `2026-02-30 13:16:16 ${defer}\n2026-11-25 24:00:00 ${defer}\n2026-11-25 13:16:16 +9999 ${defer}\n2026-11-25 13:16:16 ${defer}\n`
+    const {events, acct, samples} = scan(text)
+    expect(events.map((e) => e.time)).toEqual([Date.UTC(2026, 10, 25, 13, 16, 16)])
+    expect([acct.lines, acct.events, acct.unparsed]).toEqual([4, 1, 3])
+    expect(samples.map((x) => x.line)).toEqual([1, 2, 3])
+    expect(identityHolds(acct)).toBe(true)
+  })
+
   it('strips CR of CRLF lines', () => {
     const {events} = scan(DEFER.replace('\n', '\r\n'))
     expect(events[0]!.reason).toBe('422 Mailbox yyy@stupin.su is over quota')

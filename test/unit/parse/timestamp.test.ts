@@ -18,6 +18,31 @@ describe('stampLength', () => {
     expect(len('2019-06-11 22:48:3x x')).toBe(0)
     expect(len('')).toBe(0)
   })
+  it('rejects a time that cannot exist, instead of reading it as another', () => {
+    for (const s of [
+      '2026-02-30 10:00:00 x',
+      '2026-02-29 10:00:00 x',
+      '2026-13-01 10:00:00 x',
+      '2026-00-10 10:00:00 x',
+      '2026-11-00 10:00:00 x',
+      '2026-04-31 10:00:00 x',
+      '2026-11-25 24:00:00 x',
+      '2026-11-25 23:60:00 x',
+      '2026-11-25 23:59:60 x',
+      '0000-01-01 00:00:00 x',
+      '2026-11-25 10:00:00 +9999 x',
+      '2026-11-25 10:00:00 -1500 x',
+      '2026-11-25 10:00:00 +0160 x',
+    ])
+      expect(len(s), s).toBe(0)
+    for (const s of ['2024-02-29 10:00:00 x', '2000-02-29 23:59:59 x', '2026-11-25 10:00:00 +1400 x'])
+      expect(len(s), s).toBeGreaterThan(0)
+    expect(len('1900-02-29 10:00:00 x')).toBe(0)
+    // The same checks when the line shares its minute with the one before.
+    expect(parseStamp('2026-11-25 10:00:00 x').length).toBe(19)
+    expect(parseStamp('2026-11-25 10:00:61 x').length).toBe(0)
+    expect(parseStamp('2026-11-25 10:00:01 +9999 x').length).toBe(0)
+  })
 })
 
 describe('parseStamp', () => {
