@@ -1,9 +1,11 @@
 // Helpers for the human-readable formats: aligned columns, thousands separators, and log text
 // made safe for a terminal (control characters and escape sequences shown escaped, never raw).
 
-// C0 and C1 controls, DEL, and the Unicode bidirectional controls that can reorder what a
-// terminal shows: log content is written by whoever connects to the mail server.
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/
+// Log content is written by whoever connects to the mail server. Shown escaped: C0 and C1
+// controls and DEL, the bidirectional marks and overrides that can reorder what a terminal shows
+// (U+061C, U+200E/F, U+202A-E, U+2066-9), invisible characters that hide or join text (zero
+// widths, word joiners, U+FEFF), and the line and paragraph separators.
+const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb]/
 const UNSAFE_ALL = new RegExp(UNSAFE.source, 'g')
 
 /** Shows unsafe characters as `\xNN` / `\uNNNN` so log content cannot drive the terminal. */

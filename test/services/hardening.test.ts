@@ -47,6 +47,22 @@ describe('output safety', () => {
     expect(await events([hostile])).toContain('\\x1b]0;owned\\x07')
   })
 
+  it('invisible and direction-changing characters are shown escaped on the terminal, exact in JSON', async () => {
+    const sneaky = ['\u061c', '\u200b', '\u2060', '\ufeff', '\u2028']
+    const file = join(dir, 'invisible-mainlog')
+    writeFileSync(
+      file,
+      `2026-11-25 10:00:00 H=(mx${sneaky.join('')}.example) [192.0.2.8] F=<a@example.org> temporarily rejected RCPT <v@example.net>: 422 full${sneaky.join('')}\n`,
+    )
+    for (const out of [await report(['--by', 'helo,reason', file]), await events([file])])
+      for (const c of sneaky) {
+        expect(out).not.toContain(c)
+        expect(out).toContain(`\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      }
+    const j = await reportJson(['--by', 'helo', file])
+    expect(j.groups[0].helo).toBe(`mx${sneaky.join('')}.example`)
+  })
+
   it('JSON and NDJSON stay exact', async () => {
     const j = await reportJson(['--by', 'helo', hostile])
     expect(j.groups.map((g: {helo: string}) => g.helo)).toContain(`${ESC}]0;owned${BEL}${ESC}[2Jevil`)
