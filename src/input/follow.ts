@@ -24,6 +24,8 @@ export type FollowItem = {chunk: Buffer} | Restart | {polled: true; fresh: boole
 export interface FollowOptions {
   /** Start at the beginning of the file rather than at its end. */
   fromStart: boolean
+  /** Start at this byte instead (the end as it was when its lines were counted). */
+  from?: number
   pollMs?: number
   signal?: AbortSignal
   /** Told once the file is open and its starting position known. */
@@ -100,14 +102,14 @@ export async function* followFile(path: string, opts: FollowOptions): AsyncGener
   // logrotate's `create` makes the new file before giving it its owner and mode: a follower that
   // may read the log only as its group finds it unreadable for a moment. Not for long.
   let denied = 0
-  const reopen = async (fromStart: boolean, rotating = false): Promise<boolean> => {
+  const reopen = async (fromStart: boolean, rotating = false, from?: number): Promise<boolean> => {
     try {
       const h = await open(path, 'r')
       const st = await h.stat()
       await fh?.close()
       fh = h
       ino = st.ino
-      pos = fromStart ? 0 : st.size
+      pos = from ?? (fromStart ? 0 : st.size)
       mark = Buffer.alloc(0)
       if (pos > 0) {
         const start = Math.max(0, pos - MARK)
@@ -161,7 +163,7 @@ export async function* followFile(path: string, opts: FollowOptions): AsyncGener
     yield {restart: 'truncated', ...(copy === undefined ? {} : {copy})}
   }
 
-  if (!(await reopen(opts.fromStart)))
+  if (!(await reopen(opts.fromStart, false, opts.from)))
     throw inputError(path, Object.assign(new Error('no such file'), {code: 'ENOENT'}))
   opts.onReady?.(pos)
   try {

@@ -175,3 +175,11 @@ export class InputStream {
     void this.rawIt.return?.()
   }
 }
+
+/** The lines in the first `end` bytes of a file (its newlines): where a follow from the end starts counting. */
+export async function countLines(path: string, end: number): Promise<number> {
+  let n = 0
+  for await (const chunk of readRange(path, 0, end))
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++
+  return n
+}

@@ -73,6 +73,11 @@ export class LineScanner {
     this.discardsUntil = searchDiscards ? Infinity : discardAtStart ? DISCARD_WINDOW : 0
   }
 
+  /** Numbers the next line `n + 1`: the input starts after `n` lines that were not read (a follow from the end). */
+  skipLines(n: number): void {
+    this.lineNo = n
+  }
+
   push(chunk: Buffer): void {
     this.base = this.acct.bytes
     this.acct.bytes += chunk.length

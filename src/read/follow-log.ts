@@ -3,7 +3,10 @@
 
 import {Classifier} from '../events/classifier.js'
 import {newFileAccount, totalAccount} from '../input/account.js'
+import {stat} from 'node:fs/promises'
+import {inputError} from '../errors.js'
 import {followFile} from '../input/follow.js'
+import {countLines} from '../input/open.js'
 import type {Source} from '../input/sources.js'
 import type {LineScanner} from '../parse/scanner.js'
 import type {EventSink, FileAccount, InputAccount, UnparsedSample} from '../types.js'
@@ -51,8 +54,18 @@ export async function followLog(src: Source, opts: FollowOptions, sink: EventSin
     scanner = scannerFor(input, acct, classifier, samples, opts, classifier.waitingFor(NaN))
   }
   start()
+  // From the end: line numbers still count from the top of the file, as the raw lines show them.
+  let from: number | undefined
+  if (!opts.fromStart) {
+    const size = await stat(src.path!).then(
+      (st) => st.size,
+      (err: unknown) => Promise.reject(inputError(src.name, err)),
+    )
+    scanner.skipLines(await countLines(src.path!, size))
+    from = size
+  }
   const onReady = (position: number): void => opts.onReady?.(src.name, position)
-  const follow = {fromStart: opts.fromStart, signal: opts.signal, pollMs: opts.pollMs, onReady}
+  const follow = {fromStart: opts.fromStart, from, signal: opts.signal, pollMs: opts.pollMs, onReady}
   for await (const item of followFile(src.path!, follow)) {
     if ('chunk' in item) scanner.push(item.chunk)
     else if ('restart' in item) {

@@ -70,6 +70,19 @@ describe('events --follow', () => {
     ])
   })
 
+  it('numbers lines as the file does, also when it starts at the end', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-follow-'))
+    const log = join(dir, 'mainlog')
+    writeFileSync(log, defer(1) + defer(2) + defer(3))
+    const f = startCli(['events', '--follow', '--debug', '--format', 'csv', log])
+    await following(f)
+    appendFileSync(log, defer(4) + defer(5))
+    await waitRows(f, 2)
+    f.child.kill('SIGINT')
+    expect(await f.exit).toBe(0)
+    expect(rows(f.stdout()).map((r) => r.split(',').at(-1))).toEqual(['4', '5'])
+  })
+
   it('with --since, reads what the log already holds first', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-follow-'))
     const log = join(dir, 'mainlog')
