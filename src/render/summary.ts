@@ -60,9 +60,13 @@ export function renderSummary(r: Report, out: Writer, opts: DrawContext): void {
   const i = r.input
   out.write(`exim-rejects report${r.label ? ` for ${printable(r.label)}` : ''}\n`)
   out.write(`  logs      ${span}${limits ? ` (counting ${limits})` : ''}\n`)
+  // A file that could not be read (--keep-going) is not one that was read.
+  const failed = i.files.filter((f) => f.error !== undefined).length
+  const read = i.files.length - failed
   out.write(
-    `  read      ${thousands(i.files.length)} file${i.files.length === 1 ? '' : 's'}, ` +
-      `${thousands(i.lines)} lines, ${bytesHuman(i.bytes)}\n`,
+    `  read      ${thousands(read)} file${read === 1 ? '' : 's'}, ` +
+      `${thousands(i.lines)} lines, ${bytesHuman(i.bytes)}` +
+      `${failed > 0 ? `; ${thousands(failed)} could not be read` : ''}\n`,
   )
   out.write(
     `  lines     ${thousands(i.lines)} = ${thousands(i.events)} events + ${thousands(i.duplicates)} duplicates + ` +

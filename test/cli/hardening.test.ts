@@ -143,6 +143,12 @@ describe('any bytes in', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toBe(`exim-rejects: ${join(dir, 'missing')}: no such file or directory\n`)
     expect(r.stdout).toMatch(/\nvictim@example\.net,1,/)
+    // A file that broke off while being read is not counted as read.
+    const cut = join(dir, 'broken.gz')
+    writeFileSync(cut, gzipSync(hostileLog).subarray(0, 40))
+    const s = runCli(['report', '--keep-going', hostile, cut])
+    expect(s.code).toBe(2)
+    expect(s.stdout).toMatch(/^ {2}read {6}1 file, 3 lines, [\d.]+ .?B; 1 could not be read$/m)
   })
 
   it('--debug shows the stack trace, and only then', () => {
