@@ -22,7 +22,26 @@ function bar(value: number, max: number, width: number, ascii: boolean): string 
   return '█'.repeat(Math.floor(eighths / 8)) + (eighths % 8 ? BLOCKS[eighths % 8] : '')
 }
 
+/** What the chart leaves out, in words, or '' (the same sentence on the page). */
+export function leftOffNote(series: Series, tz: (t: number) => number): string {
+  const left = series.left
+  const pts = series.points
+  if (left === undefined || pts.length === 0) return ''
+  const day = (t: number): string => wallTime(t, tz(t)).slice(0, 10)
+  const parts = [
+    left.before > 0 ? `${thousands(left.before)} dated before ${day(pts[0]!.time)}` : '',
+    left.after > 0 ? `${thousands(left.after)} dated after ${day(pts[pts.length - 1]!.time)}` : '',
+  ].filter(Boolean)
+  const n = left.before + left.after
+  return `${n === 1 ? 'One event is' : `${thousands(n)} events are`} not on this chart, far from all the others: ${parts.join(' and ')}.`
+}
+
 export function renderHistogram(series: Series, tz: (t: number) => number, width: number, ascii: boolean): string {
+  const note = leftOffNote(series, tz)
+  return drawHistogram(series, tz, width, ascii) + (note === '' ? '' : `  (${note})\n`)
+}
+
+function drawHistogram(series: Series, tz: (t: number) => number, width: number, ascii: boolean): string {
   const points = series.points.map((p) => ({time: p.time, n: p.counts.reduce((a, b) => a + b, 0)}))
   if (points.length === 0) return '  (no events)\n'
   const max = Math.max(...points.map((p) => p.n))

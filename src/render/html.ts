@@ -12,6 +12,7 @@ import {isoTime, wallTime} from '../time/format.js'
 import type {FileAccount} from '../types.js'
 import type {DrawContext, Tz} from './context.js'
 import {el, esc, escWrapping, leaf, row} from './html-kit.js'
+import {leftOffNote} from './histogram.js'
 import {TABLE_TITLES} from './summary.js'
 import {bytesHuman, thousands} from './text.js'
 import type {Writer} from './writer.js'
@@ -147,8 +148,11 @@ function timeline(series: Series, kinds: EventKind[], tz: Tz): string {
     'aria-label': `events per ${per}`,
     'data-step': series.step,
   }
+  const note = leftOffNote(series, tz)
   return (
-    el('p', {class: 'muted'}, `Events per ${per}.`) + el('svg', svg, axis, bars) + el('p', {class: 'legend'}, legend)
+    el('p', {class: 'muted'}, `Events per ${per}.${note === '' ? '' : ` ${esc(note)}`}`) +
+    el('svg', svg, axis, bars) +
+    el('p', {class: 'legend'}, legend)
   )
 }
 

@@ -32,6 +32,24 @@ describe('per-hour histogram', () => {
     expect(renderHistogram(s, () => 0, 80, true)).toContain('......@.................')
   })
 
+  it('an event dated far from all the others is left off the axis, and said so', () => {
+    const D = 86_400_000
+    const now = Date.UTC(2026, 10, 25, 10)
+    const bucket = (t: number, n: number): [number, number[]] => [t, [n, 0, 0, 0, 0, 0]]
+    // A clock reset at boot wrote 1970; the rest is a day and a half, one event a week before.
+    const buckets = new Map([bucket(0, 1), bucket(now - 7 * D, 1), bucket(now, 300), bucket(now + D / 2, 300)])
+    const s = buildSeries(buckets, () => 0)
+    expect(s.left).toEqual({before: 1, after: 0})
+    expect(s.points[0]!.time).toBe(now - 7 * D)
+    expect(s.points.reduce((a, p) => a + p.counts[0]!, 0)).toBe(601)
+    expect(renderHistogram(s, () => 0, 80, true)).toMatch(
+      /\(One event is not on this chart, far from all the others: 1 dated before 2026-11-18\.\)\n$/,
+    )
+    // A month of events spread out is drawn whole.
+    const month = new Map(Array.from({length: 30}, (_, i) => bucket(now + i * D, i === 0 ? 1 : 100)))
+    expect(buildSeries(month, () => 0).left).toBeUndefined()
+  })
+
   it('knows a UTF-8 locale', () => {
     expect(isUtf8Locale({LANG: 'C.UTF-8'})).toBe(true)
     expect(isUtf8Locale({LC_ALL: 'C', LANG: 'en_US.UTF-8'})).toBe(false)
