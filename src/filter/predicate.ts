@@ -1,6 +1,7 @@
 // Options -> one predicate over events. Different filters combine with AND; a filter given
 // several times matches any of its values (OR).
 
+import {backtrackRisk} from './regex-safety.js'
 import {usageError} from '../errors.js'
 import type {EventKind, EximEvent} from '../types.js'
 import {globMatcher, type Matcher} from './glob.js'
@@ -40,6 +41,14 @@ export function reasonMatcher(spec: string): Matcher {
   } catch (err) {
     throw usageError('--reason', `a substring or a valid /regex/ (${(err as Error).message})`, spec)
   }
+  const risk = backtrackRisk(m[1]!)
+  if (risk !== null)
+    throw usageError(
+      '--reason',
+      `a /regex/ that runs in time on any message; this one has ${risk}, which can take exponential time ` +
+        '(write (a|b)+ as [ab]+, (x+)+ as x+)',
+      spec,
+    )
   return (s) => re.test(s)
 }
 

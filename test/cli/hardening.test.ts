@@ -45,6 +45,19 @@ describe('a NUL byte in an event line (as an unclean shutdown leaves in a log)',
   })
 })
 
+describe('a --reason /regex/ that could backtrack for minutes', () => {
+  it('is refused at once, with how to write it instead (it used to run for minutes on a 35-byte message)', () => {
+    const log = join(dir, 'redos-mainlog')
+    writeFileSync(
+      log,
+      `2026-11-25 10:00:00 H=mx [192.0.2.1] F=<s@x> temporarily rejected RCPT <r@x>: 422 ${'a'.repeat(35)}!\n`,
+    )
+    const r = runCli(['report', '--reason', '/(a+)+$/', log])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(/^exim-rejects: --reason: expected a \/regex\/ that runs in time on any message; .*\n$/)
+  })
+})
+
 describe('pipes as PATH: a named pipe, process substitution, /dev/stdin', () => {
   const expected = runCli(['report', '--format', 'csv', '--by', 'kind', `${SAMPLES}/mainlog`]).stdout
 
