@@ -81,11 +81,20 @@ const PIECES = [
   'Mailbox',
   'A',
   'é',
+  // What an unclean shutdown or a terminal attack leaves: NUL and the other C0 and C1 controls.
+  '\u0000',
+  '\u0001',
+  '\t',
+  '\u001b[2J',
+  '\u007f',
+  '\u0085',
+  '\u009b',
+  '\u202e',
 ]
 const text = (max: number) =>
   fc
     .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({unit: 'grapheme-ascii', maxLength: 6})), {maxLength: max})
-    .map((p) => p.join('').replace(/[\r\n\0]/g, ''))
+    .map((p) => p.join('').replace(/[\r\n]/g, ''))
 
 /** A fake line tail, as an attacker would hide one: identity fields, a verb and an address. */
 const fakeTail = fc
