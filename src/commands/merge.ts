@@ -27,7 +27,10 @@ export default class Merge extends BaseCommand {
     const {flags, argv} = await this.parse(Merge)
     const options = mergeOptions(flags, argv as string[])
     await refuseInputAsOutput('--output', flags.output, argv as string[])
-    const {report, clock} = await mergeReports(options)
+    const {report, clock} = await mergeReports({
+      ...options,
+      onWarning: (message) => process.stderr.write(`exim-rejects: warning: ${message}\n`),
+    })
     const out = new StreamWriter(flags.output)
     // Not COLUMNS: the width of a terminal, else 80.
     const where = {columns: process.stdout.columns || 80, stdoutIsTTY: process.stdout.isTTY === true, env: process.env}

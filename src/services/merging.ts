@@ -16,6 +16,7 @@ import {
 import {GROUP_KEYS, type GroupKey} from '../aggregate/keys.js'
 import {buildReport, type Instant, type Report, SUMMARY_TABLES} from '../aggregate/report-model.js'
 import {EximRejectsError, inputError, usageError} from '../errors.js'
+import {checkReportValues} from './report-check.js'
 import {totalAccount} from '../input/account.js'
 import {EVENT_KINDS, type EventKind} from '../kinds.js'
 import {firstFailures, type GroupWithout, linksFromWire, type QuotaLinks, settleAcrossParts} from '../quota-links.js'
@@ -131,6 +132,7 @@ async function load(path: string): Promise<Part> {
     Array.isArray(r.input.files) &&
     r.window
   if (!shaped) throw notReport
+  checkReportValues(path, r)
   const links = linksFromWire(r.quota, r.input.files.length, 1 + SUMMARY_TABLES.length)
   if (links === null) throw notReport
   return {path, r, links: r.quota === undefined ? null : links}
@@ -143,6 +145,8 @@ export interface MergeOptions {
   zone: ZoneSpec
   top?: number
   summaryTop?: number
+  /** Told when the reports differ in ways that make the sums mix things (kinds, windows). */
+  onWarning?: (message: string) => void
 }
 
 function checkKeys(parts: Part[], by: MergeKey[], given: boolean): void {
@@ -158,11 +162,37 @@ function checkKeys(parts: Part[], by: MergeKey[], given: boolean): void {
   }
 }
 
+/**
+ * Reports that counted different kinds, or over different windows, still add up, but the sums mix
+ * them: said, not refused (a fleet's reports made from one cron line agree).
+ */
+function warnOfDifferences(parts: Part[], warn: ((message: string) => void) | undefined): void {
+  if (warn === undefined || parts.length < 2) return
+  const first = parts[0]!
+  const kinds = (r: JsonReport): string => [...r.kinds].sort().join(',')
+  const window = (r: JsonReport): string => `${r.window.since ?? 'the start'} .. ${r.window.until ?? 'the end'}`
+  const other = parts.find(({r}) => kinds(r) !== kinds(first.r))
+  if (other !== undefined)
+    warn(
+      `${first.path} counts ${kinds(first.r)}, ${other.path} counts ${kinds(other.r)}: ` +
+        'the merged counts of a kind come only from the reports that counted it',
+    )
+  const span = (r: JsonReport): number[] =>
+    [r.window.since, r.window.until].map((t) => (t === null ? NaN : Date.parse(t)))
+  const differs = parts.find(({r}) => span(r).some((t, i) => !Object.is(t, span(first.r)[i])))
+  if (differs !== undefined)
+    warn(
+      `${first.path} covers ${window(first.r)}, ${differs.path} covers ${window(differs.r)}: ` +
+        'the merged counts mix those windows',
+    )
+}
+
 export async function mergeReports(opts: MergeOptions): Promise<{report: Report; clock: ZoneClock}> {
   const parts: Part[] = []
   for (const path of opts.files) parts.push(await load(path))
   const by = opts.by ?? parts[0]!.r.by
   checkKeys(parts, by, opts.by !== undefined)
+  warnOfDifferences(parts, opts.onWarning)
   // The summary's tables, when every report carries them (made with --label).
   const withTables = parts.every(
     ({r}) => r.tables !== undefined && SUMMARY_TABLES.every(([k]) => Array.isArray(r.tables![k!])),

@@ -58,6 +58,47 @@ describe('a --reason /regex/ that could backtrack for minutes', () => {
   })
 })
 
+describe('merge checks every value it reads', () => {
+  const made = (args: string[]) => JSON.parse(runCli(['report', '--format', 'json', ...args, SAMPLES]).stdout)
+  const write = (name: string, r: unknown) => {
+    const f = join(dir, name)
+    writeFileSync(f, JSON.stringify(r))
+    return f
+  }
+
+  it('a count, a time or a key that no report writes is one error naming the file and the field', () => {
+    const r = made([])
+    for (const [edit, said] of [
+      [(x: any) => (x.groups[0].count = 'lots'), 'groups[0].count: expected a count, got "lots"'],
+      [(x: any) => (x.groups[1].count = -3), 'groups[1].count: expected a count, got -3'],
+      [(x: any) => (x.groups[0].first = '2026-13-45T99:00:00+00:00'), 'groups[0].first: expected an ISO time'],
+      [(x: any) => (x.totals['rcpt-defer'] = 1.5), 'totals.rcpt-defer: expected a count, got 1.5'],
+      [(x: any) => delete x.groups[0].recipient, 'groups[0].recipient: expected a string, got nothing'],
+    ] as const) {
+      const copy = structuredClone(r)
+      edit(copy)
+      const f = write('edited.json', copy)
+      const m = runCli(['merge', f, f])
+      expect(m.code, said).toBe(2)
+      expect(m.stderr, said).toMatch(
+        new RegExp(`^exim-rejects: ${f.replace(/[.]/g, '\\.')}: ${said.replace(/[[\]().+]/g, '\\$&')}`),
+      )
+      expect(m.stderr.split('\n')).toHaveLength(2)
+    }
+  })
+
+  it('reports of different kinds or windows merge, with a warning', () => {
+    const a = write('kinds-a.json', made([]))
+    const b = write('kinds-b.json', made(['--kind', 'all', '--since', '2026-11-24']))
+    const m = runCli(['merge', '--format', 'csv', a, b])
+    expect(m.code).toBe(0)
+    expect(m.stderr).toContain('counts discard-misconfig,rcpt-defer, ')
+    expect(m.stderr).toContain('the merged counts of a kind come only from the reports that counted it')
+    expect(m.stderr).toContain('the merged counts mix those windows')
+    expect(runCli(['merge', a, a]).stderr).toBe('')
+  })
+})
+
 describe('pipes as PATH: a named pipe, process substitution, /dev/stdin', () => {
   const expected = runCli(['report', '--format', 'csv', '--by', 'kind', `${SAMPLES}/mainlog`]).stdout
 

@@ -49,7 +49,8 @@ status=$?
 set -e
 [ $status -eq 2 ] || fail "check exited $status: $check"
 grep -q '^EXIM-REJECTS CRITICAL - 3 RCPTs for 2 recipients' <<< "$check" || fail "check: $check"
-as_user exim-rejects --version | grep -q "^exim-rejects/$(node -p 'require("./package.json").version') " ||
+version=$(as_user exim-rejects --version)
+grep -q "^exim-rejects/$(node -p 'require("./package.json").version') " <<< "$version" ||
   fail "--version"
 
 # The manual renders, without warnings, and names every command.
@@ -63,11 +64,16 @@ complete_words() {
     COMP_WORDS=("$@"); COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _exim_rejects 2> /dev/null
     printf "%s\n" "${COMPREPLY[@]}"' bash "$@"
 }
+# Offers are captured first: grep -q stops reading at its match, and with pipefail the writer's
+# SIGPIPE would fail the check.
+offered=$(complete_words exim-rejects '')
 for c in report events check merge exporter help version; do
-  complete_words exim-rejects '' | grep -qx "$c" || fail "completion does not offer $c"
+  grep -qx "$c" <<< "$offered" || fail "completion does not offer $c"
 done
-complete_words exim-rejects report --form | grep -qx -- --format || fail "completion does not offer --format"
-complete_words exim-rejects events --format '' | grep -qx raw || fail "completion does not offer the event formats"
+offered=$(complete_words exim-rejects report --form)
+grep -qx -- --format <<< "$offered" || fail "completion does not offer --format"
+offered=$(complete_words exim-rejects events --format '')
+grep -qx raw <<< "$offered" || fail "completion does not offer the event formats"
 [ -f /usr/share/zsh/vendor-completions/_exim-rejects ] || fail "no zsh completion"
 if command -v zsh > /dev/null; then zsh -n /usr/share/zsh/vendor-completions/_exim-rejects; fi
 
