@@ -45,9 +45,17 @@ export class StreamWriter implements Writer {
       if (inPlace || (st !== undefined && !st.isFile())) this.fd = openSync(path, 'w')
       else {
         const mode = (st?.mode ?? 0o666) & 0o777
-        this.tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
-        this.fd = openSync(this.tmp, 'wx', mode)
-        process.once('exit', this.discard)
+        const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
+        try {
+          this.fd = openSync(tmp, 'wx', mode)
+          this.tmp = tmp
+          process.once('exit', this.discard)
+        } catch (err) {
+          // A file the user may write in a directory they may not (a web root's page): in place.
+          const code = (err as NodeJS.ErrnoException).code
+          if (st === undefined || (code !== 'EACCES' && code !== 'EPERM')) throw err
+          this.fd = openSync(path, 'w')
+        }
       }
     } catch (err) {
       throw this.failure(err as Error)

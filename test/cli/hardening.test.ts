@@ -2,13 +2,22 @@
 // one-line errors, signals, an output that cannot be written.
 
 import {spawnSync} from 'node:child_process'
-import {chmodSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {
+  chmodSync,
+  chownSync,
+  copyFileSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gzipSync} from 'node:zlib'
 import {describe, expect, it} from 'vitest'
 import {hostileLog} from '../hostile.js'
-import {BIN, runCli, SAMPLES, startCli} from './run-cli.js'
+import {BIN, installedCopy, runCli, SAMPLES, startCli} from './run-cli.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-hard-'))
 const ESC = '\x1b'
@@ -151,6 +160,26 @@ describe('outputs never destroy files', () => {
     expect(readFileSync(join(d, 'mainlog')).equals(log)).toBe(true)
     expect(readdirSync(d)).toEqual(['mainlog'])
   })
+
+  it.runIf(process.getuid?.() === 0)(
+    'a file the user may write, in a directory they may not, is written in place',
+    () => {
+      const d = fresh()
+      for (const x of [dir, d]) chmodSync(x, 0o755)
+      chmodSync(join(d, 'mainlog'), 0o644)
+      const out = join(d, 'page.html')
+      writeFileSync(out, 'old')
+      chownSync(out, 65534, 65534)
+      const r = runCli(['report', '--format', 'html', '--output', out, join(d, 'mainlog')], {
+        uid: 65534,
+        gid: 65534,
+        bin: installedCopy(),
+      })
+      expect(r.stderr).toBe('')
+      expect(r.code).toBe(0)
+      expect(readFileSync(out, 'utf8')).toMatch(/^<!doctype html>/i)
+    },
+  )
 
   it('a run that fails leaves the output file as it was, and no temporary file', () => {
     const d = fresh()
