@@ -27,8 +27,12 @@ export function readBuffer(size: number): Buffer {
  * to stay in the CPU's cache while the chunk is scanned; the kernel's read-ahead keeps a sequential
  * read busy, and a thread-pool read or a fresh buffer per chunk would cost more than the read.
  */
+// Read buffers of files that are done, for the next ones.
+const spare: Buffer[] = []
+
 export async function* readRange(path: string, start = 0, end = Infinity): AsyncGenerator<Buffer> {
   let fh: FileHandle
+  let buf: Buffer | undefined
   try {
     fh = await open(path, 'r')
   } catch (err) {
@@ -38,7 +42,7 @@ export async function* readRange(path: string, start = 0, end = Infinity): Async
     // A named pipe, process substitution (<(zcat mainlog.2.gz)) or /dev/stdin cannot seek: it is
     // read where it stands, and without blocking the thread while its writer is slow.
     const seekable = (await fh.stat()).isFile()
-    const buf = readBuffer(CHUNK_SIZE)
+    buf = spare.pop() ?? readBuffer(CHUNK_SIZE)
     let pos = start
     let reads = 0
     while (pos < end) {
@@ -54,6 +58,9 @@ export async function* readRange(path: string, start = 0, end = Infinity): Async
     throw inputError(path, err)
   } finally {
     await fh.close()
+    // Its last chunk has been let go of (the reader asked for the next, or stopped): the next
+    // file may have the buffer. Ten thousand rotated files then cost no 2.6 GB of buffers to collect.
+    if (buf !== undefined && spare.length < 4) spare.push(buf)
   }
 }
 

@@ -192,3 +192,23 @@ describe('a compressed log larger than its first look', () => {
     expect(j.totals['rcpt-defer']).toBe(defers)
   })
 })
+
+describe('a directory of many rotated files', () => {
+  it('reads each whole and apart (read buffers pass from file to file), plain and gzip alike', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-many-'))
+    const line = (i: number) =>
+      `2026-11-${String((i % 28) + 1).padStart(2, '0')} 10:00:00 H=mx [192.0.2.1] F=<s@x> temporarily rejected RCPT <r${i}@x>: 422 over quota\n`
+    // Files larger than one read buffer, so that a buffer reused too early would show.
+    const text = (i: number) => Array.from({length: 1500}, (_, k) => line(i * 10_000 + k)).join('')
+    writeFileSync(join(dir, 'mainlog'), text(0))
+    for (let i = 1; i <= 40; i++) {
+      const t = text(i)
+      writeFileSync(join(dir, `mainlog.${i}${i % 3 === 0 ? '.gz' : ''}`), i % 3 === 0 ? gzipSync(t) : t)
+    }
+    const r = await reportJson(['--by', 'recipient', '--format', 'json', dir])
+    expect(r.input.files).toHaveLength(41)
+    expect(r.totals['rcpt-defer']).toBe(41 * 1500)
+    expect(r.groups).toHaveLength(41 * 1500)
+    expect(new Set(r.groups.map((g: {recipient: string}) => g.recipient)).size).toBe(41 * 1500)
+  })
+})
