@@ -7,7 +7,17 @@
 // lost, none counted twice.
 
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
-import {appendFileSync, copyFileSync, mkdtempSync, readFileSync, renameSync, truncateSync, writeFileSync} from 'node:fs'
+import {
+  appendFileSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  truncateSync,
+  watch,
+  writeFileSync,
+} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -55,14 +65,47 @@ async function query(api: string, promql: string, time?: number): Promise<Vector
   return body.data.result
 }
 
-/** Queries until `test` holds for the result (Prometheus scrapes on its own schedule). */
-async function queryUntil(api: string, what: string, promql: string, test: (v: Vector) => boolean): Promise<Vector> {
-  const end = Date.now() + 60_000
-  for (;;) {
-    const v = await query(api, promql).catch(() => [] as Vector)
-    if (test(v)) return v
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}: ${promql} = ${JSON.stringify(v)}`)
-    await new Promise((r) => setTimeout(r, 100))
+/** Resolves at Prometheus' next write to its write-ahead log: a scrape's samples have been stored. */
+type NextScrape = () => Promise<void>
+
+/**
+ * Watches Prometheus' storage for its WAL writes (the directory must exist before it starts).
+ * Only the WAL: the query log beside it is written by every query this test makes.
+ */
+function walWrites(data: string): NextScrape {
+  let waiting: (() => void)[] = []
+  const w = watch(data, {recursive: true}, (_event, name) => {
+    if (!String(name).startsWith('wal')) return
+    const wake = waiting
+    waiting = []
+    for (const f of wake) f()
+  })
+  onTestFinished(() => w.close())
+  return () => new Promise<void>((resolve) => waiting.push(resolve))
+}
+
+/** Queries until `test` holds for the result, again after each scrape Prometheus stores. */
+async function queryUntil(
+  api: string,
+  scraped: NextScrape,
+  what: string,
+  promql: string,
+  test: (v: Vector) => boolean,
+): Promise<Vector> {
+  let last: Vector = []
+  // A generous bound: only a Prometheus that stopped scraping reaches it, never a slow one.
+  const fail = (): Error => new Error(`timed out waiting for ${what}: ${promql} = ${JSON.stringify(last)}`)
+  let timer!: NodeJS.Timeout
+  const deadline = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(fail()), 60_000)))
+  try {
+    for (;;) {
+      const next = scraped()
+      last = await query(api, promql).catch(() => [] as Vector)
+      if (test(last)) return last
+      await Promise.race([next, deadline])
+    }
+  } finally {
+    clearTimeout(timer)
   }
 }
 
@@ -80,7 +123,7 @@ function reported(dir: string, text: string): Record<string, number> {
   return Object.fromEntries(rows.map((row) => row.split(',')).map(([k, c, n]) => [`${k}/${c}`, Number(n)]))
 }
 
-function startPrometheus(dir: string, target: string, port: number): ChildProcess {
+function startPrometheus(dir: string, target: string, port: number): {p: ChildProcess; scraped: NextScrape} {
   const config = join(dir, 'prometheus.yml')
   writeFileSync(
     config,
@@ -95,11 +138,14 @@ function startPrometheus(dir: string, target: string, port: number): ChildProces
       '',
     ].join('\n'),
   )
+  const data = join(dir, 'data')
+  mkdirSync(data)
+  const scraped = walWrites(data)
   const p = spawn(
     'prometheus',
     [
       `--config.file=${config}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
+      `--storage.tsdb.path=${data}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
     ],
@@ -108,7 +154,7 @@ function startPrometheus(dir: string, target: string, port: number): ChildProces
   onTestFinished(() => {
     if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL')
   })
-  return p
+  return {p, scraped}
 }
 
 describe('the exporter scraped by a real Prometheus', () => {
@@ -129,7 +175,7 @@ describe('the exporter scraped by a real Prometheus', () => {
 
       const port = await freePort()
       const api = `http://127.0.0.1:${port}`
-      const prom = startPrometheus(dir, new URL(url).host, port)
+      const {p: prom, scraped} = startPrometheus(dir, new URL(url).host, port)
       let promErr = ''
       prom.stderr!.on('data', (d) => (promErr += d))
       const expected0 = reported(dir, before)
@@ -137,12 +183,14 @@ describe('the exporter scraped by a real Prometheus', () => {
       // The sample that holds the state before the run: its time starts the increase() range.
       const [s0] = await queryUntil(
         api,
+        scraped,
         `the first scrape (prometheus said: ${promErr})`,
         'max(timestamp(exim_rejects_events_total))',
         (v) => v.length === 1,
       )
       await queryUntil(
         api,
+        scraped,
         'the count before the run',
         'sum(exim_rejects_events_total)',
         (v) => Number(v[0]?.value[1]) === n0,
@@ -175,7 +223,13 @@ describe('the exporter scraped by a real Prometheus', () => {
       const during = reported(dir, written)
       const n = Object.values(expected).reduce((a, b) => a + b, 0)
       expect(n).toBeGreaterThan(n0)
-      await queryUntil(api, 'the final count', 'sum(exim_rejects_events_total)', (v) => Number(v[0]?.value[1]) === n)
+      await queryUntil(
+        api,
+        scraped,
+        'the final count',
+        'sum(exim_rejects_events_total)',
+        (v) => Number(v[0]?.value[1]) === n,
+      )
       const t1 = Number((await query(api, 'max(timestamp(exim_rejects_events_total))'))[0]!.value[1])
 
       const counters = byKindCode(await query(api, 'sum by (kind, code) (exim_rejects_events_total)', t1))
@@ -197,6 +251,7 @@ describe('the exporter scraped by a real Prometheus', () => {
       // Nothing more arrives later: two more scrapes, the same count.
       await queryUntil(
         api,
+        scraped,
         'two more scrapes',
         'max(timestamp(exim_rejects_events_total))',
         (v) => Number(v[0]?.value[1]) >= t1 + 2,
