@@ -3,25 +3,13 @@
 // fails at start with one line and exit 2. Each step waits for what it needs (the readiness line,
 // a counter reaching its value), never for a fixed time.
 
-import {
-  appendFileSync,
-  chmodSync,
-  copyFileSync,
-  mkdtempSync,
-  readFileSync,
-  renameSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs'
+import {appendFileSync, chmodSync, copyFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync} from 'node:fs'
 import {createServer} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {scrape, scrapeUntil, total} from '../metrics.js'
+import {readsOf, scrape, scrapeUntil, total} from '../metrics.js'
 import {installedCopy, runCli, type RunOptions, startCli, type Running} from './run-cli.js'
-
-/** read(2)-family calls the process has made so far (Linux): each poll of the follower makes some. */
-const readsOf = (pid: number): number => Number(/^syscr: (\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'))![1])
 
 const at = (n: number) => `2026-11-25 10:00:${String(n % 60).padStart(2, '0')}`
 const defer = (n: number, who = `u${n}`) =>
@@ -62,7 +50,7 @@ describe('exporter', () => {
     expect(m.get('exim_rejects_events_total{kind="discard-misconfig",code="250"}')).toBe(0)
 
     appendFileSync(log, defer(1) + reject(2) + discard(3) + other(4))
-    m = await scrapeUntil(url, 'three events', (m) => events(m) === 3)
+    m = await scrapeUntil(f, url, 'three events', (m) => events(m) === 3)
     expect(m.get('exim_rejects_events_total{kind="rcpt-defer",code="422"}')).toBe(1)
     expect(m.get('exim_rejects_events_total{kind="rcpt-reject",code="550"}')).toBe(1)
     expect(m.get('exim_rejects_events_total{kind="discard-misconfig",code="250"}')).toBe(1)
@@ -77,12 +65,13 @@ describe('exporter', () => {
     appendFileSync(log, defer(5))
     renameSync(log, log + '.1')
     writeFileSync(log, defer(6))
-    await scrapeUntil(url, 'the rotated file and the new one', (m) => events(m) === 5)
+    await scrapeUntil(f, url, 'the rotated file and the new one', (m) => events(m) === 5)
     appendFileSync(log, defer(7))
     copyFileSync(log, log + '.0')
     truncateSync(log, 0)
     appendFileSync(log, defer(8) + other(9))
     m = await scrapeUntil(
+      f,
       url,
       'both rotations and the lines after them',
       (m) => events(m) === 7 && total(m, 'exim_rejects_lines_total') === 10,
@@ -113,14 +102,14 @@ describe('exporter', () => {
       // As a user who reads the log only because of its mode, as the unit's DynamicUser does.
       const {f, url} = await exporter([log], {uid: 65534, gid: 65534, bin: installedCopy()})
       appendFileSync(log, defer(1))
-      await scrapeUntil(url, 'the first event', (m) => total(m, 'exim_rejects_events_total') === 1)
+      await scrapeUntil(f, url, 'the first event', (m) => total(m, 'exim_rejects_events_total') === 1)
       renameSync(log, log + '.1')
       writeFileSync(log, defer(2), {mode: 0o600})
       // The follower has looked at the new file, and could not open it, more than once.
       const reads = readsOf(f.child.pid!)
       await f.waitFor('two more polls', () => readsOf(f.child.pid!) >= reads + 2)
       chmodSync(log, 0o644)
-      const m = await scrapeUntil(url, 'the new file', (m) => total(m, 'exim_rejects_events_total') === 2)
+      const m = await scrapeUntil(f, url, 'the new file', (m) => total(m, 'exim_rejects_events_total') === 2)
       expect(m.get('exim_rejects_log_rotations_total{how="rename"}')).toBe(1)
       f.child.kill('SIGTERM')
       expect(await f.exit).toBe(0)
@@ -147,10 +136,10 @@ describe('exporter', () => {
   it('with --since, starts from what the log already holds in the window', async () => {
     const {dir, log} = tmpLog(defer(1) + defer(2))
     const {f, url} = await exporter(['--since', '2026-11-25T10:00:02', '--utc', dir])
-    await scrapeUntil(url, 'the window', (m) => total(m, 'exim_rejects_lines_total') === 2)
+    await scrapeUntil(f, url, 'the window', (m) => total(m, 'exim_rejects_lines_total') === 2)
     expect(total(await scrape(url), 'exim_rejects_events_total')).toBe(1)
     appendFileSync(log, defer(3))
-    await scrapeUntil(url, 'the line appended', (m) => total(m, 'exim_rejects_events_total') === 2)
+    await scrapeUntil(f, url, 'the line appended', (m) => total(m, 'exim_rejects_events_total') === 2)
     f.child.kill('SIGTERM')
     expect(await f.exit).toBe(0)
   })
@@ -159,7 +148,7 @@ describe('exporter', () => {
     const {log} = tmpLog('')
     const {f, url} = await exporter(['--max-reasons', '1', '--recipients', '2', log])
     appendFileSync(log, defer(1, 'a') + reject(2) + defer(3, 'b') + defer(4, 'c') + defer(5, 'A'))
-    const m = await scrapeUntil(url, 'five events', (m) => total(m, 'exim_rejects_events_total') === 5)
+    const m = await scrapeUntil(f, url, 'five events', (m) => total(m, 'exim_rejects_events_total') === 5)
     expect(total(m, 'exim_rejects_reason_events_total', 'reason="other"')).toBe(1)
     expect(total(m, 'exim_rejects_reason_events_total', 'reason="422 Mailbox <addr> is over quota"')).toBe(4)
     expect(m.get('exim_rejects_recipient_events_total{kind="rcpt-defer",recipient="a@example.net"}')).toBe(2)
@@ -177,7 +166,7 @@ describe('exporter', () => {
       `${at(1)} H=mx1.example [192.0.2.1] F=<s@example.org> rejected RCPT <other>: other\n` +
         `${at(2)} H=mx2.example [192.0.2.2] F=<s@example.org> rejected RCPT <unknown>: Unrouteable address\n`,
     )
-    const m = await scrapeUntil(url, 'both events', (m) => total(m, 'exim_rejects_events_total') === 2)
+    const m = await scrapeUntil(f, url, 'both events', (m) => total(m, 'exim_rejects_events_total') === 2)
     expect(m.get('exim_rejects_recipient_events_total{kind="rcpt-reject",recipient="\\"other\\""}')).toBe(1)
     expect(m.get('exim_rejects_recipient_events_total{kind="rcpt-reject",recipient="\\"unknown\\""}')).toBe(1)
     expect(m.get('exim_rejects_reason_events_total{kind="rcpt-reject",reason="\\"other\\""}')).toBe(1)
@@ -190,7 +179,7 @@ describe('exporter', () => {
     const {log} = tmpLog('')
     const {f, url} = await exporter([log])
     appendFileSync(log, defer(1))
-    const m = await scrapeUntil(url, 'the event', (m) => total(m, 'exim_rejects_events_total') === 1)
+    const m = await scrapeUntil(f, url, 'the event', (m) => total(m, 'exim_rejects_events_total') === 1)
     expect([...m.keys()].some((k) => k.startsWith('exim_rejects_recipient_'))).toBe(false)
     f.child.kill('SIGTERM')
     expect(await f.exit).toBe(0)

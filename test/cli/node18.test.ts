@@ -119,7 +119,7 @@ describe.skipIf(NODE18 === undefined)('on Node.js 18.19', () => {
     await f.waitFor('the exporter to start', (_o, e) => /serving http:\S+, following/.test(e))
     const url = /serving (http:\S+),/.exec(f.stderr())![1]!
     appendFileSync(log, text)
-    const m = await scrapeUntil(url, 'the discards', (m) => total(m, 'exim_rejects_events_total') === 9)
+    const m = await scrapeUntil(f, url, 'the discards', (m) => total(m, 'exim_rejects_events_total') === 9)
     expect(m.get('exim_rejects_events_total{kind="discard-misconfig",code="250"}')).toBe(9)
     expect(total(m, 'process_cpu_seconds_total')).toBeGreaterThan(0)
     f.child.kill('SIGTERM')

@@ -171,7 +171,12 @@ describe('the exporter scraped by a real Prometheus', () => {
       await exporter.waitFor('the exporter', (_, e) => /serving http:\S+, following/.test(e))
       const url = /serving (http:\S+),/.exec(exporter.stderr())![1]!
       const lines = (text: string) => text.split('\n').length - 1
-      await scrapeUntil(url, 'the log before the run', (m) => total(m, 'exim_rejects_lines_total') === lines(before))
+      await scrapeUntil(
+        exporter,
+        url,
+        'the log before the run',
+        (m) => total(m, 'exim_rejects_lines_total') === lines(before),
+      )
 
       const port = await freePort()
       const api = `http://127.0.0.1:${port}`
@@ -205,7 +210,7 @@ describe('the exporter scraped by a real Prometheus', () => {
         written += text
       }
       const readAll = (what: string) =>
-        scrapeUntil(url, what, (m) => total(m, 'exim_rejects_lines_total') === lines(before + written))
+        scrapeUntil(exporter, url, what, (m) => total(m, 'exim_rejects_lines_total') === lines(before + written))
       append(replay(0) + replay(1))
       await readAll('the first logs')
       append(replay(2))
