@@ -33,42 +33,35 @@ class BoundedLabel {
   }
 }
 
-/** A counter's children by label values, so that the hot path does not hash labels per event. */
-class Children<L extends string> {
-  private readonly byKey = new Map<string, {inc(n?: number): void}>()
-  constructor(private readonly counter: Counter<L>) {}
-  inc(...values: string[]): void {
-    this.child(values).inc()
-  }
-
-  /** Serves the series at 0 before its first event. */
-  zero(...values: string[]): void {
-    this.child(values).inc(0)
-  }
-
-  private child(values: string[]): {inc(n?: number): void} {
+/** A metric's children by label values, so that the hot path does not hash labels per event. */
+class Children<C> {
+  private readonly byKey = new Map<string, C>()
+  constructor(private readonly make: (values: string[]) => C) {}
+  // The first value is always a kind, which holds no NUL: the joined key is one per list of values.
+  of(...values: string[]): C {
     const key = values.join('\u0000')
     let child = this.byKey.get(key)
     if (child === undefined) {
-      child = this.counter.labels(...values)
+      child = this.make(values)
       this.byKey.set(key, child)
     }
     return child
   }
 }
 
+type CounterChild = {inc(n?: number): void}
+
 const LINE_USES = ['event', 'duplicate', 'other', 'unparsed'] as const
 const ACCOUNT_FIELD = {event: 'events', duplicate: 'duplicates', other: 'other', unparsed: 'unparsed'} as const
 
 export class ExporterMetrics {
   readonly registry = new Registry()
-  private readonly events: Children<'kind' | 'code'>
-  private readonly reasons: Children<'kind' | 'reason'>
-  private readonly byRecipient?: Children<'kind' | 'recipient'>
+  private readonly events: Children<CounterChild>
+  private readonly reasons: Children<CounterChild>
+  private readonly byRecipient?: Children<CounterChild>
   private readonly reasonLabel: BoundedLabel
   private readonly recipientLabel: BoundedLabel
-  private readonly lastEvent: Gauge<'kind'>
-  private readonly lastByKind = new Map<string, {set(v: number): void}>()
+  private readonly lastEvent: Children<{set(v: number): void}>
   private readonly lines: Counter<'use'>
   private readonly bytes: Counter
   private readonly rotations: Counter<'how'>
@@ -78,10 +71,11 @@ export class ExporterMetrics {
     const registers = [this.registry]
     const counter = <L extends string>(name: string, help: string, labelNames: L[]): Counter<L> =>
       new Counter({name, help, labelNames, registers})
-    this.events = new Children(
+    const children = <L extends string>(m: Counter<L>) => new Children((v) => m.labels(...v) as CounterChild)
+    this.events = children(
       counter('exim_rejects_events_total', 'Events read from the log, by kind and SMTP code', ['kind', 'code']),
     )
-    this.reasons = new Children(
+    this.reasons = children(
       counter(
         'exim_rejects_reason_events_total',
         `Events by kind and normalised reason (the first ${opts.maxReasons} reasons seen; the rest as "${OTHER}")`,
@@ -89,7 +83,7 @@ export class ExporterMetrics {
       ),
     )
     if (opts.recipients > 0)
-      this.byRecipient = new Children(
+      this.byRecipient = children(
         counter(
           'exim_rejects_recipient_events_total',
           `Events by kind and recipient (the first ${opts.recipients} recipients seen; the rest as "${OTHER}")`,
@@ -98,12 +92,13 @@ export class ExporterMetrics {
       )
     this.reasonLabel = new BoundedLabel(opts.maxReasons)
     this.recipientLabel = new BoundedLabel(opts.recipients)
-    this.lastEvent = new Gauge({
+    const last = new Gauge({
       name: 'exim_rejects_last_event_timestamp_seconds',
       help: 'Time the log gives for the last event of each kind, as a Unix timestamp',
       labelNames: ['kind'],
       registers,
     })
+    this.lastEvent = new Children((v) => last.labels(...v))
     this.lines = counter('exim_rejects_lines_total', 'Log lines read, by what they were used for', ['use'])
     this.bytes = new Counter({
       name: 'exim_rejects_log_bytes_read_total',
@@ -124,19 +119,17 @@ export class ExporterMetrics {
     info.set({version: opts.version, log: opts.log}, 1)
     // Series with known labels start at zero, so that their first line or rotation is an increase:
     // the first discard too (its code is always the same), which an alert must not miss.
-    this.events.zero('discard-misconfig', DISCARD_CODE)
+    this.events.of('discard-misconfig', DISCARD_CODE).inc(0)
     for (const use of LINE_USES) this.lines.labels(use).inc(0)
     for (const how of ['rename', 'truncate']) this.rotations.labels(how).inc(0)
     collectDefaultMetrics({register: this.registry})
   }
 
   event(ev: EximEvent): void {
-    this.events.inc(ev.kind, ev.code)
-    this.reasons.inc(ev.kind, this.reasonLabel.of(labelOf(KEY_READERS.reason(ev))))
-    this.byRecipient?.inc(ev.kind, this.recipientLabel.of(labelOf(recipientKey(ev.recipient))))
-    let last = this.lastByKind.get(ev.kind)
-    if (last === undefined) this.lastByKind.set(ev.kind, (last = this.lastEvent.labels(ev.kind)))
-    last.set(ev.time / 1000)
+    this.events.of(ev.kind, ev.code).inc()
+    this.reasons.of(ev.kind, this.reasonLabel.of(labelOf(KEY_READERS.reason(ev)))).inc()
+    this.byRecipient?.of(ev.kind, this.recipientLabel.of(labelOf(recipientKey(ev.recipient)))).inc()
+    this.lastEvent.of(ev.kind).set(ev.time / 1000)
   }
 
   /** Brings the line and byte counters up to the reader's accounting so far (it only grows). */
