@@ -30,6 +30,8 @@ export interface FollowOptions extends ReadOptions {
   onPoll?: (input: InputAccount) => void
   /** Told once the file is open and its position known: what is appended from now on will be read. */
   onReady?: (name: string, position: number) => void
+  /** Number lines as in the file when starting at its end (reads what is before once): for output that shows them. */
+  lineNumbers?: boolean
   /** Told when the log was rotated (rename+create) or truncated (copytruncate; `copy`: where the rest was read from). */
   onRestart?: (how: 'rotated' | 'truncated', copy?: string) => void
 }
@@ -54,9 +56,9 @@ export async function followLog(src: Source, opts: FollowOptions, sink: EventSin
     scanner = scannerFor(input, acct, classifier, samples, opts, classifier.waitingFor(NaN))
   }
   start()
-  // From the end: line numbers still count from the top of the file, as the raw lines show them.
+  // From the end, for output that shows line numbers: they still count from the top of the file.
   let from: number | undefined
-  if (!opts.fromStart) {
+  if (!opts.fromStart && opts.lineNumbers === true) {
     const size = await stat(src.path!).then(
       (st) => st.size,
       (err: unknown) => Promise.reject(inputError(src.name, err)),

@@ -57,6 +57,7 @@ export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): vo
     const follow = {
       ...read,
       fromStart: opts.filter.since !== undefined,
+      lineNumbers: true,
       signal: opts.signal,
       pollMs: opts.pollMs,
       onPoll: () => out.flush?.(),
