@@ -50,6 +50,8 @@ export interface RawLine {
   file: string
   line: number
   text: string
+  /** The line as the file holds it (invalid UTF-8 and a CR kept), when read from a plain log. */
+  bytes?: Buffer
 }
 
 /** Per-input line accounting: lines = events + duplicates + other + unparsed. */

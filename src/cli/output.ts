@@ -18,6 +18,9 @@ const PAUSE_MS = 2
 
 export class StreamWriter implements Writer {
   private buf = ''
+  // Output already turned into bytes, before `buf`: text then bytes written as they are.
+  private done: Buffer[] = []
+  private doneLength = 0
   private readonly fd: number
   /** Where a file is written until it is complete, then renamed to `path`; null: written in place. */
   private readonly tmp: string | null = null
@@ -75,13 +78,30 @@ export class StreamWriter implements Writer {
 
   write(text: string): void {
     this.buf += text
-    if (this.buf.length >= FLUSH_AT) this.flush()
+    if (this.buf.length + this.doneLength >= FLUSH_AT) this.flush()
+  }
+
+  writeBytes(bytes: Buffer): void {
+    this.settleText()
+    this.done.push(bytes)
+    this.doneLength += bytes.length
+    if (this.doneLength >= FLUSH_AT) this.flush()
+  }
+
+  private settleText(): void {
+    if (this.buf.length === 0) return
+    const b = Buffer.from(this.buf)
+    this.buf = ''
+    this.done.push(b)
+    this.doneLength += b.length
   }
 
   flush(): void {
-    if (this.buf.length === 0) return
-    const data = Buffer.from(this.buf)
-    this.buf = ''
+    this.settleText()
+    if (this.doneLength === 0) return
+    const data = this.done.length === 1 ? this.done[0]! : Buffer.concat(this.done, this.doneLength)
+    this.done = []
+    this.doneLength = 0
     let done = 0
     while (done < data.length) {
       try {

@@ -68,6 +68,8 @@ export class Classifier {
   private file = ''
   private logType: LogType = 'main'
   private pending: PendingDigit[] = []
+  // The bytes of the line being classified, when the events keep their lines as written.
+  private lineBytes: Buffer | undefined = undefined
   private readonly seen = new SeenEvents()
   // Message id + recipient of deliveries that failed for quota: later attempts and their
   // skipped-until-retry lines belong to the same event.
@@ -140,8 +142,9 @@ export class Classifier {
    * Classifies one timestamped line that carries an event phrase. `pre` is given when the time
    * and pid came from a wrapper (syslog, journald) rather than from the line itself.
    */
-  candidate(s: string, lineNo: number, pre: Prefix = parsePrefix(s)): LineUse {
+  candidate(s: string, lineNo: number, pre: Prefix = parsePrefix(s), bytes?: Buffer): LineUse {
     if (Number.isNaN(pre.naive)) return 'other'
+    this.lineBytes = bytes
     this.flushPending(pre.naive - 2 * PAIR_WINDOW_MS)
     const t = pre.text
     if (pre.msgid !== '' && (s.startsWith('== ', t) || s.startsWith('** ', t))) return this.deliveryLine(s, lineNo, pre)
@@ -297,7 +300,14 @@ export class Classifier {
   }
 
   private rawLine(text: string, line: number): RawLine {
-    return {file: this.file, line, text}
+    const raw: RawLine = {file: this.file, line, text}
+    if (this.lineBytes !== undefined) raw.bytes = this.lineBytes
+    return raw
+  }
+
+  /** Events keep their source lines (for raw output). */
+  get keepsRaw(): boolean {
+    return this.opts.keepRaw === true
   }
 }
 

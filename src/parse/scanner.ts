@@ -10,8 +10,11 @@ import {parseStamp, stampLength} from './timestamp.js'
 
 /** Receives the decoded lines that may be events and says how each was used. */
 export interface LineSink {
-  candidate(text: string, lineNo: number): string
+  /** `bytes`: the line as it is in the file (CR included), given when `keepBytes` asks for it. */
+  candidate(text: string, lineNo: number, bytes?: Buffer): string
   unparsed(text: string, lineNo: number): void
+  /** The events keep their lines for printing byte for byte (events --format raw). */
+  keepBytes?: boolean
 }
 
 /**
@@ -216,6 +219,7 @@ export class LineScanner {
   private line(b: Buffer, p: number, end: number, hit: boolean, at: number): boolean {
     this.lineNo++
     this.acct.lines++
+    const asWritten = end
     if (end > p && b[end - 1] === CR) end--
     if (this.framed !== null) {
       this.framed.line(b.toString('utf8', p, end), this.lineNo)
@@ -239,7 +243,9 @@ export class LineScanner {
     const digit = !hit && isDigitLine(b, text, end)
     if (hit || digit || isDeliveryFailure(b, text, end)) {
       const text = b.toString('utf8', p, end)
-      const use = this.sink.candidate(text, this.lineNo)
+      // A copy: the chunk's buffer is reused once scanned.
+      const bytes = this.sink.keepBytes === true ? Buffer.from(b.subarray(p, asWritten)) : undefined
+      const use = this.sink.candidate(text, this.lineNo, bytes)
       if (use === 'other') this.acct.other++
       else if (use === 'duplicate') this.acct.duplicates++
       else if (use === 'unparsed') {

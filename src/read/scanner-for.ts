@@ -41,7 +41,11 @@ export function scannerFor(
   discardAtStart = false,
 ): LineScanner {
   const unparsed = (text: string, line: number): void => keepSample(samples, {file: input.name, line, text})
-  const sink = {candidate: (text: string, lineNo: number) => classifier.candidate(text, lineNo), unparsed}
+  const sink = {
+    candidate: (text: string, lineNo: number, bytes?: Buffer) => classifier.candidate(text, lineNo, undefined, bytes),
+    unparsed,
+    keepBytes: classifier.keepsRaw,
+  }
   let framed: FramedLines | null = null
   if (input.framing !== 'plain') {
     const ref = new Date(Number.isFinite(input.mtime) ? input.mtime : (settings.now ?? new Date()).getTime())

@@ -3,11 +3,16 @@
 
 export interface Writer {
   write(text: string): void
+  /** Bytes as they are (a log line that is not valid UTF-8, or ends in CR), in order with the text. */
+  writeBytes(bytes: Buffer): void
 }
 
 export class StringWriter implements Writer {
   text = ''
   write(s: string): void {
     this.text += s
+  }
+  writeBytes(bytes: Buffer): void {
+    this.text += bytes.toString('utf8')
   }
 }

@@ -208,6 +208,32 @@ describe('output safety', () => {
     expect(tty.stdout).toContain('\\x1b]0;owned\\x07')
     expect(tty.stdout).not.toContain(`${ESC}]0;`)
   })
+
+  it('raw lines into a pipe are the bytes of the log: bytes that are not UTF-8 and a CR before the newline kept', () => {
+    const stamp = '2026-11-25 13:16:16 H=mx [192.0.2.1] F=<s@x> '
+    const lines = [
+      Buffer.from(`${stamp}temporarily rejected RCPT <r@x>: 422 over quota\r\n`),
+      Buffer.concat([
+        Buffer.from(`${stamp}temporarily rejected RCPT <q@x>: 452 caf`),
+        Buffer.from([0xe9, 0xff, 0xc3]),
+        Buffer.from('\n'),
+      ]),
+      Buffer.from('2026-11-25 13:16:17 Start queue run: pid=1\n'),
+    ]
+    const log = join(dir, 'bytes-mainlog')
+    writeFileSync(log, Buffer.concat(lines))
+    const r = spawnSync(process.execPath, [BIN, 'events', '--format', 'raw', log], {
+      env: {...process.env, NO_COLOR: '1'},
+    })
+    expect(r.status).toBe(0)
+    const expected = Buffer.concat([
+      Buffer.from(`${log}:1:`),
+      lines[0]!.subarray(0, -1),
+      Buffer.from(`\n${log}:2:`),
+      lines[1]!,
+    ])
+    expect(r.stdout.toString('hex')).toBe(expected.toString('hex'))
+  })
 })
 
 describe('any bytes in', () => {
