@@ -10,6 +10,7 @@ import {isoTime} from '../time/format.js'
 import type {FileAccount, InputAccount} from '../types.js'
 import type {DrawContext, Tz} from './context.js'
 import type {JsonFile, JsonGroup, JsonInput, JsonReport} from './json-schema.js'
+import {LazyList, writeJson} from './json-stream.js'
 import type {Writer} from './writer.js'
 
 export function groupObject(by: readonly GroupKey[], row: GroupRow): JsonGroup {
@@ -64,11 +65,11 @@ export function reportObject(r: Report, tz: Tz): JsonReport {
     totals: r.totals,
     by: r.main.by,
     ...(r.main.folded > 0 ? {folded: r.main.folded} : {}),
-    groups: r.main.rows.map((row) => groupObject(r.main.by, row)),
+    groups: groupList(r.main.by, r.main.rows),
     // What merge needs to draw any format from several reports: the summary's tables (with
     // --label) and the events per five minutes and kind.
     ...(labelled && r.tables.length > 0
-      ? {tables: Object.fromEntries(r.tables.map((t) => [t.by.join(','), t.rows.map((row) => groupObject(t.by, row))]))}
+      ? {tables: Object.fromEntries(r.tables.map((t) => [t.by.join(','), groupList(t.by, t.rows)]))}
       : {}),
     ...(r.dropped !== null && r.dropped.length > 0
       ? {dropped: r.dropped.map((row) => groupObject(['recipient'], row))}
@@ -79,8 +80,12 @@ export function reportObject(r: Report, tz: Tz): JsonReport {
   }
 }
 
+/** Group objects made as they are written. */
+const groupList = (by: readonly GroupKey[], rows: GroupRow[]): JsonGroup[] =>
+  new LazyList(rows.length, (i) => groupObject(by, rows[i]!)) as unknown as JsonGroup[]
+
 export function renderJson(r: Report, out: Writer, c: DrawContext): void {
-  out.write(JSON.stringify(reportObject(r, c.tz), null, 2) + '\n')
+  writeJson(out, reportObject(r, c.tz))
 }
 
 export function renderNdjson(r: Report, out: Writer): void {
