@@ -15,6 +15,8 @@ const STDOUT = 1
 // A pipe that is full and non-blocking says EAGAIN: wait a little, without spinning, and retry.
 const pause = new Int32Array(new SharedArrayBuffer(4))
 const PAUSE_MS = 2
+/** Signals that end a run (Ctrl-C, kill, a closed terminal). */
+const ENDING: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP']
 
 export class StreamWriter implements Writer {
   private buf = ''
@@ -53,6 +55,7 @@ export class StreamWriter implements Writer {
           this.fd = openSync(tmp, 'wx', mode)
           this.tmp = tmp
           process.once('exit', this.discard)
+          for (const s of ENDING) process.once(s, this.interrupted)
         } catch (err) {
           // A file the user may write in a directory they may not (a web root's page): in place.
           const code = (err as NodeJS.ErrnoException).code
@@ -63,6 +66,16 @@ export class StreamWriter implements Writer {
     } catch (err) {
       throw this.failure(err as Error)
     }
+  }
+
+  /**
+   * Interrupted: the temporary file goes, then the signal ends the run as it would have. (A run
+   * without one is left to the signal's own action, which ends it at once, whatever it is doing.)
+   */
+  private readonly interrupted = (signal: NodeJS.Signals): void => {
+    this.discard()
+    for (const s of ENDING) process.removeListener(s, this.interrupted)
+    process.kill(process.pid, signal)
   }
 
   /** A run that ends before the output is complete leaves no temporary file behind. */
@@ -132,6 +145,7 @@ export class StreamWriter implements Writer {
       }
       this.ended = true
       process.removeListener('exit', this.discard)
+      for (const s of ENDING) process.removeListener(s, this.interrupted)
     }
     return Promise.resolve()
   }

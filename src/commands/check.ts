@@ -59,7 +59,6 @@ export default class Check extends BaseCommand {
 
   async run(): Promise<void> {
     const {flags, argv} = await this.parse(Check)
-    process.once('SIGINT', () => process.exit(130))
     const options = checkOptions(flags, [])
     const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(stdinKind())
     await refusePromFileOverInput(flags['prom-file'], paths)

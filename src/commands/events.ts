@@ -34,8 +34,8 @@ export default class Events extends BaseCommand {
     const options = eventsOptions(flags, paths, where)
     const out = new StreamWriter()
     const stop = new AbortController()
-    // Ctrl-C ends a follow cleanly (exit 0); otherwise it interrupts (exit 130).
-    process.once('SIGINT', () => (flags.follow ? stop.abort() : process.exit(130)))
+    // Ctrl-C ends a follow cleanly (exit 0); otherwise the signal ends the run at once.
+    if (flags.follow) process.once('SIGINT', () => stop.abort())
     await runEvents(
       {
         ...options,

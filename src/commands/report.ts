@@ -57,7 +57,6 @@ export default class Report extends BaseCommand {
       await out.end()
       return
     }
-    process.once('SIGINT', () => process.exit(130))
     const progress = progressLine()
     const built = await runReport({...options, onProgress: progress?.update}, out, render)
     progress?.clear()

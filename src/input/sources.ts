@@ -38,7 +38,7 @@ export async function resolveSources(paths: string[], opts: ResolveOptions = {})
   const out: Source[] = []
   for (const p of paths) {
     try {
-      out.push(...(await resolvePath(p)))
+      for (const s of await resolvePath(p)) out.push(s)
     } catch (err) {
       if (!opts.keepGoing || !(err instanceof EximRejectsError)) throw err
       opts.onError?.(err)

@@ -44,7 +44,7 @@ export function renderHistogram(series: Series, tz: (t: number) => number, width
 function drawHistogram(series: Series, tz: (t: number) => number, width: number, ascii: boolean): string {
   const points = series.points.map((p) => ({time: p.time, n: p.counts.reduce((a, b) => a + b, 0)}))
   if (points.length === 0) return '  (no events)\n'
-  const max = Math.max(...points.map((p) => p.n))
+  const max = points.reduce((m, p) => Math.max(m, p.n), -Infinity)
   let out = ''
   if (points.length <= 48) {
     const countWidth = thousands(max).length

@@ -160,7 +160,7 @@ const keyCell = (v: string): string => (v === '' ? muted('-') : escWrapping(v))
 
 function barsAndTable(id: string, title: string, t: GroupTable, tz: Tz): string {
   if (t.rows.length === 0) return el('section', {id}, el('h2', null, esc(title)), el('p', {class: 'muted'}, 'None.'))
-  const max = Math.max(...t.rows.map((r) => r.count))
+  const max = t.rows.reduce((m, r) => Math.max(m, r.count), -Infinity)
   const label = (r: GroupRow): string => r.keys.map((k) => (k === '' ? '-' : k)).join(' · ')
   const bar = (r: GroupRow): string =>
     el(
@@ -186,8 +186,15 @@ function barsAndTable(id: string, title: string, t: GroupTable, tz: Tz): string 
       [{class: 't opt'}, esc(wallTime(r.last, tz(r.last)))],
     ])
   const more = t.groups > t.rows.length ? ' ' + muted(`(top ${t.rows.length} of ${thousands(t.groups)})`) : ''
-  const bars = el('div', {class: 'bars'}, ...t.rows.map(bar))
-  return el('section', {id}, el('h2', null, esc(title) + more), bars, el('table', null, head, ...t.rows.map(line)))
+  // Rows joined here: a table can have more rows than a call can take arguments.
+  const bars = el('div', {class: 'bars'}, t.rows.map(bar).join(''))
+  return el(
+    'section',
+    {id},
+    el('h2', null, esc(title) + more),
+    bars,
+    el('table', null, head + t.rows.map(line).join('')),
+  )
 }
 
 function kindTotals(r: Report): string {
@@ -234,7 +241,7 @@ function droppedList(discarded: GroupRow[] | undefined, wall: (t: number) => str
       [{class: 't'}, timeCell(wall(d.last))],
     ])
   const title = el('h2', null, 'Silently dropped: every recipient')
-  return el('section', {id: 'discarded'}, title, el('table', null, head, ...discarded.map(line)))
+  return el('section', {id: 'discarded'}, title, el('table', null, head + discarded.map(line).join('')))
 }
 
 function inputSection(r: Report): string {
@@ -276,7 +283,7 @@ function inputSection(r: Report): string {
         el('pre', null, i.samples.map((x) => esc(`${x.file}:${x.line}: ${x.text}`)).join('\n')),
       )
     : ''
-  const table = el('table', null, row('th', titles), ...i.files.map(file))
+  const table = el('table', null, row('th', titles) + i.files.map(file).join(''))
   return el('section', {id: 'input'}, el('h2', null, 'Input'), el('p', {id: 'accounting'}, sum), '\n', table, samples)
 }
 

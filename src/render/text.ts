@@ -56,7 +56,7 @@ export interface Column {
 /** Lays rows out in aligned columns with a title row and a rule under it. */
 export function table(columns: Column[], rows: string[][], indent = '  '): string {
   const cells = rows.map((r) => r.map(printable))
-  const width = columns.map((c, i) => Math.max(c.title.length, ...cells.map((r) => [...r[i]!].length)))
+  const width = columns.map((c, i) => cells.reduce((w, r) => Math.max(w, [...r[i]!].length), c.title.length))
   const line = (r: string[], body: boolean): string =>
     indent +
     r

@@ -149,8 +149,8 @@ function assemble(
   const window = {
     since: at(opts.since),
     until: at(opts.until),
-    first: firsts.length ? at(Math.min(...firsts)) : null,
-    last: lasts.length ? at(Math.max(...lasts)) : null,
+    first: firsts.length ? at(firsts.reduce((a, b) => Math.min(a, b))) : null,
+    last: lasts.length ? at(lasts.reduce((a, b) => Math.max(a, b))) : null,
   }
   const shape = {
     kinds: opts.kinds,

@@ -124,7 +124,7 @@ export function judge(o: Observed, l: Limits): CheckResult {
     const who = `${plural(ung, 'recipient')} ${KINDS['delivery-quota'].outcome}, never ${KINDS['rcpt-defer'].outcome}`
     warn.push(`quota check not firing at RCPT time: ${who} (${list(unguarded)})`)
   }
-  const last = Math.max(...o.input.files.map((f) => (Number.isFinite(f.lastTime) ? f.lastTime : -Infinity)))
+  const last = o.input.files.reduce((t, f) => (Number.isFinite(f.lastTime) ? Math.max(t, f.lastTime) : t), -Infinity)
   // Nothing read at all (an empty file, empty standard input): no reason to say OK. A set whose
   // files the window left unread did have lines, outside it.
   const readNothing = o.input.lines === 0 && !o.input.files.some((f) => f.skipped !== undefined)

@@ -3,7 +3,8 @@ import {Aggregator} from '../../../src/aggregate/aggregator.js'
 import {buildReport} from '../../../src/aggregate/report-model.js'
 import {totalAccount} from '../../../src/input/account.js'
 import {renderCsv} from '../../../src/render/csv.js'
-import {renderJson, renderNdjson} from '../../../src/render/json.js'
+import {renderHtml} from '../../../src/render/html.js'
+import {renderJson, renderNdjson, reportObject} from '../../../src/render/json.js'
 import {renderSummary} from '../../../src/render/summary.js'
 import {isoTime} from '../../../src/time/format.js'
 import {StringWriter} from '../../../src/render/writer.js'
@@ -106,5 +107,45 @@ describe('csvRow', () => {
       // A quote in front of what a spreadsheet would run, as csv-stringify's escape_formulas puts it.
       expect(csvRow(row, true)).toBe(stringify([row], {escape_formulas: true}))
     }
+  })
+})
+
+describe('a table of 200,000 groups', () => {
+  const lines: string[] = []
+  for (let i = 0; i < 200_000; i++)
+    lines.push(
+      `2019-06-11 22:${String(((i / 60) % 60) | 0).padStart(2, '0')}:${String(i % 60).padStart(2, '0')} ` +
+        `H=mx [192.0.2.1] F=<s@x> temporarily rejected RCPT <u${i}@stupin.su>: 422 Mailbox is over quota`,
+    )
+  const {events, acct, samples} = scan(lines.join('\n'))
+  const agg = new Aggregator([['recipient'], ['recipient'], ['host'], ['reason']])
+  for (const e of events) agg.add(e)
+  const big = buildReport(
+    agg,
+    totalAccount([acct], samples),
+    {since: null, until: null, first: null, last: null},
+    {kinds: ['rcpt-defer', 'discard-misconfig'], summaryTop: 10, summaryTables: 3, tz: () => 0},
+  )
+
+  it('is drawn by every format (no argument list as long as the table)', () => {
+    const c = {tz: () => 0, byGiven: true}
+    for (const render of [renderCsv, renderJson, renderNdjson, renderSummary, renderHtml]) {
+      const w = new StringWriter()
+      render(big, w, c)
+      expect(w.text).toContain('u199999@stupin.su')
+    }
+  })
+
+  it('JSON is written row by row, byte for byte as JSON.stringify gives the whole report', () => {
+    const w = new StringWriter()
+    renderJson(big, w, {tz: () => 0, byGiven: true})
+    expect(w.text).toBe(
+      JSON.stringify(
+        reportObject(big, () => 0),
+        null,
+        2,
+      ) + '\n',
+    )
+    expect(JSON.parse(w.text).groups).toHaveLength(200_000)
   })
 })
