@@ -65,6 +65,7 @@ export class ExporterMetrics {
   private readonly lines: Counter<'use'>
   private readonly bytes: Counter
   private readonly rotations: Counter<'how'>
+  private readonly unrecovered: Counter
   private readonly counted = {lines: {event: 0, duplicate: 0, other: 0, unparsed: 0}, bytes: 0}
 
   constructor(opts: ExporterMetricsOptions) {
@@ -110,6 +111,13 @@ export class ExporterMetrics {
       'Rotations of the followed log seen: a new file at its path (rename) or the file truncated (copytruncate)',
       ['how'],
     )
+    this.unrecovered = new Counter({
+      name: 'exim_rejects_log_truncations_unrecovered_total',
+      help:
+        'Truncations of the followed log (copytruncate) after which no plain copy beside it held what was ' +
+        'written since the last read: those lines were not read',
+      registers,
+    })
     const info = new Gauge({
       name: 'exim_rejects_exporter_info',
       help: 'The exporter version and the log it follows (always 1)',
@@ -145,8 +153,9 @@ export class ExporterMetrics {
     this.counted.bytes = acct.bytes
   }
 
-  rotated(how: 'rotated' | 'truncated'): void {
+  rotated(how: 'rotated' | 'truncated', copy?: string): void {
     this.rotations.labels(how === 'rotated' ? 'rename' : 'truncate').inc()
+    if (how === 'truncated' && copy === undefined) this.unrecovered.inc()
   }
 
   /** The text Prometheus scrapes, and its content type. */

@@ -42,6 +42,26 @@ export abstract class BaseCommand extends Command {
     return (name, position) => process.stderr.write(`exim-rejects: following ${name} from byte ${position}\n`)
   }
 
+  /**
+   * Said when a followed log restarts: with --debug every time; always when a copytruncate's copy
+   * was not found, since the lines written between the last read and the truncation were not read.
+   */
+  protected restartNote(debug: boolean): (name: string, how: 'rotated' | 'truncated', copy?: string) => void {
+    return (name, how, copy) => {
+      if (how === 'truncated' && copy === undefined)
+        process.stderr.write(
+          `exim-rejects: ${name} was truncated and no copy beside it holds what it got since the last read: ` +
+            'those lines were not read (a plain copy named like the log, e.g. mainlog.1, is looked for)\n',
+        )
+      else if (debug)
+        process.stderr.write(
+          how === 'rotated'
+            ? `exim-rejects: ${name} was rotated; reading the new file from its start\n`
+            : `exim-rejects: ${name} was truncated; the rest of what it held was read from ${copy}\n`,
+        )
+    }
+  }
+
   /** Tells the user what failed, in one line, and ends with `exit` (check: on stdout, and in its textfile). */
   protected async failed(message: string, exit: number): Promise<void> {
     process.stderr.write(`exim-rejects: ${message}\n`)

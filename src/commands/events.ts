@@ -41,6 +41,7 @@ export default class Events extends BaseCommand {
         ...options,
         signal: stop.signal,
         onFollowing: this.followingNote(flags.debug),
+        onRestart: this.restartNote(flags.debug),
         onInputError: this.inputFailed,
         onOpen: this.openingNote(flags.debug),
       },

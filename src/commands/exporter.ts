@@ -41,12 +41,8 @@ export default class Exporter extends BaseCommand {
       signal: stop.signal,
       onReady: (url, log, position) =>
         process.stderr.write(`exim-rejects: serving ${url}, following ${log} from byte ${position}\n`),
-      onRestart: (log, how, copy) =>
-        process.stderr.write(
-          how === 'rotated'
-            ? `exim-rejects: ${log} was rotated; reading the new file from its start\n`
-            : `exim-rejects: ${log} was truncated; ${copy === undefined ? 'no copy of its end was found beside it' : `the rest of what it held was read from ${copy}`}; reading it again from its start\n`,
-        ),
+      // A service's journal says every restart.
+      onRestart: this.restartNote(true),
     })
   }
 }

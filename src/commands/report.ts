@@ -53,7 +53,13 @@ export default class Report extends BaseCommand {
       const stop = new AbortController()
       process.once('SIGINT', () => stop.abort())
       const following = this.followingNote(flags.debug)
-      await followReport(options, out, {interval, signal: stop.signal, onFollowing: following, render})
+      await followReport(options, out, {
+        interval,
+        signal: stop.signal,
+        onFollowing: following,
+        onRestart: this.restartNote(flags.debug),
+        render,
+      })
       await out.end()
       return
     }

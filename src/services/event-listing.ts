@@ -23,6 +23,8 @@ export interface EventsOptions extends Omit<PrintContext, 'tz' | 'now'> {
   signal?: AbortSignal
   /** Told once a followed log is open: from then on every line appended is read. */
   onFollowing?: (name: string, position: number) => void
+  /** Told when the followed log was rotated or truncated (`copy`: where the rest was read from). */
+  onRestart?: (name: string, how: 'rotated' | 'truncated', copy?: string) => void
   stdin?: NodeJS.ReadableStream
   now?: Date
   pollMs?: number
@@ -62,6 +64,7 @@ export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): vo
       pollMs: opts.pollMs,
       onPoll: () => out.flush?.(),
       onReady: opts.onFollowing,
+      onRestart: (how: 'rotated' | 'truncated', copy?: string) => opts.onRestart?.(src.name, how, copy),
     }
     await followLog(src, follow, {
       event(ev) {

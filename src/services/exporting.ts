@@ -64,7 +64,7 @@ export async function runExporter(opts: ExporterOptions): Promise<void> {
           opts.onReady?.(url, name, position)
         },
         onRestart: (how, copy) => {
-          metrics.rotated(how)
+          metrics.rotated(how, copy)
           opts.onRestart?.(src.name, how, copy)
         },
       },

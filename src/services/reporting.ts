@@ -169,6 +169,8 @@ export interface FollowReportOptions {
   pollMs?: number
   /** Told once the log is open: from then on every line appended is read. */
   onFollowing?: (name: string, position: number) => void
+  /** Told when the followed log was rotated or truncated (`copy`: where the rest was read from). */
+  onRestart?: (name: string, how: 'rotated' | 'truncated', copy?: string) => void
   /** How each report is drawn (width, colour). */
   render?: RenderOptions
 }
@@ -209,6 +211,7 @@ export async function followReport(
     signal: f.signal,
     pollMs: f.pollMs,
     onReady: f.onFollowing,
+    onRestart: (how: 'rotated' | 'truncated', copy?: string) => f.onRestart?.(src.name, how, copy),
     onPoll: (acct: InputAccount) => {
       latest = acct
       // The first report once the log has been read to its end, then one per interval.

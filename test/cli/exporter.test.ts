@@ -86,11 +86,20 @@ describe('exporter', () => {
     const bytes = [defer(1), reject(2), discard(3), other(4), defer(5), defer(6), defer(7), defer(8), other(9)]
     expect(m.get('exim_rejects_log_bytes_read_total')).toBe(Buffer.byteLength(bytes.join('')))
     expect(total(m, 'process_resident_memory_bytes')).toBeGreaterThan(0)
+    expect(m.get('exim_rejects_log_truncations_unrecovered_total')).toBe(0)
+
+    // Truncated with no copy beside it that holds what was read: said, and counted.
+    truncateSync(log, 0)
+    appendFileSync(log, defer(10))
+    m = await scrapeUntil(f, url, 'the truncation without a copy', (m) => events(m) === 8)
+    expect(m.get('exim_rejects_log_rotations_total{how="truncate"}')).toBe(2)
+    expect(m.get('exim_rejects_log_truncations_unrecovered_total')).toBe(1)
 
     f.child.kill('SIGTERM')
     expect(await f.exit).toBe(0)
     expect(f.stderr()).toContain(`${log} was rotated`)
     expect(f.stderr()).toContain(`the rest of what it held was read from ${log}.0`)
+    expect(f.stderr()).toContain(`${log} was truncated and no copy beside it holds what it got since the last read`)
   })
 
   it.runIf(process.getuid?.() === 0)(
