@@ -1,6 +1,7 @@
 // The follower, driven one step at a time: what it yields between two polls is decided by what
 // the test did to the file in between, so no step depends on timing.
 
+import {getEventListeners} from 'node:events'
 import {appendFileSync, copyFileSync, mkdtempSync, renameSync, rmSync, truncateSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -37,6 +38,15 @@ function start(fromStart = true) {
 }
 
 describe('followFile', () => {
+  it('leaves nothing behind from one poll to the next: no listener on the stop signal', async () => {
+    const {it, stop} = start()
+    for (let i = 0; i < 200; i++) await untilPoll(it)
+    // One poll's sleep may be waiting on the signal, no more.
+    expect(getEventListeners(stop.signal, 'abort').length).toBeLessThanOrEqual(1)
+    stop.abort()
+    await it.return(undefined)
+  })
+
   it('at a copytruncate, reads what was written since the last poll from the copy', async () => {
     const {log, it, stop} = start()
     expect(await untilPoll(it)).toEqual([line(1)])
