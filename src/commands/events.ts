@@ -3,6 +3,7 @@ import {EVENTS_FLAGS} from '../cli/command-flags.js'
 import {eventsOptions} from '../cli/command-options.js'
 import {pathArgs} from '../cli/flags.js'
 import {StreamWriter} from '../cli/output.js'
+import {stateFileOption, withState} from '../cli/state-option.js'
 import {defaultPaths, stdinKind} from '../input/sources.js'
 import {runEvents} from '../services/event-listing.js'
 
@@ -32,20 +33,25 @@ export default class Events extends BaseCommand {
     const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(stdinKind())
     const where = {columns: process.stdout.columns, stdoutIsTTY: process.stdout.isTTY === true, env: process.env}
     const options = eventsOptions(flags, paths, where)
+    const stateFile = stateFileOption(flags, paths)
     const out = new StreamWriter()
     const stop = new AbortController()
     // Ctrl-C ends a follow cleanly (exit 0); otherwise it interrupts (exit 130).
     process.once('SIGINT', () => (flags.follow ? stop.abort() : process.exit(130)))
-    await runEvents(
-      {
-        ...options,
-        signal: stop.signal,
-        onFollowing: this.followingNote(flags.debug),
-        onInputError: this.inputFailed,
-        onOpen: this.openingNote(flags.debug),
-      },
-      out,
-    )
-    await out.end()
+    await withState(stateFile, options.now!.getTime(), async (state) => {
+      await runEvents(
+        {
+          ...options,
+          state,
+          signal: stop.signal,
+          onFollowing: this.followingNote(flags.debug),
+          onInputError: this.inputFailed,
+          onOpen: this.openingNote(flags.debug),
+          onNote: this.note,
+        },
+        out,
+      )
+      await out.end()
+    })
   }
 }
