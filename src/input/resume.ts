@@ -35,10 +35,17 @@ export interface LogMark {
   head: string
   /** The MARK bytes before offset (base64). */
   tail: string
+  /**
+   * The log's other files then (rotated ones): device, inode, size and head hash. When the file read
+   * last is gone (or nothing of it was read), the files not among these are the ones that are new.
+   */
+  rotated: KnownFile[]
 }
 
+export type KnownFile = [dev: number, ino: number, size: number, head: string]
+
 /** A file of a log as it is now. */
-interface Member {
+export interface Member {
   src: Source
   dev: number
   ino: number
@@ -53,6 +60,8 @@ export interface LogPlan {
   sources: Source[]
   /** The file whose end this run reads to: the next mark is taken of it. */
   newest: Member
+  /** Every file of the log, oldest first. */
+  members: Member[]
   /** Set when the remembered file was not found: why the log is read from its start. */
   lost?: string
 }
@@ -78,8 +87,7 @@ export async function planLogs(sources: Source[], marks: Record<string, LogMark>
   for (const key of keys) {
     const given = logs.get(key)!
     const mark = marks[key]
-    const set =
-      given.length === 1 && given[0]!.set === null && mark !== undefined ? await withRotated(given[0]!) : given
+    const set = given.length === 1 && given[0]!.set === null ? await withRotated(given[0]!) : given
     plans.set(key, await planLog(key, await Promise.all(set.map(member)), mark))
   }
   return [...logs.keys()].map((k) => plans.get(k)!)
@@ -87,19 +95,27 @@ export async function planLogs(sources: Source[], marks: Record<string, LogMark>
 
 async function planLog(key: string, members: Member[], mark: LogMark | undefined): Promise<LogPlan> {
   const newest = members[members.length - 1]!
-  let from = 0
+  // Which files to read, and where the one the last run stopped in resumes.
+  let read: number[]
+  let resumed = -1
   let lost: string | undefined
-  if (mark !== undefined) {
-    from = await locate(mark, members)
-    if (from === -1)
-      lost = `${newest.src.name}: not the log --state last read (it shrank or was replaced): read from its start`
+  if (mark === undefined) {
+    // A first run reads what it was given: a file given by name without the files it was rotated into.
+    read = newest.src.set === null ? [members.length - 1] : members.map((_, i) => i)
+  } else {
+    resumed = mark.offset > 0 ? await locate(mark, members) : -1
+    if (resumed !== -1) read = members.map((_, i) => i).filter((i) => i >= resumed)
+    else {
+      read = await unknown(mark, members)
+      if (mark.offset > 0)
+        lost = `${newest.src.name}: not the log --state last read (it shrank or was replaced): read from its start`
+    }
   }
   const sources: Source[] = []
-  const first = mark === undefined ? 0 : Math.max(0, from === -1 ? members.length - 1 : from)
-  for (let i = first; i < members.length; i++) {
+  for (const i of read) {
     const m = members[i]!
-    const start = mark !== undefined && i === from ? mark.offset : 0
-    const lines = mark !== undefined && i === from ? mark.lines : 0
+    const start = i === resumed ? mark!.offset : 0
+    const lines = i === resumed ? mark!.lines : 0
     const last = i === members.length - 1
     // The newest file is read to its last complete line: Exim may be writing the next one.
     const end = last && !m.compressed ? await lineEnd(m.src.path!, start, m.size) : Infinity
@@ -109,7 +125,7 @@ async function planLog(key: string, members: Member[], mark: LogMark | undefined
     const size = m.compressed ? m.size : Math.min(end, m.size) - start
     sources.push({...m.src, logType, size, ...(whole ? {} : {slice})})
   }
-  return {key, sources, newest, ...(lost === undefined ? {} : {lost})}
+  return {key, sources, newest, members, ...(lost === undefined ? {} : {lost})}
 }
 
 /** A file given by name, with its rotated siblings (`mainlog.1`, `mainlog.2.gz`, `main.log-20261124`), oldest first. */
@@ -157,17 +173,48 @@ async function member(src: Source): Promise<Member> {
 async function locate(mark: LogMark, members: Member[]): Promise<number> {
   const same = (m: Member): boolean => m.dev === mark.dev && m.ino === mark.ino
   const idx = members.map((_, i) => i).reverse()
-  // Nothing read yet: every file starts with nothing, so only the file itself is that file.
-  const candidates =
-    mark.offset === 0
-      ? idx.filter((i) => same(members[i]!) && !members[i]!.compressed)
-      : [
-          ...idx.filter((i) => same(members[i]!)),
-          ...idx.filter((i) => !same(members[i]!) && !members[i]!.compressed),
-          ...idx.filter((i) => !same(members[i]!) && members[i]!.compressed),
-        ]
+  const candidates = [
+    ...idx.filter((i) => same(members[i]!)),
+    ...idx.filter((i) => !same(members[i]!) && !members[i]!.compressed),
+    ...idx.filter((i) => !same(members[i]!) && members[i]!.compressed),
+  ]
   for (const i of candidates) if (await holdsMark(members[i]!, mark)) return i
   return -1
+}
+
+/**
+ * The file the last run stopped in is gone (truncated, replaced), or nothing of it was read: the
+ * files whose content the last run did not know (by their head), and the newest, are read whole.
+ */
+async function unknown(mark: LogMark, members: Member[]): Promise<number[]> {
+  const known = new Set(mark.rotated.map((f) => f[3]))
+  const out: number[] = []
+  for (let i = 0; i < members.length - 1; i++) {
+    const head = await headOf(members[i]!, mark.rotated)
+    if (head === null || !known.has(head)) out.push(i)
+  }
+  return [...out, members.length - 1]
+}
+
+/** The files of a log but its newest, as the state remembers them. */
+export async function knownFiles(members: Member[], before: KnownFile[]): Promise<KnownFile[]> {
+  const out: KnownFile[] = []
+  for (const m of members.slice(0, -1)) {
+    const head = await headOf(m, before)
+    if (head !== null) out.push([m.dev, m.ino, m.size, head])
+  }
+  return out
+}
+
+/**
+ * The head hash of a file's content: what tells it from every other file of its log (taken from
+ * `known` when the file is one of them, unchanged).
+ */
+async function headOf(m: Member, known: KnownFile[]): Promise<string | null> {
+  const k = known.find((f) => f[0] === m.dev && f[1] === m.ino && f[2] === m.size)
+  if (k !== undefined) return k[3]
+  const size = m.compressed ? HEAD : Math.min(m.size, HEAD)
+  return (await contentMark(m.src, size, m.compressed, true))?.head ?? null
 }
 
 async function holdsMark(m: Member, mark: LogMark): Promise<boolean> {
@@ -198,6 +245,7 @@ export async function contentMark(
   src: Source,
   offset: number,
   compressed: boolean,
+  shorter = false,
 ): Promise<{head: string; tail: string} | null> {
   const headLen = Math.min(offset, HEAD)
   const tailFrom = Math.max(0, offset - MARK)
@@ -232,7 +280,7 @@ export async function contentMark(
   } finally {
     stream.close()
   }
-  if (at < offset) return null
+  if (at < offset && !shorter) return null
   return {head: hash.digest('hex'), tail: Buffer.concat(tail).toString('base64')}
 }
 

@@ -75,6 +75,8 @@ export function stateProblem(v: unknown): string | null {
     if (typeof m.tail !== 'string' || Buffer.from(m.tail, 'base64').toString('base64') !== m.tail)
       return `${at}.tail: not base64`
     if (Buffer.from(m.tail, 'base64').length !== Math.min(m.offset as number, 256)) return `${at}.tail: wrong length`
+    if (!Array.isArray(m.rotated) || !m.rotated.every(isKnownFile))
+      return `${at}.rotated: not [dev, ino, size, head] files`
   }
   const c = v.carry
   if (!isObject(c)) return 'carry: not an object'
@@ -85,6 +87,9 @@ export function stateProblem(v: unknown): string | null {
     return 'carry.seen: not [hash, count] pairs'
   return null
 }
+
+const isKnownFile = (f: unknown): boolean =>
+  Array.isArray(f) && f.length === 4 && isCount(f[0]) && isCount(f[1]) && isCount(f[2]) && HEX64.test(String(f[3]))
 
 function isDigit(d: unknown): d is PendingDigit {
   if (!isObject(d) || !isTime(d.naive) || !isCount(d.pid) || typeof d.message !== 'string') return false

@@ -3,7 +3,7 @@
 // stopped. A run that fails leaves the state as it was: the next run reads the same again.
 
 import {EximRejectsError} from '../errors.js'
-import {contentMark, type LogMark, type LogPlan, planLogs} from '../input/resume.js'
+import {contentMark, knownFiles, type LogMark, type LogPlan, planLogs} from '../input/resume.js'
 import type {Source} from '../input/sources.js'
 import type {InputAccount} from '../types.js'
 import type {Carry} from './read-logs.js'
@@ -86,6 +86,7 @@ export class StateRun {
         offset,
         lines: (src.slice?.lines ?? 0) + acct.lines,
         ...mark,
+        rotated: await knownFiles(p.members, this.prev?.logs[p.key]?.rotated ?? []),
       }
     }
     this.settled = true

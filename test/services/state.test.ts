@@ -1,0 +1,225 @@
+// --state: runs between which the logs are appended to, rotated (rename+create, the rotated file
+// compressed a cycle later), copytruncated and truncated add up to one read of everything the logs
+// were ever written: nothing lost, nothing twice, a discard pair cut by a run still one event.
+
+import {appendFileSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync} from 'node:fs'
+import {mkdirSync, rmSync, truncateSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {gunzipSync, gzipSync} from 'node:zlib'
+import {afterEach, describe, expect, it} from 'vitest'
+import {events} from './run.js'
+
+type Log = 'main' | 'reject' | 'panic'
+const FILE: Record<Log, string> = {main: 'mainlog', reject: 'rejectlog', panic: 'paniclog'}
+
+/** A small seeded generator (mulberry32): a failure names its seed, and the seed replays it. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const BASE = Date.UTC(2026, 10, 24, 6, 0, 0)
+const stamp = (ms: number): string => new Date(ms).toISOString().slice(0, 19).replace('T', ' ')
+
+/**
+ * Exim's lines in the order Exim writes them, each to its log: a rejection to the main log then
+ * the reject log, the incorrect-digit line to the main and panic logs, then its discard to the main
+ * and reject logs, a delivery that failed for quota and its later retries to the main log only.
+ */
+function* eximUnits(rand: () => number): Generator<[Log, string][]> {
+  const failed: {id: string; rcpt: string}[] = []
+  for (let i = 0; ; i++) {
+    const t = `${stamp(BASE + i * 1000)} [${10000 + (i % 7)}]`
+    const rcpt = `user${Math.floor(rand() * 5)}@example.net`
+    const host = 'H=forward100p.mail.yandex.net [77.88.28.100] F=<zzz@yandex.ru>'
+    const msgid = `1xWJQd-000${String(i).padStart(3, '0')}-1D`
+    const r = rand()
+    if (r < 0.25) {
+      const line = `${t} ${host} temporarily rejected RCPT <${rcpt}>: 422 Mailbox ${rcpt} is over quota`
+      yield [
+        ['main', line],
+        ['reject', line],
+      ]
+    } else if (r < 0.35) {
+      const line = `${t} ${host} rejected RCPT <${rcpt}>: 550 Unrouteable address`
+      yield [
+        ['main', line],
+        ['reject', line],
+      ]
+    } else if (r < 0.5) {
+      const digit = `${t} configured error code starts with incorrect digit (expected 2) in "422 Mailbox ${rcpt} is over quota"`
+      const discard = `${t} ${host} RCPT <${rcpt}>: discarded by RCPT ACL: 422 Mailbox ${rcpt} is over quota`
+      yield [
+        ['main', digit],
+        ['panic', digit],
+        ['main', discard],
+        ['reject', discard],
+      ]
+    } else if (r < 0.6) {
+      failed.push({id: msgid, rcpt})
+      yield [
+        [
+          'main',
+          `${t} ${msgid} == ${rcpt} R=dovecot_user T=dovecot_lmtp defer (-46): LMTP error after end of data: 452 4.2.2 <${rcpt}> Quota exceeded (mailbox for user is full)`,
+        ],
+      ]
+    } else if (r < 0.72 && failed.length > 0) {
+      const f = failed[Math.floor(rand() * failed.length)]!
+      yield [
+        [
+          'main',
+          rand() < 0.5
+            ? `${t} ${f.id} == ${f.rcpt} routing defer (-52): retry time not reached`
+            : `${t} ${f.id} == ${f.rcpt} R=dovecot_user T=dovecot_lmtp defer (-46): LMTP error after end of data: 452 4.2.2 <${f.rcpt}> Quota exceeded (mailbox for user is full)`,
+        ],
+      ]
+    } else {
+      yield [
+        ['main', `${t} ${msgid} <= zzz@yandex.ru H=forward100p.mail.yandex.net [77.88.28.100] P=esmtp S=510`],
+        ['main', `${t} ${msgid} Completed`],
+      ]
+    }
+  }
+}
+
+/** The rotated files of a log, newest first: `mainlog.1`, `mainlog.2.gz`, ... */
+function rotated(dir: string, log: Log): {n: number; gz: boolean}[] {
+  return readdirSync(dir)
+    .map((f) => new RegExp(`^${FILE[log]}\\.(\\d+)(\\.gz)?$`).exec(f))
+    .filter((m) => m !== null)
+    .map((m) => ({n: Number(m[1]), gz: m[2] !== undefined}))
+    .sort((a, b) => a.n - b.n)
+}
+
+/** logrotate with delaycompress: `.N.gz` -> `.N+1.gz`, `.1` -> `.2.gz` (compressed now), the log -> `.1`. */
+function shift(dir: string, log: Log): void {
+  const base = join(dir, FILE[log])
+  for (const r of rotated(dir, log).reverse()) {
+    if (r.gz) renameSync(`${base}.${r.n}.gz`, `${base}.${r.n + 1}.gz`)
+    else {
+      writeFileSync(`${base}.${r.n + 1}.gz`, gzipSync(readFileSync(`${base}.${r.n}`)))
+      rmSync(`${base}.${r.n}`)
+    }
+  }
+}
+
+type Op = 'write' | 'rotate' | 'copytruncate' | 'truncate'
+
+/** Every event a listing printed, without where it was found (a file and line of that run's files). */
+const found = (ndjson: string): string[] =>
+  ndjson
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const {file: _f, line: _l, ...ev} = JSON.parse(l) as Record<string, unknown>
+      return JSON.stringify(ev)
+    })
+
+/** The text of line `n` of a log file as it is now, decompressed. */
+function lineOf(path: string, n: number): string {
+  const raw = readFileSync(path)
+  const text = (path.endsWith('.gz') ? gunzipSync(raw) : raw).toString()
+  return text.split('\n')[n - 1] ?? ''
+}
+
+let dirs: string[] = []
+afterEach(() => {
+  for (const d of dirs) rmSync(d, {recursive: true, force: true})
+  dirs = []
+})
+
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'exim-rejects-state-'))
+  dirs.push(d)
+  return d
+}
+
+describe('events --state', () => {
+  it.each(Array.from({length: 40}, (_, i) => i + 1))(
+    'seed %i: appends, rotations, compressions, copytruncates and truncations between runs add up to one read of all',
+    async (seed) => {
+      const rand = rng(seed)
+      const root = tempDir()
+      const logs = join(root, 'logs')
+      const all = join(root, 'all')
+      const state = join(root, 'state.json')
+      for (const d of [logs, all]) {
+        rmSync(d, {recursive: true, force: true})
+        mkdirSync(d, {recursive: true})
+        for (const log of Object.keys(FILE) as Log[]) writeFileSync(join(d, FILE[log]), '')
+      }
+      // The directory, or (odd seeds) each log by name: its rotated files are then found beside it.
+      const inputs = seed % 2 === 0 ? [logs] : Object.values(FILE).map((f) => join(logs, f))
+      const units = eximUnits(rand)
+      // Lines go out in Exim's order, a run may come between any two of them.
+      let queue: [Log, string][] = []
+      const write = (): void => {
+        if (queue.length === 0) queue = units.next().value as [Log, string][]
+        const [to, text] = queue.shift()!
+        appendFileSync(join(logs, FILE[to]), text + '\n')
+        appendFileSync(join(all, FILE[to]), text + '\n')
+      }
+      const run = async (n: number, sinceRun: Op[]): Promise<void> => {
+        const notes: string[] = []
+        const out = await events(['--kind', 'all', '--format', 'ndjson', '--utc', '--state', state, ...inputs], {
+          onNote: (m) => notes.push(m),
+        })
+        // Rotations never lose the place; only a truncated log is read from its start, and said so.
+        if (!sinceRun.includes('truncate')) expect(notes, `seed ${seed} run ${n}`).toEqual([])
+        // Each event names the line it was found on, numbered from the top of its file.
+        for (const l of out.split('\n').filter(Boolean)) {
+          const ev = JSON.parse(l) as {file: string; line: number; recipient: string; kind: string}
+          expect(lineOf(ev.file, ev.line), `seed ${seed} run ${n}`).toContain(ev.recipient)
+        }
+        union.push(...found(out))
+        expect(existsSync(`${state}.lock`)).toBe(false)
+      }
+      const union: string[] = []
+      const done: (Op | '|')[] = []
+      // A first run reads a log given by name, not what was rotated out of it before: it starts on empty logs.
+      if (seed % 2 === 1) await run(0, [])
+      for (let n = 1; n <= 12; n++) {
+        const ops = Math.floor(rand() * 4)
+        const sinceRun: Op[] = []
+        for (let k = 0; k < ops; k++) {
+          const log = (['main', 'main', 'reject', 'panic'] as const)[Math.floor(rand() * 4)]!
+          const path = join(logs, FILE[log])
+          const r = rand()
+          // A log cut short loses what it was not read of: only where nothing was written since the last run.
+          const op: Op = r < 0.55 ? 'write' : r < 0.75 ? 'rotate' : r < 0.9 ? 'copytruncate' : 'truncate'
+          if (op === 'write') {
+            for (let n = 1 + Math.floor(rand() * 25); n > 0; n--) write()
+          } else if (op === 'rotate') {
+            shift(logs, log)
+            renameSync(path, `${path}.1`)
+            writeFileSync(path, '')
+          } else if (op === 'copytruncate') {
+            shift(logs, log)
+            copyFileSync(path, `${path}.1`)
+            truncateSync(path, 0)
+          } else if (!sinceRun.includes('write')) {
+            truncateSync(path, 0)
+          } else continue
+          sinceRun.push(op)
+        }
+        done.push(...sinceRun, '|')
+        await run(n, sinceRun)
+      }
+      // The last Exim wrote is complete: a digit line at the very end waits for its discard.
+      while (queue.length > 0) write()
+      await run(-1, [])
+      const whole = found(await events(['--kind', 'all', '--format', 'ndjson', '--utc', all]))
+      const missing = [...whole]
+      for (const e of union) missing.splice(missing.indexOf(e), missing.indexOf(e) === -1 ? 0 : 1)
+      expect(union.length, `seed ${seed}: ${done.join(' ')}: ${missing.join('\n')}`).toBe(whole.length)
+      expect([...union].sort(), `seed ${seed}: ${done.join(' ')}`).toEqual([...whole].sort())
+    },
+  )
+})
