@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {gunzipSync, gzipSync} from 'node:zlib'
 import {afterEach, describe, expect, it} from 'vitest'
-import {events} from './run.js'
+import {check, events, report} from './run.js'
 
 type Log = 'main' | 'reject' | 'panic'
 const FILE: Record<Log, string> = {main: 'mainlog', reject: 'rejectlog', panic: 'paniclog'}
@@ -222,4 +222,79 @@ describe('events --state', () => {
       expect([...union].sort(), `seed ${seed}: ${done.join(' ')}`).toEqual([...whole].sort())
     },
   )
+})
+
+describe('--state', () => {
+  const T = '2026-12-02 10:00:00 [4242]'
+  const digit = `${T} configured error code starts with incorrect digit (expected 2) in "422 Mailbox full@example.net is over quota"`
+  const discard = `${T} H=mx.example.org [192.0.2.7] F=<a@example.org> RCPT <full@example.net>: discarded by RCPT ACL: 422 Mailbox full@example.net is over quota`
+  const defer = (t: string, r: string) =>
+    `${t} [4243] H=mx.example.org [192.0.2.7] F=<a@example.org> temporarily rejected RCPT <${r}>: 422 Mailbox ${r} is over quota\n`
+
+  it('a discard pair cut by a run is one event, told by the run that reads the discard', async () => {
+    const logs = tempDir()
+    const state = join(logs, '.state')
+    writeFileSync(join(logs, 'mainlog'), `${defer('2026-12-02 09:59:58', 'a@example.net')}${digit}\n`)
+    const args = ['--kind', 'all', '--format', 'ndjson', '--utc', '--state', state, logs]
+    const first = found(await events(args))
+    expect(first.map((e) => JSON.parse(e).kind)).toEqual(['rcpt-defer'])
+    appendFileSync(join(logs, 'mainlog'), `${discard}\n${defer('2026-12-02 10:00:05', 'b@example.net')}`)
+    const second = (await events(args))
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l))
+    expect(second.map((e) => [e.kind, e.recipient, e.line])).toEqual([
+      ['discard-misconfig', 'full@example.net', 3],
+      ['rcpt-defer', 'b@example.net', 4],
+    ])
+  })
+
+  it('check: the first run reads --since, the next what is new since it, and says so', async () => {
+    const logs = tempDir()
+    const state = join(logs, '.state')
+    const main = join(logs, 'mainlog')
+    writeFileSync(main, defer('2026-12-02 08:00:00', 'old@example.net') + defer('2026-12-02 09:30:00', 'a@example.net'))
+    const at = (now: string) => ['--utc', '--now', now, '--state', state, logs]
+    const first = await check(at('2026-12-02T10:00:00Z'))
+    expect(first.text).toMatch(/^EXIM-REJECTS OK - 1 RCPT deferral for 1 recipient in the last 1h;/)
+    // Nothing new: OK, the logs were read up to here (not UNKNOWN, as a read of nothing at all is).
+    const quiet = await check(at('2026-12-02T10:05:00Z'))
+    expect(quiet.text).toMatch(
+      /^EXIM-REJECTS OK - 0 RCPT deferrals for 0 recipients since the last run at 2026-12-02 10:00:00 \(UTC\+00:00\);/,
+    )
+    expect((await check(['--expect-activity', ...at('2026-12-02T10:06:00Z')])).text).toMatch(
+      /^EXIM-REJECTS UNKNOWN - no log lines since the last run at 2026-12-02 10:05:00/,
+    )
+    appendFileSync(main, `${digit}\n${discard}\n` + defer('2026-12-02 10:07:00', 'b@example.net'))
+    const next = await check(at('2026-12-02T10:10:00Z'))
+    expect(next.result.state).toBe('CRITICAL')
+    expect(next.result.counts['rcpt-defer']).toBe(1)
+    expect(next.result.discarded).toEqual({'full@example.net': 1})
+    expect(next.text).toContain('1 RCPT for 1 recipient answered 250 and silently dropped by a discard')
+  })
+
+  it('report: each run counts what is new, and the line accounting holds', async () => {
+    const logs = tempDir()
+    const state = join(logs, '.state')
+    writeFileSync(join(logs, 'mainlog'), defer('2026-12-02 09:00:00', 'a@example.net'))
+    const args = ['--json', '--utc', '--state', state, logs]
+    const one = JSON.parse(await report(args))
+    expect([one.totals['rcpt-defer'], one.input.lines]).toEqual([1, 1])
+    appendFileSync(join(logs, 'mainlog'), defer('2026-12-02 09:01:00', 'b@example.net') + `${T} Start queue run\n`)
+    const two = JSON.parse(await report(args))
+    expect(two.groups.map((g: {recipient: string}) => g.recipient)).toEqual(['b@example.net'])
+    expect(two.input).toMatchObject({lines: 2, events: 1, duplicates: 0, other: 1, unparsed: 0})
+  })
+
+  it('refuses what it cannot go with: --until, --follow, standard input', async () => {
+    const logs = tempDir()
+    const state = join(logs, '.state')
+    await expect(events(['--state', state, '--until', 'today', logs])).rejects.toThrow('--state: not with --until')
+    await expect(events(['--state', state, '-f', logs])).rejects.toThrow('--state: not with --follow')
+    await expect(events(['--state', state, '--keep-going', logs])).rejects.toThrow('--state: not with --keep-going')
+    await expect(events(['--state', state, '-'], {input: ''})).rejects.toThrow(
+      '--state: standard input can be read only once',
+    )
+    expect(existsSync(state)).toBe(false)
+  })
 })
