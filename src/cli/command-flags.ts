@@ -72,7 +72,7 @@ export const CHECK_FLAGS = {
   ...standardFlags,
   ...windowFlags,
   since: Flags.string({
-    description: 'start of the window checked (same forms as report --since)',
+    description: 'start of the window checked (same forms as report --since; with --state, of the first run)',
     default: '1h',
     helpValue: 'WHEN',
   }),

@@ -27,6 +27,7 @@ export default class Check extends BaseCommand {
     '<%= config.bin %> check --since 24h -w 100 -c 500 --warning-recipient 20 /var/log/exim4',
     '<%= config.bin %> check -w 5/m -c 20/m --quota-socket /var/run/dovecot/exim-quota-status /var/log/exim4',
     '<%= config.bin %> check --json --expect-activity /var/log/exim4/mainlog',
+    '<%= config.bin %> check --state /var/lib/nagios/exim-rejects.state /var/log/exim4',
     '<%= config.bin %> check --prom-file /var/lib/prometheus/node-exporter/exim_rejects.prom /var/log/exim4',
   ]
 

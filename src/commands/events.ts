@@ -22,6 +22,7 @@ export default class Events extends BaseCommand {
     '<%= config.bin %> events --ip 77.88.0.0/16 --kind all --format csv /var/log/exim4',
     '<%= config.bin %> events --kind discard-misconfig --format raw /var/log/exim4',
     '<%= config.bin %> events -f /var/log/exim4',
+    '<%= config.bin %> events --kind discard-misconfig --format raw --state /var/lib/exim-rejects/dropped.state /var/log/exim4',
   ]
 
   static override strict = false
