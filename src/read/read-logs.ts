@@ -78,6 +78,8 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
   const dedupe = types.has('main') && types.size > 1
   const carry = opts.carry
   const quotaSeen = new Map<string, number>(carry?.quota)
+  // A report for merging lists the failures it saw, not those an earlier run (--state) did.
+  const before = new Set(carry?.quota.map(([key]) => key))
   const files: FileAccount[] = []
   const links = opts.links
   const onUnsettledFollowUp = links
@@ -160,7 +162,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
   }
   if (carry) carryOver(carry, classifier, quotaSeen, files, dedupe)
   classifier.settle()
-  if (links) for (const [key, time] of quotaSeen) links.failures.push({key, time})
+  if (links) for (const [key, time] of quotaSeen) if (!before.has(key)) links.failures.push({key, time})
   return totalAccount([...files, ...failed], samples)
 }
 
