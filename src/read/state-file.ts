@@ -5,7 +5,7 @@
 import {closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import {basename, dirname, join} from 'node:path'
-import {EximRejectsError} from '../errors.js'
+import {EximRejectsError, inputError} from '../errors.js'
 import type {PendingDigit} from '../events/classifier.js'
 import type {LogMark} from '../input/resume.js'
 import {EVENT_KINDS} from '../kinds.js'
@@ -38,7 +38,7 @@ export async function loadState(path: string): Promise<StateData | null> {
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     if (e.code === 'ENOENT') return null
-    throw new EximRejectsError('INPUT', `${path}: cannot read the state file: ${e.code ?? e.message}`, {cause: err})
+    throw new EximRejectsError('INPUT', `cannot read the state file ${inputError(path, err).message}`, {cause: err})
   }
   let value: unknown
   try {
@@ -149,7 +149,9 @@ export function lockState(path: string): () => void {
     } catch (err) {
       const e = err as NodeJS.ErrnoException
       if (e.code !== 'EEXIST' || attempt > 0)
-        throw new EximRejectsError('INPUT', `${lock}: cannot lock the state file: ${e.code ?? e.message}`, {cause: err})
+        throw new EximRejectsError('INPUT', `cannot lock the state file: ${inputError(lock, err).message}`, {
+          cause: err,
+        })
       let pid = NaN
       let age = Infinity
       try {

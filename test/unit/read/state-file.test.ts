@@ -101,7 +101,7 @@ describe('the state file', () => {
   it('an unreadable state file is an error, not a first run', async () => {
     const path = join(temp(), 'state.json')
     mkdirSync(path)
-    await expect(loadState(path)).rejects.toThrow(`${path}: cannot read the state file: EISDIR`)
+    await expect(loadState(path)).rejects.toThrow(`cannot read the state file ${path}: is a directory`)
   })
 
   it('a write that fails leaves the state as it was, and no temporary file', () => {
@@ -118,6 +118,11 @@ describe('the state file', () => {
 })
 
 describe('the lock', () => {
+  it('a state file where none can be made is one clear error', () => {
+    const path = join(temp(), 'no', 'state.json')
+    expect(() => lockState(path)).toThrow(`cannot lock the state file: ${path}.lock: no such file or directory`)
+  })
+
   it('refuses a second run while the first holds it, and is gone once let go', () => {
     const path = join(temp(), 'state.json')
     const release = lockState(path)
