@@ -77,11 +77,11 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
   const types = new Set(inOrder.filter((p) => p.framing === 'plain').map((p) => p.logType))
   const dedupe = types.has('main') && types.size > 1
   const carry = opts.carry
-  const quotaSeen = new Map<string, number>(carry?.quota)
-  // A report for merging lists the failures it saw, not those an earlier run (--state) did.
-  const before = new Set(carry?.quota.map(([key]) => key))
+  const quotaSeen = carry?.quota ?? new Map<string, number>()
   const files: FileAccount[] = []
   const links = opts.links
+  // A report for merging lists the failures it saw, not those an earlier run (--state) did.
+  const before = links && carry ? new Set(carry.quota.keys()) : null
   const onUnsettledFollowUp = links
     ? (key: string, time: number): void => void links.followUps.push({file: files.length - 1, key, time})
     : undefined
@@ -162,7 +162,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
   }
   if (carry) carryOver(carry, classifier, quotaSeen, files, dedupe)
   classifier.settle()
-  if (links) for (const [key, time] of quotaSeen) if (!before.has(key)) links.failures.push({key, time})
+  if (links) for (const [key, time] of quotaSeen) if (!before?.has(key)) links.failures.push({key, time})
   return totalAccount([...files, ...failed], samples)
 }
 
@@ -173,8 +173,8 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
  */
 export interface Carry {
   digits: PendingDigit[]
-  /** Message id + recipient of quota failures, and when each first failed. */
-  quota: [string, number][]
+  /** Message id + recipient of quota failures, and when each first failed (the reader adds to it). */
+  quota: Map<string, number>
   /** Main-log events not yet matched by a reject- or panic-log copy (hashes and counts). */
   seen: [number, number][]
 }
@@ -201,8 +201,13 @@ function carryOver(
   )
   classifier.waitingFor(last)
   carry.digits = classifier.handOver()
-  const newest = Math.max(...quotaSeen.values())
-  carry.quota = [...quotaSeen].filter(([, t]) => t >= newest - QUOTA_HORIZON_MS).slice(-QUOTA_KEEP)
+  let newest = -Infinity
+  for (const t of quotaSeen.values()) if (t > newest) newest = t
+  for (const [key, t] of quotaSeen) if (t < newest - QUOTA_HORIZON_MS) quotaSeen.delete(key)
+  // The oldest first: failures are remembered in log order.
+  let over = quotaSeen.size - QUOTA_KEEP
+  for (const key of quotaSeen.keys()) if (over-- > 0) quotaSeen.delete(key)
+  carry.quota = quotaSeen
   carry.seen = dedupe ? classifier.seenDump().slice(-SEEN_KEEP) : carry.seen
 }
 

@@ -21,8 +21,15 @@ export interface StateData {
   run: number
   /** Per log (a file's absolute path, or a directory's set: `/var/log/exim4|main`). */
   logs: Record<string, LogMark>
-  carry: Carry
+  carry: StoredCarry
 }
+
+/**
+ * What the reader carries over, as stored: the quota failures are one string, a line each,
+ * `time key`, read (readQuota) only by a run that has lines to read. A busy log's tens of
+ * thousands of them would otherwise cost a check that finds nothing new a tenth of a second.
+ */
+export type StoredCarry = Omit<Carry, 'quota'> & {quota: string}
 
 const damaged = (path: string, why: string): EximRejectsError =>
   new EximRejectsError(
@@ -49,6 +56,27 @@ export async function loadState(path: string): Promise<StateData | null> {
   const why = stateProblem(value)
   if (why !== null) throw damaged(path, why)
   return value as StateData
+}
+
+/** The quota failures of a state read from `path`, as the reader holds them. */
+export function readQuota(path: string, text: string): Map<string, number> {
+  const quota = new Map<string, number>()
+  if (text === '') return quota
+  for (const line of text.split('\n')) {
+    const sp = line.indexOf(' ')
+    const time = Number(line.slice(0, sp))
+    if (sp < 1 || sp === line.length - 1 || !Number.isSafeInteger(time) || !isTime(time))
+      throw damaged(path, 'carry.quota: not lines of a time and a key')
+    quota.set(line.slice(sp + 1), time)
+  }
+  return quota
+}
+
+/** The quota failures as stored. */
+export function storeQuota(quota: Map<string, number>): string {
+  let text = ''
+  for (const [key, time] of quota) text += `${text === '' ? '' : '\n'}${time} ${key}`
+  return text
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
@@ -81,8 +109,7 @@ export function stateProblem(v: unknown): string | null {
   const c = v.carry
   if (!isObject(c)) return 'carry: not an object'
   if (!Array.isArray(c.digits) || !c.digits.every(isDigit)) return 'carry.digits: not incorrect-digit lines'
-  if (!Array.isArray(c.quota) || !c.quota.every((q) => Array.isArray(q) && typeof q[0] === 'string' && isTime(q[1])))
-    return 'carry.quota: not [key, time] pairs'
+  if (typeof c.quota !== 'string') return 'carry.quota: not a string'
   if (!Array.isArray(c.seen) || !c.seen.every((s) => Array.isArray(s) && isCount(s[0]) && isCount(s[1])))
     return 'carry.seen: not [hash, count] pairs'
   return null

@@ -7,13 +7,24 @@ import {contentMark, knownFiles, type LogMark, type LogPlan, planLogs} from '../
 import type {Source} from '../input/sources.js'
 import type {InputAccount} from '../types.js'
 import type {Carry} from './read-logs.js'
-import {lockState, loadState, saveState, type StateData, STATE_FORMAT, STATE_VERSION} from './state-file.js'
+import {
+  lockState,
+  loadState,
+  readQuota,
+  saveState,
+  type StateData,
+  STATE_FORMAT,
+  STATE_VERSION,
+  storeQuota,
+} from './state-file.js'
 
 export class StateRun {
   readonly carry: Carry
   private plans: LogPlan[] = []
   private next: Record<string, LogMark> = {}
   private settled = false
+  /** Nothing new in any log: what was carried over is written back as it was read. */
+  private idle = false
 
   private constructor(
     readonly path: string,
@@ -23,7 +34,7 @@ export class StateRun {
     readonly now: number,
   ) {
     const c = prev?.carry
-    this.carry = {digits: c?.digits ?? [], quota: c?.quota ?? [], seen: c?.seen ?? []}
+    this.carry = {digits: c?.digits ?? [], quota: new Map(), seen: c?.seen ?? []}
   }
 
   /** Locks the state file and reads it; a damaged one is an error (and the lock is let go). */
@@ -60,6 +71,10 @@ export class StateRun {
       )
     this.plans = await planLogs(sources, this.prev?.logs ?? {})
     for (const p of this.plans) if (p.lost !== undefined) onNote?.(p.lost)
+    this.idle =
+      this.prev !== null &&
+      this.plans.every((p) => p.sources.every((s) => s.slice !== undefined && s.slice.end <= s.slice.start))
+    if (!this.idle && this.prev !== null) this.carry.quota = readQuota(this.path, this.prev.carry.quota)
     return this.plans.flatMap((p) => p.sources)
   }
 
@@ -100,7 +115,7 @@ export class StateRun {
       version: STATE_VERSION,
       run: this.now,
       logs: {...this.prev?.logs, ...this.next},
-      carry: this.carry,
+      carry: this.idle && this.prev !== null ? this.prev.carry : {...this.carry, quota: storeQuota(this.carry.quota)},
     }
     try {
       saveState(this.path, state)

@@ -87,6 +87,22 @@ describe('--state from the command line', () => {
     expect(JSON.parse(good.stdout).input.events).toBe(25)
   })
 
+  it('a log that shrank is read from its start, and said so on stderr', () => {
+    const main = join(logs, 'mainlog')
+    expect(runCli(['events', '--state', state, logs]).code).toBe(0)
+    const line =
+      '2026-11-24 12:40:00 H=[198.51.100.9] F=<x@lists.example> temporarily rejected RCPT <y@example.net>: 452 full\n'
+    writeFileSync(main, line)
+    const r = runCli(['events', '--format', 'csv', '--state', state, logs])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe(
+      `exim-rejects: ${main}: not the log --state last read (it shrank or was replaced): read from its start\n`,
+    )
+    expect(r.stdout.trim().split('\n').slice(1)).toEqual([
+      `2026-11-24T12:40:00+00:00,rcpt-defer,y@example.net,x@lists.example,198.51.100.9,,198.51.100.9,,452,452 full,452 full,${main},1`,
+    ])
+  })
+
   it('refuses a state file that is one of the logs', () => {
     const r = runCli(['report', '--state', join(logs, 'mainlog'), logs])
     expect(r.code).toBe(2)

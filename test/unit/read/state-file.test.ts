@@ -8,13 +8,17 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterEach, describe, expect, it} from 'vitest'
 import {EximRejectsError} from '../../../src/errors.js'
-import {loadState, lockState, saveState, type StateData} from '../../../src/read/state-file.js'
+import {loadState, lockState, readQuota, saveState, type StateData, storeQuota} from '../../../src/read/state-file.js'
 
 let dir: string
 afterEach(() => rmSync(dir, {recursive: true, force: true}))
 const temp = (): string => (dir = mkdtempSync(join(tmpdir(), 'exim-rejects-statefile-')))
 
 const HASH = 'a'.repeat(64)
+const QUOTA = new Map([
+  ['1xWJQd-0002dC-1D|a@example.net', Date.UTC(2026, 11, 2, 10)],
+  ['1xWJQd-0002dC-1E|"b c"@example.net', Date.UTC(2026, 11, 2, 10, 5)],
+])
 const good = (): StateData => ({
   format: 'exim-rejects-state',
   version: 1,
@@ -58,7 +62,7 @@ const good = (): StateData => ({
         },
       },
     ],
-    quota: [['1xWJQd-0002dC-1D|a@example.net', Date.UTC(2026, 11, 2, 10)]],
+    quota: storeQuota(QUOTA),
     seen: [[123456789, 1]],
   },
 })
@@ -83,11 +87,16 @@ describe('the state file', () => {
     ['a head that is no hash', (s) => s.replace(HASH, 'abc'), /head: not a sha256/],
     ['a tail of the wrong length', (s) => s.replace('"offset":300', '"offset":100'), /tail: wrong length/],
     ['a digit line that is no event', (s) => s.replace('"kind":"discard-misconfig"', '"kind":"x"'), /carry.digits/],
-    ['quota failures that are not pairs', (s) => s.replace(/"quota":\[\[[^\]]*\]\]/, '"quota":[1]'), /carry.quota/],
+    [
+      'quota failures that are no list',
+      (s) => JSON.stringify({...JSON.parse(s), carry: {...JSON.parse(s).carry, quota: [1]}}),
+      /carry.quota: not a string/,
+    ],
   ]
   it.each(damage)('a state file %s is one error naming it, exit 2', async (_, edit, why) => {
     const path = join(temp(), 'state.json')
-    writeFileSync(path, edit(JSON.stringify(good())))
+    saveState(path, good())
+    writeFileSync(path, edit(readFileSync(path, 'utf8')))
     const err = await loadState(path).then(
       () => null,
       (e: unknown) => e,
@@ -96,6 +105,13 @@ describe('the state file', () => {
     expect((err as EximRejectsError).exitCode).toBe(2)
     expect((err as Error).message).toContain(`${path}: damaged state file (`)
     expect((err as Error).message).toMatch(why)
+  })
+
+  it('quota failures read back as they were; a line that is not a time and a key is damage', () => {
+    expect(readQuota('s', storeQuota(QUOTA))).toEqual(QUOTA)
+    expect(readQuota('s', '')).toEqual(new Map())
+    for (const bad of ['x 1xWJQd-0002dC-1D|a@example.net', '1796212183626', '1796212183626 ', '1e400 k'])
+      expect(() => readQuota('s', bad)).toThrow('s: damaged state file (carry.quota: not lines of a time and a key)')
   })
 
   it('an unreadable state file is an error, not a first run', async () => {
