@@ -110,7 +110,7 @@ function shift(dir: string, log: Log): void {
   }
 }
 
-type Op = 'write' | 'rotate' | 'copytruncate' | 'truncate'
+type Op = 'write' | 'rotate' | 'copytruncate' | 'truncate' | 'gzip'
 
 /** Every event a listing printed, without where it was found (a file and line of that run's files). */
 const found = (ndjson: string): string[] =>
@@ -208,6 +208,12 @@ describe('events --state', () => {
             truncateSync(path, 0)
           } else continue
           sinceRun.push(op)
+          // Without delaycompress: the file just rotated out is compressed at once.
+          if ((op === 'rotate' || op === 'copytruncate') && rand() < 0.3) {
+            writeFileSync(`${path}.1.gz`, gzipSync(readFileSync(`${path}.1`)))
+            rmSync(`${path}.1`)
+            sinceRun.push('gzip')
+          }
         }
         done.push(...sinceRun, '|')
         await run(n, sinceRun)
