@@ -219,6 +219,9 @@ async function headOf(m: Member, known: KnownFile[]): Promise<string | null> {
 
 async function holdsMark(m: Member, mark: LogMark): Promise<boolean> {
   if (m.compressed) {
+    // Another file's first bytes tell at once: only the file itself is decompressed up to the offset.
+    const head = await contentMark(m.src, Math.min(mark.offset, HEAD), true)
+    if (head?.head !== mark.head) return false
     const got = await contentMark(m.src, mark.offset, true)
     return got !== null && got.head === mark.head && got.tail === mark.tail
   }
