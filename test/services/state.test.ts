@@ -110,6 +110,8 @@ function shift(dir: string, log: Log): void {
   }
 }
 
+const COUNTED = ['lines', 'events', 'duplicates', 'other', 'unparsed']
+
 type Op = 'write' | 'rotate' | 'copytruncate' | 'truncate' | 'gzip'
 
 /** Every event a listing printed, without where it was found (a file and line of that run's files). */
@@ -166,6 +168,9 @@ describe('events --state', () => {
         appendFileSync(join(logs, FILE[to]), text + '\n')
         appendFileSync(join(all, FILE[to]), text + '\n')
       }
+      const reportState = join(root, 'report-state.json')
+      const counted: Record<string, number> = {}
+      const totals: Record<string, number> = {}
       const run = async (n: number, sinceRun: Op[]): Promise<void> => {
         const notes: string[] = []
         const out = await events(['--kind', 'all', '--format', 'ndjson', '--utc', '--state', state, ...inputs], {
@@ -179,6 +184,12 @@ describe('events --state', () => {
           expect(lineOf(ev.file, ev.line), `seed ${seed} run ${n}`).toContain(ev.recipient)
         }
         union.push(...found(out))
+        // A report with a state of its own: every line accounted for once, in the run that read it.
+        const r = JSON.parse(await report(['--json', '--kind', 'all', '--utc', '--state', reportState, ...inputs]))
+        const i = r.input as Record<string, number>
+        expect(i.lines, `seed ${seed} run ${n}`).toBe(i.events! + i.duplicates! + i.other! + i.unparsed!)
+        for (const k of COUNTED) counted[k] = (counted[k] ?? 0) + i[k]!
+        for (const [k, v] of Object.entries(r.totals as Record<string, number>)) totals[k] = (totals[k] ?? 0) + v
         expect(existsSync(`${state}.lock`)).toBe(false)
       }
       const union: string[] = []
@@ -222,6 +233,9 @@ describe('events --state', () => {
       while (queue.length > 0) write()
       await run(-1, [])
       const whole = found(await events(['--kind', 'all', '--format', 'ndjson', '--utc', all]))
+      const full = JSON.parse(await report(['--json', '--kind', 'all', '--utc', all]))
+      expect(counted, `seed ${seed}`).toEqual(Object.fromEntries(COUNTED.map((k) => [k, full.input[k]])))
+      expect(totals, `seed ${seed}`).toEqual(full.totals)
       const missing = [...whole]
       for (const e of union) missing.splice(missing.indexOf(e), missing.indexOf(e) === -1 ? 0 : 1)
       expect(union.length, `seed ${seed}: ${done.join(' ')}: ${missing.join('\n')}`).toBe(whole.length)
