@@ -4,9 +4,10 @@
 import {appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {afterEach, beforeEach, describe, expect, it} from 'vitest'
+import {createServer, type Socket} from 'node:net'
+import {afterEach, beforeEach, describe, expect, it, onTestFinished} from 'vitest'
 import {lockState} from '../../src/read/state-file.js'
-import {runCli, SAMPLES} from './run-cli.js'
+import {runCli, SAMPLES, startCli} from './run-cli.js'
 
 let dir: string
 let logs: string
@@ -76,6 +77,35 @@ describe('--state from the command line', () => {
       release()
     }
     expect(runCli(['events', '--state', state, logs]).code).toBe(0)
+    expect(existsSync(state)).toBe(true)
+  })
+
+  it('a second process is refused while the first reads; a run killed leaves its lock, and the next takes it over', async () => {
+    // The first run holds the lock while it waits for a quota-status socket that never answers.
+    const sock = join(dir, 'quota-status.sock')
+    const held: Socket[] = []
+    const server = createServer((c) => void held.push(c))
+    await new Promise<void>((resolve) => server.listen(sock, resolve))
+    onTestFinished(() => {
+      for (const c of held) c.destroy()
+      server.close()
+    })
+    const lock = `${state}.lock`
+    const first = startCli(['check', ...NOW, '--state', state, '--quota-socket', sock, '--probe-timeout', '60s', logs])
+    await first.waitFor('its lock file', () => existsSync(lock) && readFileSync(lock, 'utf8') !== '')
+    expect(readFileSync(lock, 'utf8')).toBe(`${first.child.pid}\n`)
+    const second = runCli(['check', ...NOW, '--state', state, logs])
+    expect(second.code).toBe(3)
+    expect(second.stdout).toBe(
+      `EXIM-REJECTS UNKNOWN - ${state}: in use by another run (pid ${first.child.pid}, ${lock})\n`,
+    )
+    first.child.kill('SIGKILL')
+    await first.exit
+    expect(existsSync(lock)).toBe(true)
+    expect(existsSync(state)).toBe(false)
+    const third = runCli(['check', ...NOW, '--state', state, logs])
+    expect(third.stdout).toMatch(/^EXIM-REJECTS (OK|WARNING|CRITICAL) - /)
+    expect(existsSync(lock)).toBe(false)
     expect(existsSync(state)).toBe(true)
   })
 
