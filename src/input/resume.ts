@@ -1,9 +1,10 @@
 // --state: where the last run left each log, and what is new since. A log is a file as given or a
 // rotated set of a directory; the last run remembers the file it read last (device, inode, how far,
-// its first bytes and the bytes before where it stopped). This run finds that file again by its
-// content wherever rotation put it (still the log, renamed to `.1`, compressed to `.2.gz`, or the
-// copy copytruncate made), reads the rest of it and every newer file of the set. A log that holds
-// neither (it shrank or was replaced) is read from its start, and said so.
+// its first bytes and the bytes before where it stopped) and its other files (by their first
+// bytes). This run finds that file again by its content wherever rotation put it (still the log,
+// renamed to `.1`, compressed to `.2.gz`, or the copy copytruncate made), reads the rest of it and
+// every newer file. When no file holds it (the log shrank or was replaced) the files the last run
+// did not know are read from their start, and that is said.
 
 import {createHash} from 'node:crypto'
 import {open, readdir, stat} from 'node:fs/promises'
