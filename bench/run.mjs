@@ -27,6 +27,7 @@ const USAGE = `usage: npm run bench -- [options]
   --tz +HHMM          generator log_timezone offset
   --msgid 16|23       generator message-id format
   --eximstats-size N  prefix of the log given to eximstats (default 50M)
+  --only GROUP        time only the rows of one input: log, gz, state or prefix
   --follow-lines N    event lines appended for the follow bench (bench/follow.mjs; default 1M, 0: none)
   --json              print the JSON result on stdout (the table goes to stderr)`
 
@@ -44,6 +45,7 @@ try {
       msgid: {type: 'string'},
       'eximstats-size': {type: 'string', default: '50M'},
       'follow-lines': {type: 'string', default: '1M'},
+      only: {type: 'string'},
       json: {type: 'boolean', default: false},
       help: {type: 'boolean', short: 'h', default: false},
     },
@@ -201,6 +203,54 @@ function distStamp() {
   } catch {}
   return max
 }
+// ---------------------------------------------------------------------------------------------
+// --state: a check on the log as the last run left it (nothing new), and one after 10 MB were
+// appended to it, against a check that reads a 10 MB log whole. Each state is made by a first
+// run; the appended-to log is a copy of all but the log's last 10 MB, which are appended after
+// the first run (cached with its state: its device and inode are in the state).
+
+const APPEND = Math.min(10 * 2 ** 20, Math.floor(SIZE / 2))
+const EVER = '2000-01-01'
+function lineStart(file, at) {
+  const fd = fs.openSync(file, 'r')
+  const buf = Buffer.alloc(64 * 1024)
+  const n = fs.readSync(fd, buf, 0, buf.length, at)
+  fs.closeSync(fd)
+  return at + buf.subarray(0, n).indexOf(10) + 1
+}
+function stateRun(state, file) {
+  const r = spawnSync(NODE, [BIN, 'check', '--since', EVER, '--state', state, file], {cwd: ROOT, stdio: 'ignore'})
+  // check's exit status is its verdict (0-2); 3 is UNKNOWN, a failure.
+  if (r.status === null || r.status > 2) {
+    say(`bench: check --state ${path.basename(file)} failed (exit ${r.status})`)
+    process.exit(1)
+  }
+}
+const CUT = lineStart(LOG, bytesOfLog() - APPEND)
+const TAIL = `${LOG}.tail-${sizeName(APPEND)}`
+const GROWN = `${LOG}.grown-${sizeName(APPEND)}`
+const STATE_UNCHANGED = path.join(CACHE, 'state-unchanged.json')
+const STATE_BEHIND = `${GROWN}.state.json`
+const STATE_RUN = path.join(CACHE, 'state-appended.json')
+if (!fs.existsSync(TAIL) || fs.statSync(TAIL).mtimeMs < fs.statSync(LOG).mtimeMs) {
+  const fd = fs.openSync(LOG, 'r')
+  const buf = Buffer.alloc(bytesOfLog() - CUT)
+  fs.readSync(fd, buf, 0, buf.length, CUT)
+  fs.closeSync(fd)
+  fs.writeFileSync(TAIL + '.tmp', buf)
+  fs.renameSync(TAIL + '.tmp', TAIL)
+}
+if (!fs.existsSync(STATE_BEHIND) || fs.statSync(STATE_BEHIND).mtimeMs < fs.statSync(LOG).mtimeMs) {
+  say(`bench: making ${path.basename(GROWN)} and its state ${sizeName(APPEND)} behind`)
+  fs.rmSync(STATE_BEHIND, {force: true})
+  fs.copyFileSync(LOG, GROWN)
+  fs.truncateSync(GROWN, CUT)
+  stateRun(STATE_BEHIND, GROWN)
+  fs.appendFileSync(GROWN, fs.readFileSync(TAIL))
+}
+fs.rmSync(STATE_UNCHANGED, {force: true})
+stateRun(STATE_UNCHANGED, LOG)
+
 const distBefore = distStamp()
 const hasEvents = spawnSync(NODE, [BIN, 'events', '--help'], {cwd: ROOT, stdio: 'ignore'}).status === 0
 
@@ -214,6 +264,7 @@ const groups = {
   log: {file: LOG, bytes: bytesOf(LOG), label: path.basename(LOG)},
   gz: {file: GZ, bytes: bytesOf(LOG), gzBytes: bytesOf(GZ), label: path.basename(GZ)},
 }
+groups.state = {file: LOG, bytes: bytesOf(TAIL), label: 'check --state'}
 if (PREFIX_FILE) groups.prefix = {file: PREFIX_FILE, bytes: bytesOf(PREFIX_FILE), label: path.basename(PREFIX_FILE)}
 
 const rel = (f) => path.relative(ROOT, f)
@@ -244,6 +295,27 @@ const contenders = [
     capture: true,
   },
   {name: 'report --format csv FILE.gz', group: 'gz', cmd: [NODE, BIN, 'report', '--format', 'csv', GZ]},
+  {name: 'exim-rejects --version', group: 'state', baseline: true, cmd: [NODE, BIN, '--version']},
+  {
+    name: 'check --state, log unchanged',
+    group: 'state',
+    cmd: [NODE, BIN, 'check', '--state', STATE_UNCHANGED, LOG],
+    verdict: true,
+  },
+  {
+    name: `check, a ${sizeName(APPEND)} log read whole`,
+    group: 'state',
+    cmd: [NODE, BIN, 'check', '--since', EVER, TAIL],
+    verdict: true,
+  },
+  {
+    name: `check --state, ${sizeName(APPEND)} appended`,
+    group: 'state',
+    cmd: [NODE, BIN, 'check', '--state', STATE_RUN, GROWN],
+    verdict: true,
+    // Every run starts where the first run left the log: its last 10 MB new.
+    setup: () => fs.copyFileSync(STATE_BEHIND, STATE_RUN),
+  },
 ]
 if (PREFIX_FILE) {
   contenders.push(
@@ -333,13 +405,16 @@ function runOnce(c) {
 
 for (const g of Object.values(groups)) spawnSync('cat', [g.file], {stdio: ['ignore', 'ignore', 'ignore']})
 
+for (const c of contenders)
+  if (opts.only !== undefined && c.group !== opts.only) c.skip ??= `not in --only ${opts.only}`
 const active = contenders.filter((c) => !c.skip)
 for (let r = 0; r < RUNS; r++) {
   for (let i = 0; i < active.length; i++) {
     const c = active[(i + r) % active.length]
+    c.setup?.()
     const res = await runOnce(c)
-    // grep exits 1 when it counts zero matches; that is still a valid timing.
-    const ok = res.code === 0 || (c.capture && res.code === 1)
+    // grep exits 1 when it counts zero matches; that is still a valid timing; check's 1 and 2 are verdicts.
+    const ok = res.code === 0 || (c.capture && res.code === 1) || (c.verdict && (res.code === 1 || res.code === 2))
     if (ok) {
       c.runs.push(res.secs)
       c.rss.push(res.rssKb)
@@ -447,7 +522,9 @@ const inputLabel = (r) =>
     ? `log ${MB(groups.log.bytes)} MB`
     : r.group === 'gz'
       ? `gz ${MB(groups.gz.gzBytes)} MB`
-      : `prefix ${MB(r.bytes ?? PREFIX)} MB`
+      : r.group === 'state'
+        ? `state, log ${MB(groups.log.bytes)} MB`
+        : `prefix ${MB(r.bytes ?? PREFIX)} MB`
 const rows = [['contender', 'input', 'median s', 'min-max s', 'MB/s', 'x base', 'peak RSS MB']]
 for (const r of results) {
   if (r.skipped) {
@@ -494,10 +571,25 @@ lines.push(widths.map((w) => '-'.repeat(w)).join('  '))
 for (const row of rows.slice(1)) lines.push(fmtRow(row))
 lines.push('')
 for (const r of results) {
-  if (r.skipped) lines.push(`note: ${r.name} skipped: ${r.skipped}`)
+  if (r.skipped && !r.skipped.startsWith('not in --only')) lines.push(`note: ${r.name} skipped: ${r.skipped}`)
   if (r.failures)
     lines.push(
       `note: ${r.name} failed ${r.failures.length} time(s): exit ${r.failures[0].code ?? r.failures[0].signal}: ${r.failures[0].stderr.split('\n')[0]}`,
+    )
+}
+{
+  const med = (name) => results.find((r) => r.name === name)?.medianSeconds
+  const version = med('exim-rejects --version')
+  const unchanged = med('check --state, log unchanged')
+  const whole = med(`check, a ${sizeName(APPEND)} log read whole`)
+  const appended = med(`check --state, ${sizeName(APPEND)} appended`)
+  if (version && unchanged)
+    lines.push(
+      `state: check --state on the unchanged log takes ${(unchanged / version).toFixed(2)}x --version (goal: at most 1.5)`,
+    )
+  if (whole && appended)
+    lines.push(
+      `state: check --state after ${sizeName(APPEND)} appended takes ${(appended / whole).toFixed(2)}x a check of a ${sizeName(APPEND)} log read whole (goal: at most 1.5)`,
     )
 }
 if (distRebuilt) lines.push('note: dist/ was rebuilt during the run: the timings of the CLI mix builds')

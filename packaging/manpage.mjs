@@ -137,6 +137,10 @@ const EXAMPLES = [
     'From NRPE, over the last hour, asking Dovecot too:',
     'exim-rejects check --since 1h -w 300 -c 1000 --quota-socket /var/run/dovecot/exim-quota-status /var/log/exim4',
   ],
+  [
+    'From cron, the lines of dropped mail since the last run, each once, across logrotate:',
+    'exim-rejects events --kind discard-misconfig --format raw --state /var/lib/exim-rejects/dropped.state /var/log/exim4',
+  ],
   ['A week as a page:', 'exim-rejects report --kind all --since 7d --format html --output week.html /var/log/exim4'],
   [
     'Several servers in one report:',

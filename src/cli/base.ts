@@ -30,6 +30,11 @@ export abstract class BaseCommand extends Command {
     process.exitCode = 2
   }
 
+  /** A line on stderr that does not stop the run (a log --state found replaced). */
+  protected note = (message: string): void => {
+    process.stderr.write(`exim-rejects: ${message}\n`)
+  }
+
   /** With --debug: a line on stderr as each input is opened. */
   protected openingNote(debug: boolean): ((name: string) => void) | undefined {
     if (!debug) return undefined

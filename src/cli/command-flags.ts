@@ -15,6 +15,7 @@ import {
   robustFlags,
   selectionFlags,
   standardFlags,
+  stateFlags,
   windowFlags,
 } from './flags.js'
 import {promFlags} from './prom.js'
@@ -25,6 +26,7 @@ export const REPORT_FLAGS = {
   ...groupFlags,
   ...filterFlags,
   ...windowFlags,
+  ...stateFlags,
   ...followFlags,
   ...colorFlags,
   ...csvFlags,
@@ -54,6 +56,7 @@ export const EVENTS_FLAGS = {
   ...selectionFlags,
   ...filterFlags,
   ...windowFlags,
+  ...stateFlags,
   ...followFlags,
   ...colorFlags,
   ...csvFlags,
@@ -69,10 +72,11 @@ export const CHECK_FLAGS = {
   ...standardFlags,
   ...windowFlags,
   since: Flags.string({
-    description: 'start of the window checked (same forms as report --since)',
+    description: 'start of the window checked (same forms as report --since; with --state, of the first run)',
     default: '1h',
     helpValue: 'WHEN',
   }),
+  ...stateFlags,
   warning: Flags.string({
     char: 'w',
     aliases: ['warn'],

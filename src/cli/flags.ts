@@ -24,6 +24,15 @@ export const windowFlags = {
   now: Flags.string({hidden: true, description: 'the current time (for reproducible relative windows)'}),
 }
 
+export const stateFlags = {
+  state: Flags.string({
+    description:
+      'read only what the logs got since the last run with this file, across logrotate, and remember ' +
+      'where this run stopped (the first run reads --since, or everything)',
+    helpValue: 'FILE',
+  }),
+}
+
 export const selectionFlags = {
   kind: Flags.string({
     char: 'k',

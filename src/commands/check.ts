@@ -1,16 +1,17 @@
 import {BaseCommand} from '../cli/base.js'
 import {CHECK_FLAGS} from '../cli/command-flags.js'
-import {checkOptions} from '../cli/command-options.js'
+import {type CheckFlags, checkOptions} from '../cli/command-options.js'
 import {pathArgs} from '../cli/flags.js'
-import {StreamWriter} from '../cli/output.js'
+import {refuseInputAsOutput, StreamWriter} from '../cli/output.js'
+import {stateFileOption, withState} from '../cli/state-option.js'
 import {lastSuccess, promFileArg, refusePromFileOverInput, writePromFile} from '../cli/prom.js'
 import type {EximRejectsError} from '../errors.js'
 import {defaultPaths, stdinKind} from '../input/sources.js'
 import {perfdata, renderCheckJson, renderStatusLine} from '../render/nagios.js'
 import {printable} from '../render/text.js'
-import {runCheck} from '../services/health-check.js'
+import {type CheckOptions, runCheck} from '../services/health-check.js'
 import {ZoneClock} from '../time/zone.js'
-import {STATE_CODE} from '../verdict/judge.js'
+import {type CheckResult, STATE_CODE} from '../verdict/judge.js'
 
 export default class Check extends BaseCommand {
   static override summary = 'Is the quota ACL firing, is mail being lost? A Nagios plugin'
@@ -26,6 +27,7 @@ export default class Check extends BaseCommand {
     '<%= config.bin %> check --since 24h -w 100 -c 500 --warning-recipient 20 /var/log/exim4',
     '<%= config.bin %> check -w 5/m -c 20/m --quota-socket /var/run/dovecot/exim-quota-status /var/log/exim4',
     '<%= config.bin %> check --json --expect-activity /var/log/exim4/mainlog',
+    '<%= config.bin %> check --state /var/lib/nagios/exim-rejects.state /var/log/exim4',
     '<%= config.bin %> check --prom-file /var/lib/prometheus/node-exporter/exim_rejects.prom /var/log/exim4',
   ]
 
@@ -62,7 +64,21 @@ export default class Check extends BaseCommand {
     const options = checkOptions(flags, [])
     const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(stdinKind())
     await refusePromFileOverInput(flags['prom-file'], paths)
-    const result = await runCheck({...options, paths, onOpen: this.openingNote(flags.debug)})
+    const stateFile = stateFileOption(flags, paths)
+    await refuseInputAsOutput('--state', stateFile, paths)
+    await withState(stateFile, options.now.getTime(), async (state) => {
+      const result = await runCheck({
+        ...options,
+        paths,
+        state,
+        onNote: this.note,
+        onOpen: this.openingNote(flags.debug),
+      })
+      await this.report(result, flags, options)
+    })
+  }
+
+  private async report(result: CheckResult, flags: CheckFlags, options: CheckOptions & {now: Date}): Promise<void> {
     const clock = new ZoneClock(options.zone)
     const out = new StreamWriter(undefined, STATE_CODE.UNKNOWN)
     if (flags.json) renderCheckJson(result, out, (x) => clock.offsetOfInstant(x))

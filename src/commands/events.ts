@@ -3,6 +3,7 @@ import {EVENTS_FLAGS} from '../cli/command-flags.js'
 import {eventsOptions} from '../cli/command-options.js'
 import {pathArgs} from '../cli/flags.js'
 import {StreamWriter} from '../cli/output.js'
+import {stateFileOption, withState} from '../cli/state-option.js'
 import {defaultPaths, stdinKind} from '../input/sources.js'
 import {runEvents} from '../services/event-listing.js'
 
@@ -21,6 +22,7 @@ export default class Events extends BaseCommand {
     '<%= config.bin %> events --ip 77.88.0.0/16 --kind all --format csv /var/log/exim4',
     '<%= config.bin %> events --kind discard-misconfig --format raw /var/log/exim4',
     '<%= config.bin %> events -f /var/log/exim4',
+    '<%= config.bin %> events --kind discard-misconfig --format raw --state /var/lib/exim-rejects/dropped.state /var/log/exim4',
   ]
 
   static override strict = false
@@ -32,21 +34,26 @@ export default class Events extends BaseCommand {
     const paths = (argv as string[]).length > 0 ? (argv as string[]) : await defaultPaths(stdinKind())
     const where = {columns: process.stdout.columns, stdoutIsTTY: process.stdout.isTTY === true, env: process.env}
     const options = eventsOptions(flags, paths, where)
+    const stateFile = stateFileOption(flags, paths)
     const out = new StreamWriter()
     const stop = new AbortController()
     // Ctrl-C ends a follow cleanly (exit 0); otherwise the signal ends the run at once.
     if (flags.follow) process.once('SIGINT', () => stop.abort())
-    await runEvents(
-      {
-        ...options,
-        signal: stop.signal,
-        onFollowing: this.followingNote(flags.debug),
-        onRestart: this.restartNote(flags.debug),
-        onInputError: this.inputFailed,
-        onOpen: this.openingNote(flags.debug),
-      },
-      out,
-    )
-    await out.end()
+    await withState(stateFile, options.now!.getTime(), async (state) => {
+      await runEvents(
+        {
+          ...options,
+          state,
+          signal: stop.signal,
+          onFollowing: this.followingNote(flags.debug),
+          onRestart: this.restartNote(flags.debug),
+          onInputError: this.inputFailed,
+          onOpen: this.openingNote(flags.debug),
+          onNote: this.note,
+        },
+        out,
+      )
+      await out.end()
+    })
   }
 }

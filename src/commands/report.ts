@@ -5,6 +5,7 @@ import {renderOptions, reportOptions} from '../cli/command-options.js'
 import {parseInterval} from '../cli/options.js'
 import {refuseInputAsOutput, StreamWriter} from '../cli/output.js'
 import {progressLine} from '../cli/progress.js'
+import {stateFileOption, withState} from '../cli/state-option.js'
 import {refusePromFileOverInput, writePromFile} from '../cli/prom.js'
 import {defaultPaths, stdinKind} from '../input/sources.js'
 import type {EventKind} from '../kinds.js'
@@ -42,7 +43,9 @@ export default class Report extends BaseCommand {
       onInputError: this.inputFailed,
       onOpen: this.openingNote(flags.debug),
     }
+    const stateFile = stateFileOption(flags, paths)
     await refuseInputAsOutput('--output', flags.output, paths)
+    await refuseInputAsOutput('--state', stateFile, paths)
     await refusePromFileOverInput(flags['prom-file'], paths)
     // Followed, the report is rewritten in place as it goes; else the file appears when complete.
     const out = new StreamWriter(flags.output, 2, flags.follow)
@@ -63,22 +66,24 @@ export default class Report extends BaseCommand {
       await out.end()
       return
     }
-    const progress = progressLine()
-    const built = await runReport({...options, onProgress: progress?.update}, out, render)
-    progress?.clear()
-    const r = built.report
-    await writePromFile(flags, {
-      counts: r.totals,
-      input: r.input,
-      byKindRecipient: built.byKindRecipient?.rows.map((g) => ({
-        kind: g.keys[0] as EventKind,
-        recipient: g.keys[1]!,
-        count: g.count,
-      })),
-      window: {since: r.window.since?.time ?? null, until: r.window.until?.time ?? null},
-      label: r.label,
-      now: options.now.getTime(),
+    await withState(stateFile, options.now.getTime(), async (state) => {
+      const progress = progressLine()
+      const built = await runReport({...options, state, onNote: this.note, onProgress: progress?.update}, out, render)
+      progress?.clear()
+      const r = built.report
+      await writePromFile(flags, {
+        counts: r.totals,
+        input: r.input,
+        byKindRecipient: built.byKindRecipient?.rows.map((g) => ({
+          kind: g.keys[0] as EventKind,
+          recipient: g.keys[1]!,
+          count: g.count,
+        })),
+        window: {since: r.window.since?.time ?? null, until: r.window.until?.time ?? null},
+        label: r.label,
+        now: options.now.getTime(),
+      })
+      await out.end()
     })
-    await out.end()
   }
 }

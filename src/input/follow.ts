@@ -36,13 +36,13 @@ export interface FollowOptions {
 const DENIED_POLLS = 40
 
 /** How much of what was read last is kept to recognise the file (and a copy of it) again. */
-const MARK = 256
+export const MARK = 256
 
 /** Waits `ms`, or less when the signal aborts; leaves no listener on the signal behind. */
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> => wait(ms, undefined, {signal}).catch(() => {})
 
 /** Whether `fh` holds `mark` just before `pos`. */
-async function holds(fh: FileHandle, pos: number, mark: Buffer): Promise<boolean> {
+export async function holds(fh: FileHandle, pos: number, mark: Buffer): Promise<boolean> {
   if (mark.length === 0) return true
   const got = Buffer.allocUnsafe(mark.length)
   const {bytesRead} = await fh.read(got, 0, mark.length, pos - mark.length)

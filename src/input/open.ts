@@ -77,8 +77,13 @@ export class InputStream {
     private readonly src: Source,
     stdin: NodeJS.ReadableStream = process.stdin,
   ) {
+    const slice = src.slice
     this.rawIt =
-      src.path === null ? ((stdin as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer>) : readRange(src.path)
+      src.path === null
+        ? ((stdin as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer>)
+        : slice !== undefined && !slice.compressed
+          ? readRange(src.path, slice.start, slice.end)
+          : readRange(src.path)
   }
 
   get compression(): string {
@@ -130,7 +135,8 @@ export class InputStream {
     }
     const chunks =
       this.compression_ === 'none' ? rawChunks() : decompress(this.compression_, this.src.name, rawChunks())
-    this.decoded = chunks[Symbol.asyncIterator]()
+    const slice = this.src.slice
+    this.decoded = (slice?.compressed ? within(chunks, slice.start, slice.end) : chunks)[Symbol.asyncIterator]()
   }
 
   private async nextDecoded(): Promise<Buffer | null> {
@@ -180,6 +186,18 @@ export class InputStream {
     if (this.src.path === null) return
     void this.decoded?.return?.()
     void this.rawIt.return?.()
+  }
+}
+
+/** Bytes [start, end) of a stream of chunks. */
+async function* within(chunks: AsyncIterable<Buffer>, start: number, end: number): AsyncGenerator<Buffer> {
+  let at = 0
+  for await (const c of chunks) {
+    const from = Math.max(0, start - at)
+    const to = Math.min(c.length, end - at)
+    at += c.length
+    if (from < to) yield from === 0 && to === c.length ? c : c.subarray(from, to)
+    if (at >= end) return
   }
 }
 

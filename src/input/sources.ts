@@ -24,6 +24,17 @@ export interface Source {
   set: string | null
   /** A named pipe or device (`<(zcat mainlog.2.gz)`): it can be opened and read only once. */
   once?: boolean
+  /** Only this part of the (decompressed) content is read: what a run with --state has not read yet. */
+  slice?: Slice
+}
+
+/** Bytes [start, end) of a file's content, the first `lines` lines before `start` (for line numbers). */
+export interface Slice {
+  start: number
+  end: number
+  lines: number
+  /** Compressed on disk: the content is decompressed and its first `start` bytes passed over. */
+  compressed: boolean
 }
 
 const TYPE_ORDER: Record<LogType, number> = {main: 0, reject: 1, panic: 2}

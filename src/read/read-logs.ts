@@ -4,7 +4,7 @@
 // is its own business; the reader knows only the sink, and whoever offers to read a large file
 // in parts (a report does, with threads), whose parts it settles in order.
 
-import {Classifier} from '../events/classifier.js'
+import {Classifier, type PendingDigit} from '../events/classifier.js'
 import {EximRejectsError} from '../errors.js'
 import {keepSample, newFileAccount, totalAccount} from '../input/account.js'
 import {InputStream} from '../input/open.js'
@@ -40,6 +40,8 @@ export interface ReadOptions {
   links?: QuotaLinks
   /** Offered each large plain main log: it may read the file in parts itself. */
   parts?: PartReader
+  /** What an earlier run left unsettled (--state): taken on at the start, and given back, updated, at the end. */
+  carry?: Carry
 }
 
 /** A range read by a part reader, and how to add its own counts once its quota failures are settled. */
@@ -74,9 +76,12 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
 
   const types = new Set(inOrder.filter((p) => p.framing === 'plain').map((p) => p.logType))
   const dedupe = types.has('main') && types.size > 1
-  const quotaSeen = new Map<string, number>()
+  const carry = opts.carry
+  const quotaSeen = carry?.quota ?? new Map<string, number>()
   const files: FileAccount[] = []
   const links = opts.links
+  // A report for merging lists the failures it saw, not those an earlier run (--state) did.
+  const before = links && carry ? new Set(carry.quota.keys()) : null
   const onUnsettledFollowUp = links
     ? (key: string, time: number): void => void links.followUps.push({file: files.length - 1, key, time})
     : undefined
@@ -84,6 +89,10 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
     {zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe, quotaSeen, wanted: opts.kinds, onUnsettledFollowUp},
     (ev) => sink.event(ev),
   )
+  if (carry) {
+    classifier.takeOver(carry.digits)
+    if (dedupe) classifier.seenAbsorb(carry.seen)
+  }
   const samples: UnparsedSample[] = []
   const total = probed.reduce((n, p) => n + p.src.size, 0)
   let doneBefore = 0
@@ -104,7 +113,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
     const waiting = classifier.waitingFor(p.first)
     const whole = p.compression === 'none' && p.framing === 'plain' && p.logType === 'main' && src.path !== null
     const parts =
-      whole && !waiting && opts.parts
+      whole && !waiting && (src.slice === undefined || src.slice.start === 0) && opts.parts
         ? await opts.parts.read({
             path: src.path!,
             name: src.name,
@@ -131,6 +140,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
       opts,
       waiting,
     )
+    if (src.slice !== undefined) scanner.skipLines(src.slice.lines)
     const input = p.stream ?? new InputStream(src, opts.stdin)
     try {
       for await (const chunk of input.chunks()) {
@@ -150,9 +160,55 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
     acct.compression = input.compression
     if (acct.compression !== 'none') acct.compressedBytes = input.rawBytes
   }
+  if (carry) carryOver(carry, classifier, quotaSeen, files, dedupe)
   classifier.settle()
-  if (links) for (const [key, time] of quotaSeen) links.failures.push({key, time})
+  if (links) for (const [key, time] of quotaSeen) if (!before?.has(key)) links.failures.push({key, time})
   return totalAccount([...files, ...failed], samples)
+}
+
+/**
+ * What the next run must know to count as if the logs were read at once: incorrect-digit lines
+ * whose discard may open what the logs get next, quota failures whose retries are still to come,
+ * and main-log events whose reject-log copies are not written yet. Plain data, for the state file.
+ */
+export interface Carry {
+  digits: PendingDigit[]
+  /** Message id + recipient of quota failures, and when each first failed (the reader adds to it). */
+  quota: Map<string, number>
+  /** Main-log events not yet matched by a reject- or panic-log copy (hashes and counts). */
+  seen: [number, number][]
+}
+
+// As a long follow does: Exim gives up on a message days after its first failure.
+const QUOTA_HORIZON_MS = 7 * 24 * 3600_000
+const QUOTA_KEEP = 50_000
+// A copy is written to the reject log right after its main-log line: only the last events can miss theirs.
+const SEEN_KEEP = 1000
+
+function carryOver(
+  carry: Carry,
+  classifier: Classifier,
+  quotaSeen: Map<string, number>,
+  files: FileAccount[],
+  dedupe: boolean,
+): void {
+  // A digit line older than the last line read by more than the pairing window will get no discard.
+  const last = Math.max(
+    ...files
+      .filter((f) => f.logType === 'main')
+      .map((f) => f.lastTime)
+      .filter(Number.isFinite),
+  )
+  classifier.waitingFor(last)
+  carry.digits = classifier.handOver()
+  let newest = -Infinity
+  for (const t of quotaSeen.values()) if (t > newest) newest = t
+  for (const [key, t] of quotaSeen) if (t < newest - QUOTA_HORIZON_MS) quotaSeen.delete(key)
+  // The oldest first: failures are remembered in log order.
+  let over = quotaSeen.size - QUOTA_KEEP
+  for (const key of quotaSeen.keys()) if (over-- > 0) quotaSeen.delete(key)
+  carry.quota = quotaSeen
+  carry.seen = dedupe ? classifier.seenDump().slice(-SEEN_KEEP) : carry.seen
 }
 
 interface Settling {

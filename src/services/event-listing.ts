@@ -5,6 +5,7 @@ import {buildPredicate, type FilterOptions} from '../filter/predicate.js'
 import {followSource, resolveSources} from '../input/sources.js'
 import {followLog} from '../read/follow-log.js'
 import {readLogs} from '../read/read-logs.js'
+import type {StateRun} from '../read/state-run.js'
 import {EVENT_PRINTERS, type EventFormat, type PrintContext} from '../render/event-formats.js'
 import type {Writer} from '../render/writer.js'
 import {ZoneClock, type ZoneSpec} from '../time/zone.js'
@@ -28,6 +29,10 @@ export interface EventsOptions extends Omit<PrintContext, 'tz' | 'now'> {
   stdin?: NodeJS.ReadableStream
   now?: Date
   pollMs?: number
+  /** --state: read only what is new since the last run (opened and committed by the caller). */
+  state?: StateRun
+  /** Told of a log read from its start because the file the last run read is gone. */
+  onNote?: (message: string) => void
 }
 
 export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): void}): Promise<void> {
@@ -35,7 +40,11 @@ export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): vo
   const format = EVENT_PRINTERS[opts.format]
   const tz = (t: number): number => clock.offsetOfInstant(t)
   const printer = format.open(out, {...opts, tz, now: (opts.now ?? new Date()).getTime()})
-  const keep = buildPredicate(opts.filter)
+  const state = opts.state
+  // After a first run, the window is what is new since the last one: --since no longer applies.
+  const resumed = state !== undefined && !state.first
+  const filter = resumed ? {...opts.filter, since: undefined, until: undefined} : opts.filter
+  const keep = buildPredicate(filter)
   const sink: EventSink = {
     event(ev) {
       if (keep(ev)) printer.event(ev)
@@ -45,8 +54,8 @@ export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): vo
     zone: clock,
     kinds: opts.filter.kinds,
     stdin: opts.stdin,
-    since: opts.filter.since,
-    until: opts.filter.until,
+    since: filter.since,
+    until: filter.until,
     now: opts.now,
     keepRaw: format.rawLines,
     keepGoing: opts.keepGoing,
@@ -74,7 +83,11 @@ export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): vo
     })
   } else {
     const sources = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
-    await readLogs(sources, read, sink)
+    if (state === undefined) await readLogs(sources, read, sink)
+    else {
+      const input = await readLogs(await state.plan(sources, opts.onNote), {...read, carry: state.carry}, sink)
+      await state.settle(input)
+    }
   }
   printer.end()
 }

@@ -13,6 +13,7 @@ import type {EventKind} from '../kinds.js'
 import {countHeld, emptyLinks, type QuotaLinks} from '../quota-links.js'
 import {followLog} from '../read/follow-log.js'
 import {readLogs} from '../read/read-logs.js'
+import type {StateRun} from '../read/state-run.js'
 import type {DrawContext} from '../render/context.js'
 import {REPORT_RENDERERS, type ReportFormat, rowsKept} from '../render/report-formats.js'
 import type {Writer} from '../render/writer.js'
@@ -50,6 +51,10 @@ export interface ReportOptions {
   byKindRecipient?: boolean
   /** When large logs are read in parts by threads. */
   parts?: PartSettings
+  /** --state: read only what is new since the last run (opened and committed by the caller). */
+  state?: StateRun
+  /** Told of a log read from its start because the file the last run read is gone. */
+  onNote?: (message: string) => void
 }
 
 export interface BuiltReport {
@@ -94,9 +99,13 @@ function droppedRows(agg: Aggregator, tables: TableSpec[]): GroupRow[] | null {
   return i === -1 ? null : agg.tableResult(i).rows
 }
 
-export async function buildReportFrom(opts: ReportOptions): Promise<BuiltReport> {
+export async function buildReportFrom(given: ReportOptions): Promise<BuiltReport> {
+  const state = given.state
+  // After a first run, the window is what is new since the last one: --since no longer applies.
+  const opts = state !== undefined && !state.first ? {...given, since: undefined, until: undefined} : given
   const clock = new ZoneClock(opts.zone)
-  const sources = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
+  const found = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
+  const sources = state === undefined ? found : await state.plan(found, opts.onNote)
   const tables = tablesFor(opts, opts.byKindRecipient === true)
   const agg = new Aggregator(tables, opts.maxGroups)
   const filter = {...opts.filter, kinds: opts.kinds, since: opts.since, until: opts.until}
@@ -120,6 +129,7 @@ export async function buildReportFrom(opts: ReportOptions): Promise<BuiltReport>
     onInputError: opts.onInputError,
     links,
     parts: reportParts(agg, {filter, tables, maxGroups: opts.maxGroups}, opts.parts),
+    carry: state?.carry,
   }
   const input = await readLogs(sources, read, {
     event(ev) {
@@ -128,6 +138,7 @@ export async function buildReportFrom(opts: ReportOptions): Promise<BuiltReport>
       else agg.add(ev)
     },
   })
+  await state?.settle(input)
   if (links) countHeld(agg, held, 1 + summaryTables(opts).length, links)
   const byKindRecipient = opts.byKindRecipient === true ? agg.tableResult(tables.length - 1) : undefined
   const report = assemble(agg, input, clock, opts, links ?? null, droppedRows(agg, tables))

@@ -29,6 +29,8 @@ export interface Observed {
   looked: string[]
   /** What quota-status answered, when it was asked (--quota-socket). */
   probe?: QuotaProbe
+  /** The logs were read up to here by the last run (--state): no new line is news, not ignorance. */
+  resumed?: boolean
 }
 
 export interface Limits {
@@ -42,6 +44,8 @@ export interface Limits {
   critRecipient?: Threshold
   /** UNKNOWN when no log line falls in the window. */
   expectActivity: boolean
+  /** What the window is, as the findings say it ("since the last run at ..."); default "in the last 1 hour". */
+  span?: string
 }
 
 export interface CheckResult {
@@ -95,7 +99,7 @@ export function judge(o: Observed, l: Limits): CheckResult {
   const unguarded = Object.fromEntries(Object.entries(o.localQuota).filter(([r]) => !(r in deferred)))
   const top = rows.find((r) => r.kind === 'rcpt-defer')
   const minutes = Math.max(1, (l.until - l.since) / 60_000)
-  const span = `the last ${describeSpan(l.until - l.since)}`
+  const span = l.span ?? `in the last ${describeSpan(l.until - l.since)}`
 
   const crit: string[] = []
   const warn: string[] = []
@@ -106,12 +110,12 @@ export function judge(o: Observed, l: Limits): CheckResult {
     crit.push(`${words} by a discard in the RCPT ACL (${list(discarded)})`)
   }
   const defers = counts['rcpt-defer']
-  const total = `${defers} RCPT deferrals in ${span}`
+  const total = `${defers} RCPT deferrals ${span}`
   if (alerts(l.crit, defers, minutes)) crit.push(`${total} (critical ${crossed(l.crit!)})`)
   else if (alerts(l.warn, defers, minutes)) warn.push(`${total} (warning ${crossed(l.warn!)})`)
   // The most deferred recipient; with none, a count of 0 (a range such as 1: may alert on that).
   const most = top ?? {recipient: 'no recipient', count: 0}
-  const times = `${most.recipient} deferred ${most.count} times in ${span}`
+  const times = `${most.recipient} deferred ${most.count} times ${span}`
   if (alerts(l.critRecipient, most.count, minutes)) crit.push(`${times} (critical ${crossed(l.critRecipient!)})`)
   else if (alerts(l.warnRecipient, most.count, minutes)) warn.push(`${times} (warning ${crossed(l.warnRecipient!)})`)
   const p = o.probe
@@ -127,10 +131,10 @@ export function judge(o: Observed, l: Limits): CheckResult {
   const last = o.input.files.reduce((t, f) => (Number.isFinite(f.lastTime) ? Math.max(t, f.lastTime) : t), -Infinity)
   // Nothing read at all (an empty file, empty standard input): no reason to say OK. A set whose
   // files the window left unread did have lines, outside it.
-  const readNothing = o.input.lines === 0 && !o.input.files.some((f) => f.skipped !== undefined)
+  const readNothing = o.input.lines === 0 && !o.input.files.some((f) => f.skipped !== undefined) && !o.resumed
   const looked = o.looked.map((n) => (n === '-' ? 'standard input' : n)).join(', ')
   if (readNothing) unknown.push(`no log lines read from ${looked}`)
-  else if (l.expectActivity && !(last >= l.since)) unknown.push(`no log lines in ${span}`)
+  else if (l.expectActivity && !(last >= l.since)) unknown.push(`no log lines ${span}`)
 
   const state: State = unknown.length ? 'UNKNOWN' : crit.length ? 'CRITICAL' : warn.length ? 'WARNING' : 'OK'
   const findings = [...unknown, ...crit, ...warn]
@@ -138,7 +142,7 @@ export function judge(o: Observed, l: Limits): CheckResult {
     const rc = Object.keys(deferred).length
     const asked = p ? `; quota-status answers${p.answer === 'OK' ? '' : ` (${p.answer} for ${p.recipient})`}` : ''
     findings.push(
-      `${plural(defers, 'RCPT deferral')} for ${plural(rc, 'recipient')} in ${span}; ` +
+      `${plural(defers, 'RCPT deferral')} for ${plural(rc, 'recipient')} ${span}; ` +
         `no mail dropped, no quota failures at delivery${asked}`,
     )
   }

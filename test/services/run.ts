@@ -15,6 +15,7 @@ import {
   type Surroundings,
 } from '../../src/cli/command-options.js'
 import {pathArgs} from '../../src/cli/flags.js'
+import {stateFileOption, withState} from '../../src/cli/state-option.js'
 import {perfdata, renderCheckJson, renderStatusLine} from '../../src/render/nagios.js'
 import {REPORT_RENDERERS} from '../../src/render/report-formats.js'
 import {StringWriter} from '../../src/render/writer.js'
@@ -35,6 +36,8 @@ export interface RunOptions {
   /** What standard input holds, for `-`. */
   input?: string | Buffer
   where?: Partial<Surroundings>
+  /** Told of what a command says on stderr without stopping (a log --state found replaced). */
+  onNote?: (message: string) => void
 }
 
 const stdin = (o: RunOptions) => (o.input === undefined ? undefined : Readable.from([Buffer.from(o.input)]))
@@ -45,7 +48,9 @@ export async function report(args: string[], o: RunOptions = {}): Promise<string
   const options = reportOptions(flags, argv as string[])
   const out = new StringWriter()
   const render = renderOptions(flags, {...PIPE, ...o.where}, {version: 'test', now: options.now})
-  await runReport({...options, stdin: stdin(o)}, out, render)
+  await withState(stateFileOption(flags, argv as string[]), options.now.getTime(), async (state) => {
+    await runReport({...options, state, onNote: o.onNote, stdin: stdin(o)}, out, render)
+  })
   return out.text
 }
 
@@ -73,7 +78,10 @@ export async function merge(args: string[]): Promise<string> {
 export async function events(args: string[], o: RunOptions = {}): Promise<string> {
   const {flags, argv} = await Parser.parse(args, {flags: EVENTS_FLAGS, args: pathArgs, strict: false})
   const out = new StringWriter()
-  await runEvents({...eventsOptions(flags, argv as string[], {...PIPE, ...o.where}), stdin: stdin(o)}, out)
+  const options = eventsOptions(flags, argv as string[], {...PIPE, ...o.where})
+  await withState(stateFileOption(flags, argv as string[]), options.now!.getTime(), async (state) => {
+    await runEvents({...options, state, onNote: o.onNote, stdin: stdin(o)}, out)
+  })
   return out.text
 }
 
@@ -81,10 +89,13 @@ export async function events(args: string[], o: RunOptions = {}): Promise<string
 export async function check(args: string[], o: RunOptions = {}): Promise<{result: CheckResult; text: string}> {
   const {flags, argv} = await Parser.parse(args, {flags: CHECK_FLAGS, args: pathArgs, strict: false})
   const options = checkOptions(flags, argv as string[])
-  const result = await runCheck({...options, stdin: stdin(o)})
   const out = new StringWriter()
-  const clock = new ZoneClock(options.zone)
-  if (flags.json) renderCheckJson(result, out, (t) => clock.offsetOfInstant(t))
-  else renderStatusLine(result, out, perfdata(result, options))
+  let result!: CheckResult
+  await withState(stateFileOption(flags, argv as string[]), options.now.getTime(), async (state) => {
+    result = await runCheck({...options, state, onNote: o.onNote, stdin: stdin(o)})
+    const clock = new ZoneClock(options.zone)
+    if (flags.json) renderCheckJson(result, out, (t) => clock.offsetOfInstant(t))
+    else renderStatusLine(result, out, perfdata(result, options))
+  })
   return {result, text: out.text}
 }

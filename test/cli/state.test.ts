@@ -1,0 +1,141 @@
+// --state as cron and NRPE run it: a damaged state file, a second run while one holds the lock, and
+// an output that fails each leave the state as it was and say so in one line (check: UNKNOWN, 3).
+
+import {appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {createServer, type Socket} from 'node:net'
+import {afterEach, beforeEach, describe, expect, it, onTestFinished} from 'vitest'
+import {lockState} from '../../src/read/state-file.js'
+import {runCli, SAMPLES, startCli} from './run-cli.js'
+
+let dir: string
+let logs: string
+let state: string
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'exim-rejects-state-cli-'))
+  logs = join(dir, 'logs')
+  cpSync(SAMPLES, logs, {recursive: true, filter: (f) => !f.endsWith('.png')})
+  state = join(dir, 'state.json')
+})
+afterEach(() => rmSync(dir, {recursive: true, force: true}))
+
+const NOW = ['--now', '2026-11-24T12:30:00Z']
+
+describe('--state from the command line', () => {
+  it('a second run reads nothing again; what is appended is read once', () => {
+    const first = runCli(['events', '--format', 'csv', '--kind', 'all', '--state', state, logs])
+    expect(first.code).toBe(0)
+    // The first run reads everything, as a run without --state does.
+    expect(first.stdout).toBe(runCli(['events', '--format', 'csv', '--kind', 'all', logs]).stdout)
+    const again = runCli(['events', '--format', 'csv', '--kind', 'all', '--state', state, logs])
+    expect([again.code, again.stdout, again.stderr]).toEqual([
+      0,
+      'time,kind,recipient,sender,host,helo,ip,port,code,reason,message,file,line\n',
+      '',
+    ])
+    appendFileSync(
+      join(logs, 'mainlog'),
+      '2026-11-24 12:40:00 H=[198.51.100.9] F=<x@lists.example> rejected RCPT <y@example.net>: Unrouteable address\n',
+    )
+    const next = runCli(['events', '--format', 'csv', '--kind', 'all', '--state', state, logs])
+    // Numbered as in the file: the line appended is its last.
+    const lines = readFileSync(join(logs, 'mainlog'), 'utf8').split('\n').length - 1
+    expect(next.stdout).toContain(
+      `y@example.net,x@lists.example,198.51.100.9,,198.51.100.9,,550,Unrouteable address,Unrouteable address,${join(logs, 'mainlog')},${lines}`,
+    )
+    expect(next.stdout.trim().split('\n').length).toBe(2)
+  })
+
+  it('a damaged state file: events says so and exits 2; check is UNKNOWN (3); the file is left as it was', () => {
+    writeFileSync(state, '{"format":"exim-rejects-state","version":1,"run":')
+    const ev = runCli(['events', '--state', state, logs])
+    expect(ev.code).toBe(2)
+    expect(ev.stdout).toBe('')
+    expect(ev.stderr).toMatch(
+      new RegExp(`^exim-rejects: ${state}: damaged state file \\(not JSON: .*\\); move it away`),
+    )
+    expect(ev.stderr.trim().split('\n')).toHaveLength(1)
+    const ck = runCli(['check', ...NOW, '--state', state, logs])
+    expect(ck.code).toBe(3)
+    expect(ck.stdout).toMatch(new RegExp(`^EXIM-REJECTS UNKNOWN - ${state}: damaged state file \\(not JSON`))
+    expect(readFileSync(state, 'utf8')).toBe('{"format":"exim-rejects-state","version":1,"run":')
+    expect(existsSync(`${state}.lock`)).toBe(false)
+  })
+
+  it('a run while another holds the lock is refused, and reads nothing', () => {
+    const release = lockState(state)
+    try {
+      const ev = runCli(['events', '--state', state, logs])
+      expect(ev.code).toBe(2)
+      expect(ev.stderr).toBe(`exim-rejects: ${state}: in use by another run (pid ${process.pid}, ${state}.lock)\n`)
+      const ck = runCli(['check', ...NOW, '--state', state, logs])
+      expect(ck.code).toBe(3)
+      expect(ck.stdout).toMatch(/^EXIM-REJECTS UNKNOWN - .*: in use by another run/)
+      expect(existsSync(state)).toBe(false)
+    } finally {
+      release()
+    }
+    expect(runCli(['events', '--state', state, logs]).code).toBe(0)
+    expect(existsSync(state)).toBe(true)
+  })
+
+  it('a second process is refused while the first reads; a run killed leaves its lock, and the next takes it over', async () => {
+    // The first run holds the lock while it waits for a quota-status socket that never answers.
+    const sock = join(dir, 'quota-status.sock')
+    const held: Socket[] = []
+    const server = createServer((c) => void held.push(c))
+    await new Promise<void>((resolve) => server.listen(sock, resolve))
+    onTestFinished(() => {
+      for (const c of held) c.destroy()
+      server.close()
+    })
+    const lock = `${state}.lock`
+    const first = startCli(['check', ...NOW, '--state', state, '--quota-socket', sock, '--probe-timeout', '60s', logs])
+    await first.waitFor('its lock file', () => existsSync(lock) && readFileSync(lock, 'utf8') !== '')
+    expect(readFileSync(lock, 'utf8')).toBe(`${first.child.pid}\n`)
+    const second = runCli(['check', ...NOW, '--state', state, logs])
+    expect(second.code).toBe(3)
+    expect(second.stdout).toBe(
+      `EXIM-REJECTS UNKNOWN - ${state}: in use by another run (pid ${first.child.pid}, ${lock})\n`,
+    )
+    first.child.kill('SIGKILL')
+    await first.exit
+    expect(existsSync(lock)).toBe(true)
+    expect(existsSync(state)).toBe(false)
+    const third = runCli(['check', ...NOW, '--state', state, logs])
+    expect(third.stdout).toMatch(/^EXIM-REJECTS (OK|WARNING|CRITICAL) - /)
+    expect(existsSync(lock)).toBe(false)
+    expect(existsSync(state)).toBe(true)
+  })
+
+  it('an output that cannot be written leaves the state as it was: the next run reads the same again', () => {
+    const bad = runCli(['report', '--state', state, '--output', join(dir, 'no', 'such', 'dir', 'r.txt'), logs])
+    expect(bad.code).toBe(2)
+    expect(existsSync(state)).toBe(false)
+    const good = runCli(['report', '--json', '--kind', 'all', '--state', state, logs])
+    expect(JSON.parse(good.stdout).input.events).toBe(25)
+  })
+
+  it('a log that shrank is read from its start, and said so on stderr', () => {
+    const main = join(logs, 'mainlog')
+    expect(runCli(['events', '--state', state, logs]).code).toBe(0)
+    const line =
+      '2026-11-24 12:40:00 H=[198.51.100.9] F=<x@lists.example> temporarily rejected RCPT <y@example.net>: 452 full\n'
+    writeFileSync(main, line)
+    const r = runCli(['events', '--format', 'csv', '--state', state, logs])
+    expect(r.code).toBe(0)
+    expect(r.stderr).toBe(
+      `exim-rejects: ${main}: not the log --state last read (it shrank or was replaced): read from its start\n`,
+    )
+    expect(r.stdout.trim().split('\n').slice(1)).toEqual([
+      `2026-11-24T12:40:00+00:00,rcpt-defer,y@example.net,x@lists.example,198.51.100.9,,198.51.100.9,,452,452 full,452 full,${main},1`,
+    ])
+  })
+
+  it('refuses a state file that is one of the logs', () => {
+    const r = runCli(['report', '--state', join(logs, 'mainlog'), logs])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('--state')
+  })
+})

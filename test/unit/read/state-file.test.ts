@@ -1,0 +1,163 @@
+// The --state file: what a run writes reads back the same; anything else (cut short, edited, of
+// another version) is one error naming the file and what is wrong; the write replaces the file
+// whole or not at all; and a second run is refused while the first holds the lock.
+
+import {spawn} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {afterEach, describe, expect, it} from 'vitest'
+import {EximRejectsError} from '../../../src/errors.js'
+import {loadState, lockState, readQuota, saveState, type StateData, storeQuota} from '../../../src/read/state-file.js'
+
+let dir: string
+afterEach(() => rmSync(dir, {recursive: true, force: true}))
+const temp = (): string => (dir = mkdtempSync(join(tmpdir(), 'exim-rejects-statefile-')))
+
+const HASH = 'a'.repeat(64)
+const QUOTA = new Map([
+  ['1xWJQd-0002dC-1D|a@example.net', Date.UTC(2026, 11, 2, 10)],
+  ['1xWJQd-0002dC-1E|"b c"@example.net', Date.UTC(2026, 11, 2, 10, 5)],
+])
+const good = (): StateData => ({
+  format: 'exim-rejects-state',
+  version: 1,
+  run: Date.UTC(2026, 11, 2, 11, 0),
+  logs: {
+    '/var/log/exim4|main': {
+      path: '/var/log/exim4/mainlog',
+      logType: 'main',
+      dev: 2049,
+      ino: 1234,
+      size: 300,
+      offset: 300,
+      lines: 3,
+      head: HASH,
+      tail: Buffer.alloc(256, 'x').toString('base64'),
+      rotated: [[2049, 1200, 5000, HASH]],
+    },
+  },
+  carry: {
+    digits: [
+      {
+        naive: Date.UTC(2026, 11, 2, 10, 59, 59),
+        pid: 4242,
+        message: '422 Mailbox a@example.net is over quota',
+        event: {
+          kind: 'discard-misconfig',
+          time: Date.UTC(2026, 11, 2, 10, 59, 59),
+          tz: 0,
+          pid: 4242,
+          msgid: '',
+          recipient: '',
+          sender: '',
+          hostName: '',
+          helo: '',
+          ip: '',
+          port: '',
+          code: '250',
+          reason: '422 Mailbox a@example.net is over quota',
+          file: '/var/log/exim4/mainlog',
+          line: 3,
+        },
+      },
+    ],
+    quota: storeQuota(QUOTA),
+    seen: [[123456789, 1]],
+  },
+})
+
+describe('the state file', () => {
+  it('reads back what was written; none yet is a first run', async () => {
+    const path = join(temp(), 'state.json')
+    expect(await loadState(path)).toBeNull()
+    saveState(path, good())
+    expect(await loadState(path)).toEqual(good())
+    // It holds addresses from the logs: readable by its owner only.
+    expect(statSync(path).mode & 0o777).toBe(0o600)
+    expect(readdirSync(dir)).toEqual(['state.json'])
+  })
+
+  const damage: [string, (s: string) => string, RegExp][] = [
+    ['cut short', (s) => s.slice(0, s.length / 2), /not JSON/],
+    ['empty', () => '', /not JSON/],
+    ['of another program', (s) => s.replace('exim-rejects-state', 'logtail'), /format is "logtail"/],
+    ['of a later version', (s) => s.replace('"version":1', '"version":2'), /version 2; this exim-rejects writes 1/],
+    ['an offset that is no count', (s) => s.replace('"offset":300', '"offset":-1'), /offset: not a count/],
+    ['a head that is no hash', (s) => s.replace(HASH, 'abc'), /head: not a sha256/],
+    ['a tail of the wrong length', (s) => s.replace('"offset":300', '"offset":100'), /tail: wrong length/],
+    ['a digit line that is no event', (s) => s.replace('"kind":"discard-misconfig"', '"kind":"x"'), /carry.digits/],
+    [
+      'quota failures that are no list',
+      (s) => JSON.stringify({...JSON.parse(s), carry: {...JSON.parse(s).carry, quota: [1]}}),
+      /carry.quota: not a string/,
+    ],
+  ]
+  it.each(damage)('a state file %s is one error naming it, exit 2', async (_, edit, why) => {
+    const path = join(temp(), 'state.json')
+    saveState(path, good())
+    writeFileSync(path, edit(readFileSync(path, 'utf8')))
+    const err = await loadState(path).then(
+      () => null,
+      (e: unknown) => e,
+    )
+    expect(err).toBeInstanceOf(EximRejectsError)
+    expect((err as EximRejectsError).exitCode).toBe(2)
+    expect((err as Error).message).toContain(`${path}: damaged state file (`)
+    expect((err as Error).message).toMatch(why)
+  })
+
+  it('quota failures read back as they were; a line that is not a time and a key is damage', () => {
+    expect(readQuota('s', storeQuota(QUOTA))).toEqual(QUOTA)
+    expect(readQuota('s', '')).toEqual(new Map())
+    for (const bad of ['x 1xWJQd-0002dC-1D|a@example.net', '1796212183626', '1796212183626 ', '1e400 k'])
+      expect(() => readQuota('s', bad)).toThrow('s: damaged state file (carry.quota: not lines of a time and a key)')
+  })
+
+  it('an unreadable state file is an error, not a first run', async () => {
+    const path = join(temp(), 'state.json')
+    mkdirSync(path)
+    await expect(loadState(path)).rejects.toThrow(`cannot read the state file ${path}: is a directory`)
+  })
+
+  it('a write that fails leaves the state as it was, and no temporary file', () => {
+    const path = join(temp(), 'state.json')
+    saveState(path, good())
+    const before = readFileSync(path, 'utf8')
+    // A directory where the new state would be renamed to cannot be replaced by a file.
+    const blocked = join(dir, 'blocked')
+    mkdirSync(blocked)
+    expect(() => saveState(blocked, good())).toThrow(/blocked: cannot write the state file/)
+    expect(readFileSync(path, 'utf8')).toBe(before)
+    expect(readdirSync(dir).sort()).toEqual(['blocked', 'state.json'])
+  })
+})
+
+describe('the lock', () => {
+  it('a state file where none can be made is one clear error', () => {
+    const path = join(temp(), 'no', 'state.json')
+    expect(() => lockState(path)).toThrow(`cannot lock the state file: ${path}.lock: no such file or directory`)
+  })
+
+  it('refuses a second run while the first holds it, and is gone once let go', () => {
+    const path = join(temp(), 'state.json')
+    const release = lockState(path)
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(`${process.pid}\n`)
+    expect(() => lockState(path)).toThrow(`${path}: in use by another run (pid ${process.pid}, ${path}.lock)`)
+    release()
+    expect(existsSync(`${path}.lock`)).toBe(false)
+    lockState(path)()
+  })
+
+  it('takes over the lock of a run that ended without letting go', async () => {
+    const path = join(temp(), 'state.json')
+    // A process that has ended: its pid is free (not reused so soon on a machine with room for pids).
+    const child = spawn(process.execPath, ['-e', ''])
+    const pid = child.pid!
+    await new Promise((resolve) => child.on('exit', resolve))
+    writeFileSync(`${path}.lock`, `${pid}\n`)
+    const release = lockState(path)
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(`${process.pid}\n`)
+    release()
+  })
+})
