@@ -1,7 +1,7 @@
 // JSON report: { window, input, totals, groups } as the contract gives it, plus by and kinds, and
 // what merge needs: the summary's tables, the series, and the quota links (with --label).
 
-import {type GroupRow, SERIES_STEP} from '../aggregate/aggregator.js'
+import {type GroupRow, type GroupTable, SERIES_STEP} from '../aggregate/aggregator.js'
 import type {GroupKey} from '../aggregate/keys.js'
 import type {Report} from '../aggregate/report-model.js'
 import {EVENT_KINDS} from '../kinds.js'
@@ -9,17 +9,22 @@ import {linksToWire} from '../quota-links.js'
 import {isoTime} from '../time/format.js'
 import type {FileAccount, InputAccount} from '../types.js'
 import type {DrawContext, Tz} from './context.js'
-import type {JsonFile, JsonGroup, JsonInput, JsonReport} from './json-schema.js'
+import type {JsonFile, JsonGroup, JsonInput, JsonMaxGroups, JsonReport} from './json-schema.js'
 import type {Writer} from './writer.js'
 
-export function groupObject(by: readonly GroupKey[], row: GroupRow): JsonGroup {
-  const o: Record<string, string | number> = {}
+/** A row as JSON; a row of `table` that is its `(other)` row says what the table left out. */
+export function groupObject(by: readonly GroupKey[], row: GroupRow, table?: GroupTable): JsonGroup {
+  const o: Record<string, string | number | JsonMaxGroups> = {}
   by.forEach((k, i) => (o[k] = row.keys[i]!))
   o.count = row.count
+  if (row.error) o.error = row.error
   o.first = isoTime(row.first, row.firstTz)
   o.last = isoTime(row.last, row.lastTz)
+  if (row.other && table !== undefined) o.maxGroups = maxGroupsObject(table)
   return o as JsonGroup
 }
+
+const maxGroupsObject = (t: GroupTable): JsonMaxGroups => ({limit: t.limit, errorBound: t.errorBound})
 
 /** Lines per kind in the order of the kinds, whatever order the lines came in. */
 function kindsInOrder(byKind: Record<string, number>): Record<string, number> {
@@ -63,12 +68,16 @@ export function reportObject(r: Report, tz: Tz): JsonReport {
     kinds: r.kinds,
     totals: r.totals,
     by: r.main.by,
-    ...(r.main.folded > 0 ? {folded: r.main.folded} : {}),
-    groups: r.main.rows.map((row) => groupObject(r.main.by, row)),
+    ...(r.main.folded > 0 ? {folded: r.main.folded, maxGroups: maxGroupsObject(r.main)} : {}),
+    groups: r.main.rows.map((row) => groupObject(r.main.by, row, r.main)),
     // What merge needs to draw any format from several reports: the summary's tables (with
     // --label) and the events per five minutes and kind.
     ...(labelled && r.tables.length > 0
-      ? {tables: Object.fromEntries(r.tables.map((t) => [t.by.join(','), t.rows.map((row) => groupObject(t.by, row))]))}
+      ? {
+          tables: Object.fromEntries(
+            r.tables.map((t) => [t.by.join(','), t.rows.map((row) => groupObject(t.by, row, t))]),
+          ),
+        }
       : {}),
     ...(r.dropped !== null && r.dropped.length > 0
       ? {dropped: r.dropped.map((row) => groupObject(['recipient'], row))}
@@ -84,5 +93,5 @@ export function renderJson(r: Report, out: Writer, c: DrawContext): void {
 }
 
 export function renderNdjson(r: Report, out: Writer): void {
-  for (const row of r.main.rows) out.write(JSON.stringify(groupObject(r.main.by, row)) + '\n')
+  for (const row of r.main.rows) out.write(JSON.stringify(groupObject(r.main.by, row, r.main)) + '\n')
 }

@@ -8,9 +8,11 @@ import {
   type AggregateDump,
   Aggregator,
   DEFAULT_MAX_GROUPS,
+  type Group,
   type GroupEntry,
   type GroupRow,
   joinKey,
+  OTHER,
   seriesBucket,
 } from '../aggregate/aggregator.js'
 import {GROUP_KEYS, type GroupKey} from '../aggregate/keys.js'
@@ -64,18 +66,29 @@ function partDump(
     joinKey(merged[t]!.map((k) => (k === 'label' ? label : values(k))))
   const lists = [r.groups, ...(withTables ? SUMMARY_TABLES.map((keys) => r.tables![keys.join(',')]!) : [])]
   const shown = lists.map(() => new Set<string>())
+  // What --max-groups left out of each table: its (other) row, and the bound on a group not shown.
+  const others: (Group | null)[] = lists.map(() => null)
+  const folds = lists.map(() => false)
+  const bounds = lists.map((_, t) => (t === 0 ? r.maxGroups?.errorBound : undefined) ?? 0)
   const tables = lists.map((list, t) => {
     const out: GroupEntry[] = []
     for (const g of list) {
       const ownValues = own[t]!.map((k) => String(g[k] ?? ''))
-      shown[t]!.add(joinKey(ownValues))
-      const key = mergedKey(t, (k) => String(g[k] ?? ''))
       const w = without.get(JSON.stringify([t, ownValues]))
-      if (w === undefined) {
-        const f = parseIso(g.first)
-        const l = parseIso(g.last)
-        out.push([key, g.count, f.time, f.tz, l.time, l.tz])
-      } else if (w.count > 0) out.push([key, w.count, w.first!, w.firstTz, w.last!, w.lastTz])
+      const f = w === undefined ? parseIso(g.first) : {time: w.first!, tz: w.firstTz}
+      const l = w === undefined ? parseIso(g.last) : {time: w.last!, tz: w.lastTz}
+      const n = w === undefined ? g.count : w.count
+      if (g.maxGroups !== undefined) {
+        folds[t] = true
+        bounds[t] = g.maxGroups.errorBound
+        if (n > 0) others[t] = {count: n, first: f.time, firstTz: f.tz, last: l.time, lastTz: l.tz}
+        continue
+      }
+      shown[t]!.add(joinKey(ownValues))
+      if (n === 0) continue
+      // The count the merge holds includes the error, as a dump's does.
+      const e = g.error ?? 0
+      out.push([mergedKey(t, (k) => String(g[k] ?? '')), n + e, f.time, f.tz, l.time, l.tz, e])
     }
     return out
   })
@@ -90,8 +103,18 @@ function partDump(
   for (const c of links?.counted ?? []) {
     if (counts(c.key)) {
       c.groups.forEach((values, t) => {
-        if (t < tables.length && shown[t]!.has(joinKey(values)))
+        if (t >= tables.length) return
+        if (shown[t]!.has(joinKey(values)))
           tables[t]!.push([mergedKey(t, (k) => values[own[t]!.indexOf(k)] ?? ''), 1, c.time, c.tz, c.time, c.tz])
+        else if (folds[t] && values.every((v) => v === OTHER)) {
+          const o = others[t]
+          if (o === null) others[t] = {count: 1, first: c.time, firstTz: c.tz, last: c.time, lastTz: c.tz}
+          else {
+            o.count++
+            if (c.time < o.first) [o.first, o.firstTz] = [c.time, c.tz]
+            if (c.time > o.last) [o.last, o.lastTz] = [c.time, c.tz]
+          }
+        }
       })
       continue
     }
@@ -103,7 +126,7 @@ function partDump(
     // A bucket is there because an event fell in it.
     if (b.every((n) => n === 0)) series.delete(bucket)
   }
-  return {totals: [...totals], tables, others: [], series: [...series]}
+  return {totals: [...totals], tables, others, bounds, series: [...series]}
 }
 
 async function load(path: string): Promise<Part> {
@@ -200,7 +223,7 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
   const tableKeys = [by as GroupKey[], ...(withTables ? SUMMARY_TABLES : [])]
   // The aggregator only joins and sums here; `label` is just another column to it. Each table is
   // filled from its own part of the reports, even when two have the same keys.
-  const agg = new Aggregator(tableKeys, DEFAULT_MAX_GROUPS, false)
+  const agg = new Aggregator(tableKeys, Math.min(DEFAULT_MAX_GROUPS, ...parts.map(({r}) => limitOf(r))), false)
   const kinds: EventKind[] = EVENT_KINDS.filter((k) => parts.some(({r}) => r.kinds?.includes(k)))
   const files: FileAccount[] = []
   const samples: UnparsedSample[] = []
@@ -255,6 +278,14 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
   }
   const report = buildReport(agg, totalAccount(files, samples), window, shape, quota, droppedOf(parts))
   return {report, clock}
+}
+
+/** The --max-groups a report says it was kept to, when it left groups out (else no limit). */
+function limitOf(r: JsonReport): number {
+  let limit = r.maxGroups?.limit ?? Infinity
+  for (const list of [r.groups, ...Object.values(r.tables ?? {})])
+    for (const g of list) if (g.maxGroups !== undefined) limit = Math.min(limit, g.maxGroups.limit)
+  return limit
 }
 
 /** Every recipient whose mail was dropped, over all reports; null when a report that had some does not list them. */
