@@ -423,8 +423,21 @@ export class Aggregator {
       const t = this.tables[i]!
       // A table shared by two that were asked for takes its groups once.
       if (this.tables.indexOf(t) !== i) return
-      absorbTable(t, entries, d.others?.[i] ?? null, d.bounds?.[i] ?? 0)
+      absorbTable(
+        t,
+        entries.length,
+        (g) => entries[g]!,
+        () => ({other: d.others?.[i] ?? null, bound: d.bounds?.[i] ?? 0}),
+      )
     })
+  }
+
+  /**
+   * Adds `n` groups to table `index`, group `i` as `group(i)` gives it (null: none; the entry may
+   * be reused for the next), then what `rest` says, as absorb() adds a dump's table.
+   */
+  absorbEach(index: number, n: number, group: (i: number) => GroupEntry | null, rest: () => TableRest): void {
+    absorbTable(this.tables[index]!, n, group, rest)
   }
 
   /**
@@ -465,7 +478,7 @@ export class Aggregator {
       if (t.other !== null) shape.errorBound = t.absentBound()
       if (cap === 0) return {...shape, rows: []}
       // A plain array: V8 sorts it with a comparator several times faster than a typed array.
-      const order: number[] = new Array(t.size)
+      let order: number[] = new Array(t.size)
       for (let i = 0; i < order.length; i++) order[i] = i
       const {keys} = t
       // Sorted by what the rows show: each group's own events.
@@ -473,6 +486,13 @@ export class Aggregator {
       if (t.err !== null) {
         count = new Float64Array(t.size)
         for (let i = 0; i < count.length; i++) count[i] = t.exact(i)
+      }
+      // A group a merged report held with none of its own events left in it (they were another
+      // report's to count) is no row.
+      if (t.floor > 0) {
+        const c = count
+        order = order.filter((i) => c[i]! > 0)
+        shape.groups = order.length
       }
       order.sort((a, b) => count[b]! - count[a]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0))
       const n = cap === undefined ? order.length : Math.min(cap, order.length)
@@ -522,20 +542,40 @@ class RowView implements GroupRow {
  * when they will not all fit the heaviest go first. Nothing is evicted, and nothing changes, when
  * all the groups fit.
  */
-function absorbTable(t: TableState, entries: GroupEntry[], other: Group | null, bound: number): void {
-  if (t.size + entries.length > t.limit) entries = [...entries].sort((a, b) => b[1] - a[1])
-  const held = bound > 0 ? new Uint8Array(t.limit) : null
-  // Keys that crossed from another thread are strings of their own already.
-  for (const [key, n, first, firstTz, last, lastTz, e = 0] of entries) {
-    const i = t.tally(key, (k) => k, n, e, first, firstTz, last, lastTz)
-    if (held !== null && i >= 0) held[i] = 1
+function absorbTable(t: TableState, n: number, group: (i: number) => GroupEntry | null, rest: () => TableRest): void {
+  // Which slots the dump holds: the others get its bound.
+  const held = new Uint8Array(Math.min(t.size + n, t.limit))
+  const tally = (entry: GroupEntry): void => {
+    const [key, count, first, firstTz, last, lastTz, e = 0] = entry
+    // Keys that crossed from another thread are strings of their own already.
+    const i = t.tally(key, (k) => k, count, e, first, firstTz, last, lastTz)
+    if (i >= 0) held[i] = 1
   }
-  if (held !== null) {
+  if (t.size + n > t.limit) {
+    const entries: GroupEntry[] = []
+    for (let i = 0; i < n; i++) {
+      const entry = group(i)
+      if (entry !== null) entries.push([...entry])
+    }
+    entries.sort((a, b) => b[1] - a[1]).forEach(tally)
+  } else
+    for (let i = 0; i < n; i++) {
+      const entry = group(i)
+      if (entry !== null) tally(entry)
+    }
+  const {other, bound} = rest()
+  if (bound > 0) {
     for (let i = 0; i < t.size; i++) if (held[i] === 0) t.raise(i, bound)
     t.floor += bound
     if (t.heap !== null) t.makeHeap()
   }
   if (other) t.addOther(other.count, other.first, other.firstTz, other.last, other.lastTz)
+}
+
+/** What a dump says of a table besides its groups: its `(other)` group, and the bound on a group it does not hold. */
+export interface TableRest {
+  other: Group | null
+  bound: number
 }
 
 /** A group's key values joined into its key, as a dump carries it. */
