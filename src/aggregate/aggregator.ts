@@ -580,7 +580,7 @@ export interface TableRest {
 
 /** A group's key values joined into its key, as a dump carries it. */
 export function joinKey(values: string[]): string {
-  return values.map(keyPart).join(SEP)
+  return values.length === 1 ? keyPart(values[0]!) : values.map(keyPart).join(SEP)
 }
 
 /** A joined key's values: by hand, as String#split costs several times more on a report's worth of rows. */

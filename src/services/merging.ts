@@ -3,7 +3,6 @@
 // accounting added, events over time summed; `label` (the host a report came from, --label) can
 // be grouped by. No oclif here.
 
-import {isAscii} from 'node:buffer'
 import {readFile} from 'node:fs/promises'
 import {
   Aggregator,
@@ -43,8 +42,8 @@ interface Part {
   shown: Set<string>[]
   /** Per table, whether it had an `(other)` row. */
   folds: boolean[]
-  /** The report's text, until its groups are read. */
-  text: string | null
+  /** The report as read, until its groups are. */
+  bytes: Buffer | null
 }
 
 /** An ISO time with offset, as the reports write it, back to an instant and its offset. */
@@ -186,18 +185,15 @@ const notJson = (path: string, err: Error): EximRejectsError =>
   new EximRejectsError('INPUT', `${path}: not JSON (${err.message})`)
 
 async function load(path: string): Promise<Part> {
-  let text: string
+  let bytes: Buffer
   try {
-    // Decoded from one buffer, the text is one flat string, which the reader goes through fast;
-    // the usual report, all ASCII, without decoding UTF-8 at all.
-    const bytes = await readFile(path)
-    text = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8')
+    bytes = await readFile(path)
   } catch (err) {
     throw inputError(path, err)
   }
   let r: ReadReport
   try {
-    r = parseReport(text) as ReadReport
+    r = parseReport(bytes) as ReadReport
   } catch (err) {
     throw notJson(path, err as Error)
   }
@@ -217,7 +213,7 @@ async function load(path: string): Promise<Part> {
   checkReportValues(path, r)
   const links = linksFromWire(r.quota, r.input.files.length, 1 + SUMMARY_TABLES.length)
   if (links === null) throw notReport
-  return {path, r, links: r.quota === undefined ? null : links, shown: [], folds: [], text}
+  return {path, r, links: r.quota === undefined ? null : links, shown: [], folds: [], bytes}
 }
 
 export interface MergeOptions {
@@ -290,12 +286,12 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
       absorbGroups(agg, part, r.label ?? path, merge)
     } catch (err) {
       // A group that is not JSON, found when it was first parsed.
-      if (err instanceof SyntaxError) throw notJson(path, jsonError(part.text!))
+      if (err instanceof SyntaxError) throw notJson(path, jsonError(part.bytes!))
       throw err
     }
     r.groups = []
     delete r.tables
-    part.text = null
+    part.bytes = null
     parts.push(part)
   }
   const by = merge!.by

@@ -1,26 +1,30 @@
-// Reads a JSON report for merge without making all of it objects at once: the report is parsed
-// as JSON.parse would, except that the group lists (`groups`, each of `tables`) are left as text
-// and each group is parsed when it is asked for. A report of a million groups then costs its text
-// and the offsets of its groups, and each group's object lives only while it is looked at, where
-// parsing it whole made millions of objects that all outlived many collections. Any text this
-// reader does not follow step by step (not JSON, or not shaped like a report) is parsed whole,
-// so that what it is read as, and the error it gives, is JSON.parse's. A group that is not JSON
-// is found when it is first parsed (merge checks every group before it adds any): `notJson` then
-// gives JSON.parse's error for the whole text.
+// Reads a JSON report for merge without making all of it objects, nor even one string, at once:
+// the report is parsed as JSON.parse would parse its text, except that the group lists (`groups`,
+// each of `tables`) are left as bytes and each group is decoded and parsed when it is asked for.
+// A report of a million groups then costs its bytes and the offsets of its groups, and each
+// group's object lives only while it is looked at, where parsing it whole made millions of objects
+// that all outlived many collections. Bytes this reader does not follow step by step (not JSON,
+// or not shaped like a report) are decoded and parsed whole, so that what they are read as, and
+// the error they give, is JSON.parse's. A group that is not JSON is found when it is first parsed
+// (merge checks every group before it adds any): `notJson` then gives JSON.parse's error for the
+// whole. Pieces cut at JSON's own punctuation (ASCII) decode as the whole does: no UTF-8 sequence
+// holds an ASCII byte.
 
 import type {JsonGroup, JsonReport} from '../render/json-schema.js'
+
+const text = (b: Buffer, start = 0, end = b.length): string => b.toString('utf8', start, end)
 
 /** A JSON array of a text, read one element at a time. */
 export class LazyList<T> {
   constructor(
-    private readonly text: string,
+    private readonly bytes: Buffer,
     /** Where element i starts and ends: offsets 2i and 2i + 1. */
-    private readonly bounds: Int32Array,
+    private readonly bounds: Float64Array,
     readonly length: number,
   ) {}
 
   at(i: number): T {
-    return JSON.parse(this.text.slice(this.bounds[2 * i]!, this.bounds[2 * i + 1]!)) as T
+    return JSON.parse(text(this.bytes, this.bounds[2 * i]!, this.bounds[2 * i + 1]!)) as T
   }
 
   *[Symbol.iterator](): Iterator<T> {
@@ -36,15 +40,15 @@ export const isList = (v: unknown): v is List<unknown> => Array.isArray(v) || v 
 /** The members of a report read lazily: its groups, and its tables' groups. */
 const LAZY = new Set(['groups', 'tables'])
 
-/** `text` as JSON.parse reads it, the group lists as LazyLists (see above). Throws JSON.parse's error. */
-export function parseReport(text: string): unknown {
-  return readTop(text) ?? JSON.parse(text)
+/** The UTF-8 JSON text in `bytes` as JSON.parse reads it, the group lists as LazyLists (see above). Throws JSON.parse's error. */
+export function parseReport(bytes: Buffer): unknown {
+  return readTop(bytes) ?? JSON.parse(text(bytes))
 }
 
-/** The error JSON.parse gives for `text`, which holds an element that is not JSON. */
-export function notJson(text: string): Error {
+/** The error JSON.parse gives for `bytes`, which hold an element that is not JSON. */
+export function notJson(bytes: Buffer): Error {
   try {
-    JSON.parse(text)
+    JSON.parse(text(bytes))
   } catch (err) {
     return err as Error
   }
@@ -52,49 +56,51 @@ export function notJson(text: string): Error {
 }
 
 /** Skips JSON whitespace. */
-function ws(s: string, i: number): number {
+function ws(b: Buffer, i: number): number {
   for (;;) {
-    const c = s.charCodeAt(i)
+    const c = b[i]
     if (c !== 32 && c !== 10 && c !== 13 && c !== 9) return i
     i++
   }
 }
 
 /** The end of the string that starts at `i` (its opening quote), or -1. */
-function stringEnd(s: string, i: number): number {
+function stringEnd(b: Buffer, i: number): number {
   for (let from = i + 1; ;) {
-    const q = s.indexOf('"', from)
+    const q = b.indexOf(34, from)
     if (q === -1) return -1
     let slashes = 0
-    while (s.charCodeAt(q - 1 - slashes) === 92) slashes++
+    while (b[q - 1 - slashes] === 92) slashes++
     if (slashes % 2 === 0) return q + 1
     from = q + 1
   }
 }
 
 /** The end of the value that starts at `i`, or -1: only as far as finding it needs; JSON.parse checks it. */
-function valueEnd(s: string, i: number): number {
-  let c = s.charCodeAt(i)
-  if (c === 34) return stringEnd(s, i)
+function valueEnd(b: Buffer, i: number): number {
+  const n = b.length
+  let c = b[i]
+  if (c === 34) return stringEnd(b, i)
   if (c === 123 || c === 91) {
     let depth = 0
-    for (;;) {
-      c = s.charCodeAt(i)
+    while (i < n) {
+      c = b[i]
       if (c === 34) {
-        i = stringEnd(s, i)
+        i = stringEnd(b, i)
         if (i === -1) return -1
         continue
       }
       if (c === 123 || c === 91) depth++
       else if (c === 125 || c === 93) {
         if (--depth === 0) return i + 1
-      } else if (c !== c) return -1
+      }
       i++
     }
+    return -1
   }
   // A number, true, false, null.
-  while (i < s.length) {
-    c = s.charCodeAt(i)
+  while (i < n) {
+    c = b[i]
     if (c === 44 || c === 93 || c === 125 || c === 32 || c === 10 || c === 13 || c === 9) break
     i++
   }
@@ -102,77 +108,82 @@ function valueEnd(s: string, i: number): number {
 }
 
 /** The array that starts at `i`, as a LazyList, and where it ends; null where it is not followed. */
-function readList(s: string, i: number): [LazyList<unknown>, number] | null {
-  let bounds = new Int32Array(1024)
+function readList(b: Buffer, i: number): [LazyList<unknown>, number] | null {
+  let bounds = new Float64Array(1024)
   let n = 0
-  i = ws(s, i + 1)
-  if (s.charCodeAt(i) === 93) return [new LazyList(s, bounds, 0), i + 1]
+  i = ws(b, i + 1)
+  if (b[i] === 93) return [new LazyList(b, bounds, 0), i + 1]
   for (;;) {
-    const end = valueEnd(s, i)
+    const end = valueEnd(b, i)
     if (end === -1) return null
     if (2 * n + 2 > bounds.length) {
-      const more = new Int32Array(bounds.length * 2)
+      const more = new Float64Array(bounds.length * 2)
       more.set(bounds)
       bounds = more
     }
     bounds[2 * n] = i
     bounds[2 * n + 1] = end
     n++
-    i = ws(s, end)
-    const c = s.charCodeAt(i)
-    if (c === 93) return [new LazyList(s, bounds, n), i + 1]
+    i = ws(b, end)
+    const c = b[i]
+    if (c === 93) return [new LazyList(b, bounds, n), i + 1]
     if (c !== 44) return null
-    i = ws(s, i + 1)
+    i = ws(b, i + 1)
   }
 }
 
 /** The object that starts at `i`, members named in `lazy` read as lists; null where it is not followed. */
-function readObject(s: string, i: number, lazy: (key: string) => boolean): [Record<string, unknown>, number] | null {
+function readObject(b: Buffer, i: number, lazy: (key: string) => boolean): [Record<string, unknown>, number] | null {
   const o: Record<string, unknown> = {}
-  i = ws(s, i + 1)
-  if (s.charCodeAt(i) === 125) return [o, i + 1]
+  i = ws(b, i + 1)
+  if (b[i] === 125) return [o, i + 1]
   for (;;) {
-    if (s.charCodeAt(i) !== 34) return null
-    const keyEnd = stringEnd(s, i)
+    if (b[i] !== 34) return null
+    const keyEnd = stringEnd(b, i)
     if (keyEnd === -1) return null
-    const key = JSON.parse(s.slice(i, keyEnd)) as string
+    let key: string
+    try {
+      key = JSON.parse(text(b, i, keyEnd)) as string
+    } catch {
+      return null
+    }
     // JSON.parse makes `__proto__` a member; an assignment would not.
     if (key === '__proto__') return null
-    i = ws(s, keyEnd)
-    if (s.charCodeAt(i) !== 58) return null
-    i = ws(s, i + 1)
-    const c = s.charCodeAt(i)
+    i = ws(b, keyEnd)
+    if (b[i] !== 58) return null
+    i = ws(b, i + 1)
+    const c = b[i]
     if (lazy(key) && c === 91) {
-      const list = readList(s, i)
+      const list = readList(b, i)
       if (list === null) return null
       ;[o[key], i] = list
     } else if (key === 'tables' && lazy(key) && c === 123) {
-      const tables = readObject(s, i, () => true)
+      const tables = readObject(b, i, () => true)
       if (tables === null) return null
       ;[o[key], i] = tables
     } else {
-      const end = valueEnd(s, i)
+      const end = valueEnd(b, i)
       if (end === -1) return null
       try {
-        o[key] = JSON.parse(s.slice(i, end))
+        o[key] = JSON.parse(text(b, i, end))
       } catch {
         return null
       }
       i = end
     }
-    i = ws(s, i)
-    const sep = s.charCodeAt(i)
+    i = ws(b, i)
+    const sep = b[i]
     if (sep === 125) return [o, i + 1]
     if (sep !== 44) return null
-    i = ws(s, i + 1)
+    i = ws(b, i + 1)
   }
 }
 
-function readTop(s: string): Record<string, unknown> | null {
-  const i = ws(s, 0)
-  if (s.charCodeAt(i) !== 123) return null
-  const read = readObject(s, i, (key) => LAZY.has(key))
-  if (read === null || ws(s, read[1]) !== s.length) return null
+function readTop(b: Buffer): Record<string, unknown> | null {
+  const i = ws(b, 0)
+  if (b[i] !== 123) return null
+  const read = readObject(b, i, (key) => LAZY.has(key))
+  if (read === null || ws(b, read[1]) !== b.length) return null
   return read[0]
 }
 

@@ -315,6 +315,62 @@ describe('merge', () => {
   })
 })
 
+describe('merge at scale', () => {
+  it('two reports of 100,000 recipients each, half of them shared, merge into the report of both logs', async () => {
+    // The real line of a quota deferral, to 150,000 recipients: the first log has 0..99,999, the
+    // second 50,000..149,999, each recipient of a log deferred once or, every seventh, three times,
+    // over a day, with a sender's host of three.
+    const line = readFileSync(join(FIX, 'defer-plain', 'mainlog'), 'utf8')
+      .split('\n')
+      .find((l) => l.includes('temporarily rejected RCPT'))!
+    const hosts = ['mx1.example [192.0.2.1]', 'mx2.example [192.0.2.2]', 'mx3.example [2001:db8::3]']
+    const logs = [0, 50_000].map((from, part) => {
+      const lines: string[] = []
+      for (let i = from; i < from + 100_000; i++)
+        for (let n = 0; n < (i % 7 === 0 ? 3 : 1); n++) {
+          const s = (i * 13 + n * 3600 + part) % 86_400
+          const t = `2026-11-25 ${[s / 3600, (s / 60) % 60, s % 60].map((v) => String(Math.floor(v)).padStart(2, '0')).join(':')}`
+          lines.push(
+            line
+              .replace(/^\S+ \S+/, t)
+              .replace(/H=\S+ \[[^\]]+\]/, `H=${hosts[i % 3]}`)
+              .replace(/full1@example\.test/g, `user${i}@d${i % 101}.example`),
+          )
+        }
+      // Logs are in time order.
+      lines.sort()
+      const f = join(dir, `scale-${part}`)
+      writeFileSync(f, lines.join('\n') + '\n')
+      return {f, lines}
+    })
+    const both = join(dir, 'scale-both')
+    writeFileSync(both, [...logs[0]!.lines, ...logs[1]!.lines].sort().join('\n') + '\n')
+    const by = ['--by', 'recipient', '--utc']
+    const parts = await Promise.all(
+      logs.map(async ({f}, i) => {
+        const out = join(dir, `scale-${i}.json`)
+        writeFileSync(out, await cli(['report', '--json', '--label', `mx${i}`, ...by, f]))
+        return out
+      }),
+    )
+    const merged = await json(['merge', '--json', ...parts])
+    // The report of both logs read as one, made for merge too (its tables are the summary's).
+    const one = await json(['report', '--json', '--label', 'mx', ...by, both])
+    expect(merged.groups).toHaveLength(150_000)
+    // The 50,000 recipients in both logs: counted in each.
+    expect(merged.groups.find((g: {recipient: string}) => g.recipient === 'user50002@d7.example')).toMatchObject({
+      count: 2,
+    })
+    expect(JSON.stringify(merged.groups)).toBe(JSON.stringify(one.groups))
+    for (const t of ['recipient', 'host', 'reason'])
+      expect(JSON.stringify(merged.tables[t]), t).toBe(JSON.stringify(one.tables[t]))
+    expect(merged.totals).toEqual(one.totals)
+    expect(merged.series.buckets).toEqual(one.series.buckets)
+    expect(merged.input.events).toBe(one.input.events)
+    // Three reports and a merge of 150,000 groups, in this process: minutes on a busy machine.
+  }, 600_000)
+})
+
 describe('--max-groups', () => {
   it('keeps that many groups and folds the rest into an (other) row', async () => {
     const r = await json([
