@@ -281,8 +281,12 @@ export async function mergeReports(opts: MergeOptions): Promise<{report: Report;
     // The aggregator only joins and sums here; `label` is just another column to it. Each table is
     // filled from its own part of the reports, even when two have the same keys. It keeps as many
     // groups as the first report says it kept (--max-groups), when it says.
-    agg ??= new Aggregator([merge.by as GroupKey[], ...SUMMARY_TABLES], Math.min(DEFAULT_MAX_GROUPS, limitOf(r)), false)
     try {
+      agg ??= new Aggregator(
+        [merge.by as GroupKey[], ...SUMMARY_TABLES],
+        Math.min(DEFAULT_MAX_GROUPS, limitOf(r)),
+        false,
+      )
       absorbGroups(agg, part, r.label ?? path, merge)
     } catch (err) {
       // A group that is not JSON, found when it was first parsed.
@@ -360,7 +364,9 @@ function limitOf(r: ReadReport): number {
   // A table's (other) row is its last.
   for (const list of [r.groups, ...Object.values(r.tables ?? {})]) {
     const g = list.length > 0 ? list.at(list.length - 1) : undefined
-    if (g?.maxGroups !== undefined) limit = Math.min(limit, g.maxGroups.limit)
+    // Checked when the group is read; a limit that is no count is no limit meanwhile.
+    const said = g?.maxGroups?.limit
+    if (typeof said === 'number' && said >= 1) limit = Math.min(limit, said)
   }
   return limit
 }
