@@ -76,7 +76,8 @@ export interface GroupState {
 export interface GroupCounter {
   /** The group `ev` would go into in table `table` now (count 0 when it has none yet). */
   groupOf(table: number, ev: EximEvent): GroupState
-  add(ev: EximEvent): void
+  /** Counts `ev`; with `evict` false, in `(other)` when its group is not held and the table is full. */
+  add(ev: EximEvent, evict?: boolean): void
 }
 
 /**
@@ -105,8 +106,9 @@ export function countHeld(agg: GroupCounter, held: EximEvent[], tables: number, 
       })
     }
     links.counted.push({key: quotaKey(ev.msgid, ev.recipient), time: ev.time, tz: ev.tz, groups})
-    // Counted one by one: the next may find the table full, and go to (other).
-    agg.add(ev)
+    // Counted one by one: the next may find the table full, and go to (other). Never in place of
+    // another group (--max-groups): that group's row, as noted above, would then be gone.
+    agg.add(ev, false)
   }
 }
 

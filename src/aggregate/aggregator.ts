@@ -1,6 +1,17 @@
 // The aggregation sink: counts events per kind and per group of any --by keys, with first and
 // last seen. Several tables fill in one pass (the summary wants recipients, hosts and reasons at
 // once). Keys are computed once per event and stored joined, so a group costs one Map entry.
+//
+// A table holds at most --max-groups groups. Past that it keeps the heaviest, by Space-Saving
+// (Metwally, Agrawal, El Abbadi 2005): a new key takes the place of the group with the smallest
+// count, and inherits that count as its error, since up to that many of its events may have gone
+// uncounted under other keys before. What a row shows is exact all the same: the events counted
+// under its key since it was kept (a lower bound of its true count, the true count when its error
+// is 0), with first and last from then on; the rest, the evicted groups' events included, is in
+// `(other)`. So the rows still add up to the events, and a row's true count is between its count
+// and its count plus its error. A key not shown had at most `errorBound` events (the smallest
+// counter: no more than events / --max-groups in one pass). Under the limit nothing of this
+// happens: no error, no `(other)`, no heap, every count exact.
 
 import {EVENT_KINDS, type EventKind, type EximEvent} from '../types.js'
 import {type GroupKey, KEY_READERS} from './keys.js'
@@ -18,6 +29,13 @@ export interface Group {
 
 export interface GroupRow extends Group {
   keys: string[]
+  /**
+   * How many more events than `count` the group may have had: counted in `(other)` before its
+   * key was kept (--max-groups). 0 or absent: `count` is exact.
+   */
+  error?: number
+  /** Set on the `(other)` row: what --max-groups left out, not a group of its own. */
+  other?: true
 }
 
 export interface GroupTable {
@@ -25,8 +43,12 @@ export interface GroupTable {
   rows: GroupRow[]
   /** Distinct groups before any --top cut. */
   groups: number
-  /** Events folded into the last row, `(other)`, once the table held --max-groups groups. */
+  /** Events in the last row, `(other)`: of groups not kept, or before their group was kept (--max-groups). */
   folded: number
+  /** The --max-groups the table was kept to. */
+  limit: number
+  /** The most events a group not shown may have had (0 when nothing was folded). */
+  errorBound: number
 }
 
 /** The key value of the row that takes what --max-groups leaves out. */
@@ -37,8 +59,12 @@ export const DEFAULT_MAX_GROUPS = 2_000_000
 /** A group no event went into yet. */
 const NO_GROUP: Readonly<Group> = {count: 0, first: NaN, firstTz: 0, last: NaN, lastTz: 0}
 
-/** A group as it crosses from one thread to another: joined key, count, first, its offset, last, its offset. */
-export type GroupEntry = [string, number, number, number, number, number]
+/**
+ * A group as it crosses from one thread to another: joined key, count, first, its offset, last,
+ * its offset, and the error of the count (0: exact). The count includes the error: the group's
+ * own events, counted since its key was kept, are `count - error`.
+ */
+export type GroupEntry = [string, number, number, number, number, number, number?]
 
 /** An aggregator's state, to be absorbed by another (threads reading parts of one input). */
 export interface AggregateDump {
@@ -47,6 +73,8 @@ export interface AggregateDump {
   tables: GroupEntry[][]
   /** Each table's `(other)` group, when it folded any. */
   others: (Group | null)[]
+  /** Each table's bound on the events of a group it does not hold (0: it folded none). */
+  bounds?: number[]
   series: [number, number[]][]
 }
 
@@ -96,13 +124,28 @@ class TableState {
   last = new Float64Array(256)
   firstTz = new Int16Array(256)
   lastTz = new Int16Array(256)
+  /** Per slot, how much of its count may be other keys' events; null while every count is exact. */
+  err: Float64Array<ArrayBuffer> | null = null
   other: Group | null = null
+  /**
+   * The most events a key not held may have in `(other)` besides what the smallest counter says:
+   * from dumps absorbed and events folded without eviction. 0 in a table filled from one stream.
+   */
+  floor = 0
+  /**
+   * Slots as a min-heap by count, and each slot's place in it: made at the first eviction (a
+   * table that is full stays full), so that a table under the limit pays nothing for them.
+   */
+  heap: Int32Array | null = null
+  place: Int32Array | null = null
   constructor(
     readonly by: GroupKey[],
     /** Positions of this table's keys in the aggregator's list of distinct keys. */
     readonly slots: number[],
     /** The one kind counted here, or null for all. */
     readonly kind: EventKind | null,
+    /** --max-groups. */
+    readonly limit: number,
   ) {}
 
   get size(): number {
@@ -133,28 +176,124 @@ class TableState {
   }
 
   /**
-   * Counts `n` events seen from `first` to `last` under `key`, in a group opened for it (its key
-   * made by `own`) while the table has fewer than `maxGroups`, else in the `(other)` group.
+   * Counts `n` events seen from `first` to `last` under `key`, `e` of them possibly other keys'
+   * (a count from a dump, with its error), in the key's group: one opened for it (its key made by
+   * `own`) while the table has fewer than --max-groups, else the one with the smallest count,
+   * which it takes over. Or, with `evict` false, in `(other)` when the key has no group. Returns
+   * the group's slot, or -1 for `(other)`.
    */
   tally(
     key: string,
     own: (key: string) => string,
-    maxGroups: number,
     n: number,
+    e: number,
     first: number,
     firstTz: number,
     last: number,
     lastTz: number,
-  ): void {
+    evict = true,
+  ): number {
     let i = this.index.get(key)
-    if (i === undefined && this.size < maxGroups) i = this.open(own(key))
-    if (i !== undefined) this.add(i, n, first, firstTz, last, lastTz)
-    else this.addOther(n, first, firstTz, last, lastTz)
+    if (i === undefined) {
+      if (this.size < this.limit) {
+        i = this.open(own(key))
+        // A key new to a table that absorbed or folded may have had events in (other) already.
+        if (this.floor > 0) this.raise(i, this.floor)
+      } else if (evict) return this.replaceSmallest(own(key), n, e, first, firstTz, last, lastTz)
+      else {
+        this.addOther(n - e, first, firstTz, last, lastTz)
+        this.floor += n
+        return -1
+      }
+    }
+    this.add(i, n, first, firstTz, last, lastTz)
+    if (e > 0) this.errors()[i]! += e
+    if (this.heap !== null) this.sink(this.place![i]!)
+    return i
   }
 
   addOther(n: number, first: number, firstTz: number, last: number, lastTz: number): void {
+    if (n <= 0) return
     if (this.other === null) this.other = {count: n, first, firstTz, last, lastTz}
     else count(this.other, n, first, firstTz, last, lastTz)
+  }
+
+  /** Slot `i`'s own events: its count less its error. */
+  exact(i: number): number {
+    return this.err === null ? this.count[i]! : this.count[i]! - this.err[i]!
+  }
+
+  /** The most events a key the table does not hold may have had, all in `(other)`. */
+  absentBound(): number {
+    return Math.max(this.floor, this.heap === null ? 0 : this.count[this.heap[0]!]!)
+  }
+
+  /** Adds `by` events that may be other keys' to slot `i`'s count and error. */
+  raise(i: number, by: number): void {
+    this.count[i]! += by
+    this.errors()[i]! += by
+  }
+
+  errors(): Float64Array<ArrayBuffer> {
+    return (this.err ??= new Float64Array(this.count.length))
+  }
+
+  /** The group of least count leaves for `(other)`; `key` takes its slot, and its count as error. */
+  private replaceSmallest(
+    key: string,
+    n: number,
+    e: number,
+    first: number,
+    firstTz: number,
+    last: number,
+    lastTz: number,
+  ): number {
+    if (this.heap === null) this.makeHeap()
+    const i = this.heap![0]!
+    const base = Math.max(this.count[i]!, this.floor)
+    this.addOther(this.exact(i), this.first[i]!, this.firstTz[i]!, this.last[i]!, this.lastTz[i]!)
+    this.index.delete(this.keys[i]!)
+    this.keys[i] = key
+    this.index.set(key, i)
+    this.count[i] = base + n
+    this.errors()[i] = base + e
+    // Its times are its own from now on, not those of the group it replaces.
+    this.first[i] = first
+    this.firstTz[i] = firstTz
+    this.last[i] = last
+    this.lastTz[i] = lastTz
+    this.sink(0)
+    return i
+  }
+
+  /** (Re)builds the heap over every slot. */
+  makeHeap(): void {
+    const n = this.size
+    this.heap = new Int32Array(n)
+    this.place = new Int32Array(this.count.length)
+    for (let i = 0; i < n; i++) this.heap[i] = this.place[i] = i
+    for (let p = (n >> 1) - 1; p >= 0; p--) this.sink(p)
+  }
+
+  /** Moves the slot at heap position `p` down while a child has a smaller count. */
+  private sink(p: number): void {
+    const heap = this.heap!
+    const place = this.place!
+    const count = this.count
+    const n = heap.length
+    const slot = heap[p]!
+    const c = count[slot]!
+    for (;;) {
+      let child = 2 * p + 1
+      if (child >= n) break
+      if (child + 1 < n && count[heap[child + 1]!]! < count[heap[child]!]!) child++
+      if (count[heap[child]!]! >= c) break
+      heap[p] = heap[child]!
+      place[heap[p]!] = p
+      p = child
+    }
+    heap[p] = slot
+    place[slot] = p
   }
 
   private grow(): void {
@@ -174,6 +313,7 @@ class TableState {
     this.last = f64(this.last)
     this.firstTz = i16(this.firstTz)
     this.lastTz = i16(this.lastTz)
+    if (this.err !== null) this.err = f64(this.err)
   }
 }
 
@@ -217,6 +357,7 @@ export class Aggregator {
             by,
             by.map((k) => keys.indexOf(k)),
             kind,
+            maxGroups,
           )),
         )
       return t
@@ -224,7 +365,11 @@ export class Aggregator {
     this.states = [...shared.values()]
   }
 
-  add(ev: EximEvent): void {
+  /**
+   * Counts `ev`. With `evict` false, an event whose group is not held when the table is full goes
+   * to `(other)` without taking another group's place, so that groupOf() said where it would go.
+   */
+  add(ev: EximEvent, evict = true): void {
     this.totals.set(ev.kind, (this.totals.get(ev.kind) ?? 0) + 1)
     if (Number.isFinite(ev.time)) this.seriesAt(ev.time)[KIND_INDEX[ev.kind]]!++
     const values = this.values
@@ -235,7 +380,7 @@ export class Aggregator {
       let key = values[slots[0]!]!
       for (let i = 1; i < slots.length; i++) key += SEP + values[slots[i]!]!
       // A copy: a key cut from the log line (or joined from such cuts) would keep the whole line alive.
-      t.tally(key, ownString, this.maxGroups, 1, ev.time, ev.tz, ev.time, ev.tz)
+      t.tally(key, ownString, 1, 0, ev.time, ev.tz, ev.time, ev.tz, evict)
     }
   }
 
@@ -253,9 +398,15 @@ export class Aggregator {
     return {
       totals: [...this.totals],
       tables: this.tables.map((t) =>
-        t.keys.map((k, i): GroupEntry => [k, t.count[i]!, t.first[i]!, t.firstTz[i]!, t.last[i]!, t.lastTz[i]!]),
+        t.keys.map((k, i): GroupEntry => {
+          const e = t.err?.[i] ?? 0
+          const entry: GroupEntry = [k, t.count[i]!, t.first[i]!, t.firstTz[i]!, t.last[i]!, t.lastTz[i]!]
+          if (e > 0) entry.push(e)
+          return entry
+        }),
       ),
       others: this.tables.map((t) => t.other),
+      bounds: this.tables.map((t) => t.absentBound()),
       series: [...this.series],
     }
   }
@@ -272,12 +423,21 @@ export class Aggregator {
       const t = this.tables[i]!
       // A table shared by two that were asked for takes its groups once.
       if (this.tables.indexOf(t) !== i) return
-      // Keys that crossed from another thread are strings of their own already.
-      for (const [key, n, first, firstTz, last, lastTz] of entries)
-        t.tally(key, (k) => k, this.maxGroups, n, first, firstTz, last, lastTz)
-      const o = d.others?.[i]
-      if (o) t.addOther(o.count, o.first, o.firstTz, o.last, o.lastTz)
+      absorbTable(
+        t,
+        entries.length,
+        (g) => entries[g]!,
+        () => ({other: d.others?.[i] ?? null, bound: d.bounds?.[i] ?? 0}),
+      )
     })
+  }
+
+  /**
+   * Adds `n` groups to table `index`, group `i` as `group(i)` gives it (null: none; the entry may
+   * be reused for the next), then what `rest` says, as absorb() adds a dump's table.
+   */
+  absorbEach(index: number, n: number, group: (i: number) => GroupEntry | null, rest: () => TableRest): void {
+    absorbTable(this.tables[index]!, n, group, rest)
   }
 
   /**
@@ -291,7 +451,7 @@ export class Aggregator {
     if (i !== undefined)
       return {
         keys,
-        count: t.count[i]!,
+        count: t.exact(i),
         first: t.first[i]!,
         firstTz: t.firstTz[i]!,
         last: t.last[i]!,
@@ -314,19 +474,34 @@ export class Aggregator {
   result(top?: number | (number | undefined)[]): GroupTable[] {
     return this.tables.map((t, ti) => {
       const cap = Array.isArray(top) ? (ti < top.length ? top[ti] : 0) : top
-      if (cap === 0) return {by: t.by, groups: t.size, rows: [], folded: t.other?.count ?? 0}
+      const shape = {by: t.by, groups: t.size, folded: t.other?.count ?? 0, limit: t.limit, errorBound: 0}
+      if (t.other !== null) shape.errorBound = t.absentBound()
+      if (cap === 0) return {...shape, rows: []}
       // A plain array: V8 sorts it with a comparator several times faster than a typed array.
-      const order: number[] = new Array(t.size)
+      let order: number[] = new Array(t.size)
       for (let i = 0; i < order.length; i++) order[i] = i
-      const {count, keys} = t
+      const {keys} = t
+      // Sorted by what the rows show: each group's own events.
+      let count = t.count
+      if (t.err !== null) {
+        count = new Float64Array(t.size)
+        for (let i = 0; i < count.length; i++) count[i] = t.exact(i)
+      }
+      // A group a merged report held with none of its own events left in it (they were another
+      // report's to count) is no row.
+      if (t.floor > 0) {
+        const c = count
+        order = order.filter((i) => c[i]! > 0)
+        shape.groups = order.length
+      }
       order.sort((a, b) => count[b]! - count[a]! || (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0))
       const n = cap === undefined ? order.length : Math.min(cap, order.length)
       // Rows are views on the table's columns: a report of a million groups holds no million objects of numbers.
       const rows: GroupRow[] = new Array(n)
       for (let r = 0; r < n; r++) rows[r] = new RowView(t, order[r]!)
       // What --max-groups left out comes last, whatever its count.
-      if (t.other !== null) rows.push({keys: t.by.map(() => OTHER), ...t.other})
-      return {by: t.by, groups: t.size, rows, folded: t.other?.count ?? 0}
+      if (t.other !== null) rows.push({keys: t.by.map(() => OTHER), ...t.other, other: true})
+      return {...shape, rows}
     })
   }
 }
@@ -341,7 +516,10 @@ class RowView implements GroupRow {
     return splitKey(this.t.keys[this.i]!)
   }
   get count(): number {
-    return this.t.count[this.i]!
+    return this.t.exact(this.i)
+  }
+  get error(): number {
+    return this.t.err?.[this.i] ?? 0
   }
   get first(): number {
     return this.t.first[this.i]!
@@ -357,9 +535,52 @@ class RowView implements GroupRow {
   }
 }
 
+/**
+ * Adds a dump's groups of one table to `t`. Summaries of parts merge as Space-Saving's do (Agarwal
+ * et al. 2012): counts and errors add up, a key the dump does not hold may have had up to the
+ * dump's `bound` events in its `(other)` (counted as error, so its own count stays exact), and
+ * when they will not all fit the heaviest go first. Nothing is evicted, and nothing changes, when
+ * all the groups fit.
+ */
+function absorbTable(t: TableState, n: number, group: (i: number) => GroupEntry | null, rest: () => TableRest): void {
+  // Which slots the dump holds: the others get its bound.
+  const held = new Uint8Array(Math.min(t.size + n, t.limit))
+  const tally = (entry: GroupEntry): void => {
+    const [key, count, first, firstTz, last, lastTz, e = 0] = entry
+    // Keys that crossed from another thread are strings of their own already.
+    const i = t.tally(key, (k) => k, count, e, first, firstTz, last, lastTz)
+    if (i >= 0) held[i] = 1
+  }
+  if (t.size + n > t.limit) {
+    const entries: GroupEntry[] = []
+    for (let i = 0; i < n; i++) {
+      const entry = group(i)
+      if (entry !== null) entries.push([...entry])
+    }
+    entries.sort((a, b) => b[1] - a[1]).forEach(tally)
+  } else
+    for (let i = 0; i < n; i++) {
+      const entry = group(i)
+      if (entry !== null) tally(entry)
+    }
+  const {other, bound} = rest()
+  if (bound > 0) {
+    for (let i = 0; i < t.size; i++) if (held[i] === 0) t.raise(i, bound)
+    t.floor += bound
+    if (t.heap !== null) t.makeHeap()
+  }
+  if (other) t.addOther(other.count, other.first, other.firstTz, other.last, other.lastTz)
+}
+
+/** What a dump says of a table besides its groups: its `(other)` group, and the bound on a group it does not hold. */
+export interface TableRest {
+  other: Group | null
+  bound: number
+}
+
 /** A group's key values joined into its key, as a dump carries it. */
 export function joinKey(values: string[]): string {
-  return values.map(keyPart).join(SEP)
+  return values.length === 1 ? keyPart(values[0]!) : values.map(keyPart).join(SEP)
 }
 
 /** A joined key's values: by hand, as String#split costs several times more on a report's worth of rows. */

@@ -12,6 +12,7 @@ import {isoTime, wallTime} from '../time/format.js'
 import type {FileAccount} from '../types.js'
 import type {DrawContext, Tz} from './context.js'
 import {el, esc, escWrapping, leaf, row} from './html-kit.js'
+import {foldedNote} from './folded.js'
 import {leftOffNote} from './histogram.js'
 import {TABLE_TITLES} from './summary.js'
 import {bytesHuman, thousands} from './text.js'
@@ -188,12 +189,15 @@ function barsAndTable(id: string, title: string, t: GroupTable, tz: Tz): string 
   const more = t.groups > t.rows.length ? ' ' + muted(`(top ${t.rows.length} of ${thousands(t.groups)})`) : ''
   // Rows joined here: a table can have more rows than a call can take arguments.
   const bars = el('div', {class: 'bars'}, t.rows.map(bar).join(''))
+  const folded = foldedNote(t)
+  const note = folded === null ? '' : el('p', {class: 'muted'}, esc(folded))
   return el(
     'section',
     {id},
     el('h2', null, esc(title) + more),
     bars,
     el('table', null, head + t.rows.map(line).join('')),
+    note,
   )
 }
 

@@ -7,11 +7,23 @@ import type {EventKind} from '../kinds.js'
 import type {QuotaLinksWire} from '../quota-links.js'
 import type {FileAccount} from '../types.js'
 
+/** What --max-groups left out of a table: said at the table and on its `(other)` row. */
+export interface JsonMaxGroups {
+  /** The --max-groups the table was kept to. */
+  limit: number
+  /** The most events a group not shown may have had (all of them in `(other)`). */
+  errorBound: number
+}
+
 export interface JsonGroup {
-  [key: string]: string | number
+  [key: string]: string | number | JsonMaxGroups | undefined
   count: number
+  /** How many more events the group may have had, in `(other)` (--max-groups); absent: `count` is exact. */
+  error?: number
   first: string
   last: string
+  /** On the `(other)` row only, which it tells from a group whose keys are spelled `(other)`. */
+  maxGroups?: JsonMaxGroups
 }
 
 /** A file's accounting, with its first and last line's times in ISO form. */
@@ -64,6 +76,8 @@ export interface JsonReport {
   by: GroupKey[]
   /** Events past --max-groups, counted in the last group. */
   folded?: number
+  /** With `folded`: the limit, and the most events a group not shown may have had. */
+  maxGroups?: JsonMaxGroups
   groups: JsonGroup[]
   /** The summary's tables by their keys (`recipient`, `host`, `reason`), with --label. */
   tables?: Record<string, JsonGroup[]>

@@ -7,6 +7,7 @@ import type {Report} from '../aggregate/report-model.js'
 import {type EventKind, KINDS} from '../kinds.js'
 import {droppedWords} from '../verdict/judge.js'
 import type {Tz} from './context.js'
+import {foldedNote} from './folded.js'
 import {renderHistogram} from './histogram.js'
 import {bytesHuman, painter, printable, table, thousands} from './text.js'
 import {offsetLabel, wallTime} from '../time/format.js'
@@ -31,8 +32,8 @@ function groupTable(t: GroupTable, title: string, tz: Tz): string {
       : `${title[0]!.toUpperCase()}${title.slice(1)}`,
   )
   if (t.rows.length === 0) return s + '  (none)\n'
-  const note =
-    t.folded > 0 ? `  (${thousands(t.folded)} events past --max-groups are counted in the (other) row)\n` : ''
+  const folded = foldedNote(t)
+  const note = folded === null ? '' : `  ${folded}\n`
   s += table(
     [{title: 'count', align: 'right'}, ...t.by.map((k) => ({title: k})), {title: 'first'}, {title: 'last'}],
     t.rows.map((r) => [

@@ -1,47 +1,80 @@
-// What merge reads from a JSON report, checked value by value before anything is added: a count
-// is a whole number not below zero, a time is an ISO time with its offset, a key is a string. A
-// report edited by hand or cut short is one clear error naming the file and the field, never a NaN
-// in a merged table or a group dated in year 275760.
+// What merge reads from a JSON report, checked value by value: a count is a whole number not
+// below zero, a time is an ISO time with its offset, a key is a string. A report edited by hand or
+// cut short is one clear error naming the file and the field, never a NaN in a merged table or a
+// group dated in year 275760. The groups are checked as merge reads them, one at a time; nothing
+// is written before every report has been read.
 
 import {EximRejectsError} from '../errors.js'
 import {EVENT_KINDS} from '../kinds.js'
-import type {JsonReport} from '../render/json-schema.js'
-
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{3})?([+-]\d\d:\d\d|Z)$/
+import {isList, type ReadReport} from './report-reader.js'
+import {isoInstant} from '../time/iso.js'
 
 const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
-const isTime = (v: unknown): boolean => typeof v === 'string' && ISO.test(v) && Number.isFinite(Date.parse(v))
+const isLimit = (v: unknown): boolean => isCount(v) && (v as number) >= 1
+const isTime = (v: unknown): boolean => typeof v === 'string' && Number.isFinite(isoInstant(v))
 
-/** Throws the first value of `r` (read from `path`) that no report writes. */
-export function checkReportValues(path: string, r: JsonReport): void {
-  const bad = (field: string, expected: string, got: unknown): EximRejectsError =>
+type Bad = (field: string, expected: string, got: unknown) => EximRejectsError
+
+const complaint =
+  (path: string): Bad =>
+  (field, expected, got) =>
     new EximRejectsError('INPUT', `${path}: ${field}: expected ${expected}, got ${JSON.stringify(got) ?? 'nothing'}`)
+
+function checkMaxGroups(bad: Bad, at: string, m: unknown): void {
+  if (m === undefined) return
+  const o = m as Record<string, unknown>
+  if (o === null || typeof o !== 'object') throw bad(at, 'a limit and an error bound', m)
+  if (!isLimit(o.limit)) throw bad(`${at}.limit`, 'a count of at least 1', o.limit)
+  if (!isCount(o.errorBound)) throw bad(`${at}.errorBound`, 'a count', o.errorBound)
+}
+
+/**
+ * Throws what is wrong with group `i` of list `name` (`groups`, `dropped`, `tables.recipient`) of
+ * the report read from `path`: a count, its error if any, times, what (other) says; for `keys`,
+ * strings, and first not after last. Returns its first and last instants.
+ */
+export function checkGroup(
+  path: string,
+  name: string,
+  i: number,
+  g: unknown,
+  keys: readonly string[] | null,
+): [first: number, last: number] {
+  const bad = complaint(path)
+  const at = `${name}[${i}]`
+  const o = g as Record<string, unknown>
+  if (o === null || typeof o !== 'object') throw bad(at, 'a group', g)
+  if (!isCount(o.count)) throw bad(`${at}.count`, 'a count', o.count)
+  if (o.error !== undefined && !isCount(o.error)) throw bad(`${at}.error`, 'a count', o.error)
+  const first = typeof o.first === 'string' ? isoInstant(o.first) : NaN
+  if (!Number.isFinite(first)) throw bad(`${at}.first`, 'an ISO time with offset', o.first)
+  const last = typeof o.last === 'string' ? isoInstant(o.last) : NaN
+  if (!Number.isFinite(last)) throw bad(`${at}.last`, 'an ISO time with offset', o.last)
+  checkMaxGroups(bad, `${at}.maxGroups`, o.maxGroups)
+  if (keys !== null) {
+    if (first > last) throw bad(`${at}.first`, `a time not after last (${o.last as string})`, o.first)
+    for (const k of keys) if (typeof o[k] !== 'string') throw bad(`${at}.${k}`, 'a string', o[k])
+  }
+  return [first, last]
+}
+
+/**
+ * Throws the first value of `r` (read from `path`) that no report writes. The groups of `groups`
+ * and `tables` are left to checkGroup, as they are read.
+ */
+export function checkReportValues(path: string, r: ReadReport): void {
+  const bad = complaint(path)
   if (!Array.isArray(r.kinds) || !r.kinds.every((k) => (EVENT_KINDS as readonly string[]).includes(k)))
     throw bad('kinds', 'a list of event kinds', r.kinds)
   for (const [k, n] of Object.entries(r.totals)) if (!isCount(n)) throw bad(`totals.${k}`, 'a count', n)
-  const groups = (name: string, list: unknown, keys: readonly string[]): void => {
-    if (list === undefined) return
-    if (!Array.isArray(list)) throw bad(name, 'a list of groups', list)
-    list.forEach((g: Record<string, unknown>, i) => {
-      const at = `${name}[${i}]`
-      if (g === null || typeof g !== 'object') throw bad(at, 'a group', g)
-      if (!isCount(g.count)) throw bad(`${at}.count`, 'a count', g.count)
-      for (const f of ['first', 'last']) if (!isTime(g[f])) throw bad(`${at}.${f}`, 'an ISO time with offset', g[f])
-      if (Date.parse(g.first as string) > Date.parse(g.last as string))
-        throw bad(`${at}.first`, `a time not after last (${g.last as string})`, g.first)
-      for (const k of keys) if (typeof g[k] !== 'string') throw bad(`${at}.${k}`, 'a string', g[k])
-    })
+  checkMaxGroups(bad, 'maxGroups', r.maxGroups)
+  if (!isList(r.groups)) throw bad('groups', 'a list of groups', r.groups)
+  if (r.dropped !== undefined) {
+    if (!Array.isArray(r.dropped)) throw bad('dropped', 'a list of groups', r.dropped)
+    r.dropped.forEach((g, i) => checkGroup(path, 'dropped', i, g, []))
   }
-  groups('groups', r.groups, r.by)
-  groups('dropped', r.dropped, [])
-  for (const [name, list] of Object.entries(r.tables ?? {})) {
-    if (!Array.isArray(list)) throw bad(`tables.${name}`, 'a list of groups', list)
-    list.forEach((g, i) => {
-      if (!isCount(g.count)) throw bad(`tables.${name}[${i}].count`, 'a count', g.count)
-      for (const f of ['first', 'last'] as const)
-        if (!isTime(g[f])) throw bad(`tables.${name}[${i}].${f}`, 'an ISO time with offset', g[f])
-    })
-  }
+  for (const [name, list] of Object.entries(r.tables ?? {}))
+    if (!isList(list)) throw bad(`tables.${name}`, 'a list of groups', list)
   for (const f of ['since', 'until', 'first', 'last'] as const) {
     const v = r.window[f]
     if (v !== null && !isTime(v)) throw bad(`window.${f}`, 'an ISO time with offset, or null', v)

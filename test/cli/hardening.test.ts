@@ -96,6 +96,45 @@ describe('merge checks every value it reads', () => {
     }
   })
 
+  it.each(['first', 'last'])('the %s group not JSON is the error JSON.parse gives for the file', (which) => {
+    const text = JSON.stringify(made(['--label', 'mx1']), null, 2)
+    // A count in the groups, the first of them or the last (read first, for what it says of the table).
+    const at = which === 'first' ? text.indexOf('"count": ') : text.lastIndexOf('"count": ', text.indexOf('"tables"'))
+    const broken = text.slice(0, at) + text.slice(at).replace(/("count": \d+)/, '$1x')
+    expect(broken).not.toBe(text)
+    const f = join(dir, 'broken.json')
+    writeFileSync(f, broken)
+    const m = runCli(['merge', f])
+    expect(m.code).toBe(2)
+    let said = ''
+    try {
+      JSON.parse(broken)
+    } catch (err) {
+      said = (err as Error).message
+    }
+    expect(m.stderr).toBe(`exim-rejects: ${f}: not JSON (${said})\n`)
+  })
+
+  it('a report laid out otherwise (one line, members in another order, braces and quotes in keys) merges alike', () => {
+    // A sending host's HELO with braces, brackets and quotes, as a forged line may carry.
+    const log = join(dir, 'odd-helo')
+    writeFileSync(
+      log,
+      readFileSync(`${SAMPLES}/mainlog`, 'utf8') +
+        '2026-11-24 12:00:00 H=(x}{"]\\[) [192.0.2.9] F=<s@x> temporarily rejected RCPT <r@x>: 422 full\n',
+    )
+    const args = ['--format', 'json', '--label', 'mx1', '--by', 'host,recipient', log]
+    const r = JSON.parse(runCli(['report', ...args]).stdout)
+    expect(r.groups.map((g: {host: string}) => g.host)).toContain('(x}{"]\\[)')
+    const pretty = join(dir, 'pretty.json')
+    writeFileSync(pretty, JSON.stringify(r, null, 2))
+    const reordered = Object.fromEntries(Object.entries(r).reverse())
+    const other = write('reordered.json', reordered)
+    const expected = runCli(['merge', '--format', 'json', pretty]).stdout
+    expect(JSON.parse(expected).groups).toEqual(r.groups)
+    expect(runCli(['merge', '--format', 'json', other]).stdout).toBe(expected)
+  })
+
   it('reports of different kinds or windows merge, with a warning', () => {
     const a = write('kinds-a.json', made([]))
     const b = write('kinds-b.json', made(['--kind', 'all', '--since', '2026-11-24']))

@@ -70,9 +70,10 @@ describe('countHeld', () => {
   })
 
   it('a failure that finds its table full is counted in, and taken back from, the (other) group', () => {
+    // c@ first, then a@ in its place: a@ is held, c@ in (other).
     const agg = new Aggregator([['recipient']], 1)
-    agg.add(ev({time: 5000}))
     agg.add(ev({time: 6000, recipient: 'c@x.example'}))
+    agg.add(ev({time: 5000}))
     const {counted, without} = held(agg, [quota({time: 3000, recipient: 'b@x.example'}), quota({time: 8000})], 1)
     expect(counted!.map(([, , , rows]) => rows)).toEqual([[['(other)']], [['a@x.example']]])
     expect(without).toEqual([

@@ -143,3 +143,117 @@ describe('Aggregator', () => {
     expect(r[5]).toEqual([['rcpt-defer', 3]])
   })
 })
+
+describe('--max-groups keeps the heaviest groups', () => {
+  /** Pseudo-random whole numbers below 2^32, the same on every run (mulberry32). */
+  const random = (seed: number) => (): number => {
+    seed = (seed + 0x6d2b79f5) | 0
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return (t ^ (t >>> 14)) >>> 0
+  }
+  const MAX = 50
+  // MAX one-event recipients, then a recipient with 100 events: the heavy one comes last.
+  const lateHeavy = (agg: Aggregator, at = 0): void => {
+    for (let i = 0; i < MAX; i++) agg.add(ev({recipient: `one${i}@x.example`, time: at + i * 1000}))
+    for (let i = 0; i < 100; i++) agg.add(ev({recipient: 'heavy@x.example', time: at + (MAX + i) * 1000}))
+  }
+  const sum = (rows: {count: number}[]): number => rows.reduce((n, r) => n + r.count, 0)
+
+  it('a recipient with 100 events first seen after --max-groups others is shown with its count', () => {
+    const agg = new Aggregator([['recipient']], MAX)
+    lateHeavy(agg)
+    const t = agg.result()[0]!
+    // Its first event took the place of a one-event group, whose count it may be: shown, it
+    // counts what it had from then on, exactly, and says by how much it may be more.
+    expect(t.rows[0]).toMatchObject({keys: ['heavy@x.example'], count: 100, error: 1})
+    // Its times are its own, from when it was kept, never the evicted group's.
+    expect([t.rows[0]!.first, t.rows[0]!.last]).toEqual([MAX * 1000, (MAX + 99) * 1000])
+    // Every event is in a row: the kept groups and (other) add up to the events counted.
+    expect(t.rows.at(-1)!.keys).toEqual(['(other)'])
+    expect(sum(t.rows)).toBe(MAX + 100)
+    expect(t.folded).toBe(t.rows.at(-1)!.count)
+    expect(t.rows.length).toBe(MAX + 1)
+    // A group that was never evicted nor replaced is exact.
+    for (const r of t.rows.slice(0, -1))
+      if (r.keys[0] !== 'heavy@x.example') expect([r.count, r.error ?? 0]).toEqual([1, 0])
+    // A recipient not shown had at most one event.
+    expect([t.errorBound, t.limit]).toEqual([1, MAX])
+  })
+
+  it('under the limit: every count exact, no (other), nothing said of bounds', () => {
+    const agg = new Aggregator([['recipient']], MAX + 1)
+    lateHeavy(agg)
+    const t = agg.result()[0]!
+    expect(t.rows[0]).toMatchObject({keys: ['heavy@x.example'], count: 100, first: MAX * 1000})
+    expect(t.rows.every((r) => (r.error ?? 0) === 0)).toBe(true)
+    expect([t.folded, t.errorBound, t.rows.length]).toEqual([0, 0, MAX + 1])
+  })
+
+  it('the true count of every group lies between its count and its count plus its error', () => {
+    // A skewed stream with many more keys than counters, in a fixed pseudo-random order.
+    const truth = new Map<string, number>()
+    const agg = new Aggregator([['recipient']], 20)
+    const next = random(7)
+    for (let i = 0; i < 5000; i++) {
+      const seed = next()
+      const r = `r${Math.floor(200 / (1 + (seed % 200)))}-${seed % 3 === 0 ? seed % 97 : 0}`
+      truth.set(r, (truth.get(r) ?? 0) + 1)
+      agg.add(ev({recipient: r, time: i}))
+    }
+    const t = agg.result()[0]!
+    expect(sum(t.rows)).toBe(5000)
+    expect(truth.size).toBeGreaterThan(100)
+    expect(t.rows.some((r) => (r.error ?? 0) > 0)).toBe(true)
+    for (const r of t.rows.slice(0, -1)) {
+      const n = truth.get(r.keys[0]!)!
+      expect(n).toBeGreaterThanOrEqual(r.count)
+      expect(n).toBeLessThanOrEqual(r.count + (r.error ?? 0))
+      expect(r.error ?? 0).toBeLessThanOrEqual(t.errorBound)
+    }
+    // A group not shown had at most errorBound events; the heaviest are all shown.
+    const shown = new Set(t.rows.map((r) => r.keys[0]))
+    for (const [k, n] of truth) if (!shown.has(k)) expect(n).toBeLessThanOrEqual(t.errorBound)
+    expect(t.errorBound).toBeLessThanOrEqual(5000 / 20)
+  })
+
+  it('a dump absorbed by another gives the same as one aggregator when nothing is evicted', () => {
+    const one = new Aggregator([['recipient']], 1000)
+    lateHeavy(one)
+    lateHeavy(one, 1e6)
+    const a = new Aggregator([['recipient']], 1000)
+    const b = new Aggregator([['recipient']], 1000)
+    lateHeavy(a)
+    lateHeavy(b, 1e6)
+    a.absorb(b.dump())
+    const rows = (x: Aggregator) => x.result()[0]!.rows.map((r) => [...r.keys, r.count, r.first, r.last, r.error ?? 0])
+    expect(rows(a)).toEqual(rows(one))
+  })
+
+  it('dumps that evicted still bound every count, and add up to the events', () => {
+    const truth = new Map<string, number>()
+    const parts = [0, 1, 2].map(() => new Aggregator([['recipient']], 10))
+    const next = random(11)
+    for (let i = 0; i < 3000; i++) {
+      const seed = next()
+      // Each part has its own heavy keys, and shares some.
+      const part = i % 3
+      const r = seed % 4 === 0 ? `shared${seed % 5}` : `p${part}-${Math.floor(60 / (1 + (seed % 60)))}`
+      truth.set(r, (truth.get(r) ?? 0) + 1)
+      parts[part]!.add(ev({recipient: r, time: i}))
+    }
+    const [into, ...rest] = parts
+    for (const p of rest) into!.absorb(p.dump())
+    const t = into!.result()[0]!
+    expect(sum(t.rows)).toBe(3000)
+    expect(truth.size).toBeGreaterThan(30)
+    expect(t.folded).toBeGreaterThan(0)
+    for (const r of t.rows.slice(0, -1)) {
+      const n = truth.get(r.keys[0]!)!
+      expect(n, r.keys[0]).toBeGreaterThanOrEqual(r.count)
+      expect(n, r.keys[0]).toBeLessThanOrEqual(r.count + (r.error ?? 0))
+    }
+    const shown = new Set(t.rows.map((r) => r.keys[0]))
+    for (const [k, n] of truth) if (!shown.has(k)) expect(n, k).toBeLessThanOrEqual(t.errorBound)
+  })
+})

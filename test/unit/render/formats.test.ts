@@ -17,15 +17,15 @@ const LOG = [
   'not a log line',
 ].join('\n')
 
-function report(by: ('recipient' | 'ip' | 'host')[]) {
+function report(by: ('recipient' | 'ip' | 'host')[], maxGroups?: number, label?: string) {
   const {events, acct, samples} = scan(LOG)
-  const agg = new Aggregator([by, ['recipient'], ['host'], ['reason']])
+  const agg = new Aggregator([by, ['recipient'], ['host'], ['reason']], maxGroups)
   for (const e of events) agg.add(e)
   return buildReport(
     agg,
     totalAccount([acct], samples),
     {since: null, until: null, first: null, last: null},
-    {kinds: ['rcpt-defer', 'discard-misconfig'], summaryTop: 10, summaryTables: 3, tz: () => 0},
+    {kinds: ['rcpt-defer', 'discard-misconfig'], summaryTop: 10, summaryTables: 3, tz: () => 0, label},
   )
 }
 
@@ -66,6 +66,25 @@ describe('json and ndjson', () => {
         .split('\n')
         .map((l) => JSON.parse(l)),
     ).toEqual(j.groups)
+  })
+})
+
+describe('json written a row at a time', () => {
+  it.each([
+    ['all groups', undefined, undefined],
+    ['groups left out, with the tables for merge', 1, 'mx1'],
+  ])('is what JSON.stringify writes of the report: %s', (_, maxGroups, label) => {
+    const r = report(['recipient', 'host'], maxGroups, label)
+    const w = new StringWriter()
+    renderJson(r, w, {tz: () => 0, byGiven: true})
+    expect(w.text).toBe(
+      JSON.stringify(
+        reportObject(r, () => 0),
+        null,
+        2,
+      ) + '\n',
+    )
+    if (maxGroups !== undefined) expect(JSON.parse(w.text)).toMatchObject({folded: 2, tables: {recipient: [{}, {}]}})
   })
 })
 
