@@ -76,9 +76,13 @@ export class InputStream {
   constructor(
     private readonly src: Source,
     stdin: NodeJS.ReadableStream = process.stdin,
+    /** Of a plain file: only these bytes (a read that seeked to a time window). */
+    range?: {start: number; end: number},
   ) {
     this.rawIt =
-      src.path === null ? ((stdin as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer>) : readRange(src.path)
+      src.path === null
+        ? ((stdin as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer>)
+        : readRange(src.path, range?.start, range?.end)
   }
 
   get compression(): string {

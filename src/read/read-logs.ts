@@ -5,17 +5,20 @@
 // in parts (a report does, with threads), whose parts it settles in order.
 
 import {Classifier} from '../events/classifier.js'
+import {closeSync} from 'node:fs'
 import {EximRejectsError} from '../errors.js'
 import {keepSample, newFileAccount, totalAccount} from '../input/account.js'
-import {InputStream} from '../input/open.js'
+import {countLines, InputStream} from '../input/open.js'
 import {readingOrder, type Source} from '../input/sources.js'
 import {quotaKey, type QuotaLinks, settleFollowUp} from '../quota-links.js'
 import type {ZoneClock} from '../time/zone.js'
 import {EVENT_KINDS, type EventKind} from '../kinds.js'
 import type {EventSink, FileAccount, InputAccount, UnparsedSample} from '../types.js'
 import {probe, type Probed, skipReason} from './probe.js'
+import {QuotaLookback} from './quota-lookback.js'
 import type {RangedFile, RangePart} from './range.js'
 import {scannerFor} from './scanner-for.js'
+import {planSeek, type Seek} from './seek.js'
 
 export interface ReadOptions {
   zone: ZoneClock
@@ -24,9 +27,16 @@ export interface ReadOptions {
   kinds?: ReadonlySet<EventKind>
   maxLine?: number
   stdin?: NodeJS.ReadableStream
-  /** Files of a rotated set wholly outside [since, until) are not read. */
+  /**
+   * Files of a rotated set wholly outside [since, until) are not read; of a plain file, only the
+   * part a search by time finds the window in (see seek.ts).
+   */
   since?: number
   until?: number
+  /** false: read every file from its top, as when no search by time can be made. */
+  seek?: boolean
+  /** Number lines from the top of the file also when a read starts past it (for output that shows them). */
+  lineNumbers?: boolean
   /** The current time: the year of syslog lines read from standard input. */
   now?: Date
   /** Go on past an input that cannot be read (told to onInputError; its account carries the error). */
@@ -80,8 +90,19 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
   const onUnsettledFollowUp = links
     ? (key: string, time: number): void => void links.followUps.push({file: files.length - 1, key, time})
     : undefined
+  // Of the file being read, when it is read from past its top: the quota failures passed over.
+  let lookback: QuotaLookback | null = null
+  const priorFailure = (msgid: string, key: string): number | undefined => lookback?.prior(msgid, key)
   const classifier = new Classifier(
-    {zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe, quotaSeen, wanted: opts.kinds, onUnsettledFollowUp},
+    {
+      zone: opts.zone,
+      keepRaw: opts.keepRaw ?? false,
+      dedupe,
+      quotaSeen,
+      wanted: opts.kinds,
+      onUnsettledFollowUp,
+      priorFailure,
+    },
     (ev) => sink.event(ev),
   )
   const samples: UnparsedSample[] = []
@@ -97,9 +118,37 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
     const skip = skipReason(p, inOrder[i + 1], opts)
     if (skip !== null) {
       acct.skipped = skip
+      acct.bytesSkipped = src.size
       doneBefore += src.size
       continue
     }
+    // Standard input, pipes and compressed files are read from the top (they cannot seek).
+    const seek =
+      p.stream === null && src.path !== null && p.compression === 'none' && opts.seek !== false
+        ? planSeek(src.path, p.framing, src.mtime, opts.zone, opts)
+        : null
+    try {
+      await readOne(p, acct, seek)
+    } finally {
+      lookback = null
+      if (seek !== null) closeSync(seek.fd)
+    }
+  }
+  classifier.settle()
+  if (links) for (const [key, time] of quotaSeen) links.failures.push({key, time})
+  return totalAccount([...files, ...failed], samples)
+
+  /** Reads one input (of a plain file, what `seek` says) into `acct`. */
+  async function readOne(p: Probed, acct: FileAccount, seek: Seek | null): Promise<void> {
+    const src = p.src
+    const from = seek?.from ?? 0
+    const input = {...src, logType: p.logType, framing: p.framing}
+    if (seek !== null) {
+      acct.bytesSkipped = from + (seek.to === null ? 0 : seek.size - seek.to)
+      if (from > 0)
+        lookback = new QuotaLookback(seek.fd, input, opts.zone, seek.seeker, from, seek.fromTime, opts.maxLine)
+    }
+    const sampled = samples.length
     // An incorrect-digit line at the end of the file before may have its discard at the start of this one.
     const waiting = classifier.waitingFor(p.first)
     const whole = p.compression === 'none' && p.framing === 'plain' && p.logType === 'main' && src.path !== null
@@ -109,50 +158,62 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
             path: src.path!,
             name: src.name,
             logType: p.logType,
-            size: src.size,
+            from,
+            size: seek?.to ?? src.size,
             dedupe,
             zone: opts.zone.spec,
             kinds: [...(opts.kinds ?? EVENT_KINDS)],
             maxLine: opts.maxLine,
           })
         : null
+    let numbered = from === 0
     if (parts !== null) {
-      files[files.length - 1] = settleParts(parts, {classifier, quotaSeen, onUnsettledFollowUp, samples, sink, dedupe})
+      const settled = settleParts(parts, {
+        classifier,
+        quotaSeen,
+        onUnsettledFollowUp,
+        samples,
+        sink,
+        dedupe,
+        priorFailure,
+      })
+      files[files.length - 1] = {...settled, bytesSkipped: acct.bytesSkipped}
       doneBefore += src.size
       opts.onProgress?.(doneBefore, total)
-      continue
-    }
-    classifier.beginFile(src.name, p.logType)
-    const scanner = scannerFor(
-      {...src, logType: p.logType, framing: p.framing},
-      acct,
-      classifier,
-      samples,
-      opts,
-      waiting,
-    )
-    const input = p.stream ?? new InputStream(src, opts.stdin)
-    try {
-      for await (const chunk of input.chunks()) {
-        scanner.push(chunk)
-        opts.onProgress?.(doneBefore + input.rawBytes, total)
+    } else {
+      classifier.beginFile(src.name, p.logType)
+      const scanner = scannerFor(input, acct, classifier, samples, opts, waiting)
+      if (!numbered && opts.lineNumbers === true) {
+        scanner.skipLines(await countLines(src.path!, from))
+        numbered = true
       }
-    } catch (err) {
-      // What was read before the failure stays counted; the account says where it stopped.
-      if (!opts.keepGoing || !(err instanceof EximRejectsError)) throw err
-      opts.onInputError?.(err)
-      acct.error = err.message
+      const range = seek === null ? undefined : {start: from, end: seek.to ?? Infinity}
+      const stream = p.stream ?? new InputStream(src, opts.stdin, range)
+      try {
+        for await (const chunk of stream.chunks()) {
+          scanner.push(chunk)
+          opts.onProgress?.(doneBefore + from + stream.rawBytes, total)
+        }
+      } catch (err) {
+        // What was read before the failure stays counted; the account says where it stopped.
+        if (!opts.keepGoing || !(err instanceof EximRejectsError)) throw err
+        opts.onInputError?.(err)
+        acct.error = err.message
+      }
+      // The classifier is not told the file ended: the next file of a rotated set may start with
+      // the discard that completes an incorrect-digit line this one ended with (same second, same pid).
+      scanner.end()
+      doneBefore += src.size
+      acct.compression = stream.compression
+      if (acct.compression !== 'none') acct.compressedBytes = stream.rawBytes
     }
-    // The classifier is not told the file ended: the next file of a rotated set may start with
-    // the discard that completes an incorrect-digit line this one ended with (same second, same pid).
-    scanner.end()
-    doneBefore += src.size
-    acct.compression = input.compression
-    if (acct.compression !== 'none') acct.compressedBytes = input.rawBytes
+    // Unparsed lines kept as samples are numbered from where the read started: from the top, now
+    // that it is known some are shown (counting the lines passed over costs a read of them).
+    if (!numbered && samples.length > sampled) {
+      const before = await countLines(src.path!, from)
+      for (let k = sampled; k < samples.length; k++) samples[k] = {...samples[k]!, line: samples[k]!.line + before}
+    }
   }
-  classifier.settle()
-  if (links) for (const [key, time] of quotaSeen) links.failures.push({key, time})
-  return totalAccount([...files, ...failed], samples)
 }
 
 interface Settling {
@@ -163,6 +224,8 @@ interface Settling {
   samples: UnparsedSample[]
   sink: EventSink
   dedupe: boolean
+  /** A quota failure in the part of the file a seek passed over (its time), or undefined. */
+  priorFailure: (msgid: string, key: string) => number | undefined
 }
 
 /**
@@ -182,6 +245,11 @@ function settleParts(parts: ReadPart[], s: Settling): FileAccount {
     for (const ev of part.quota) {
       const key = quotaKey(ev.msgid, ev.recipient)
       if (s.quotaSeen.has(key)) continue
+      const prior = s.priorFailure(ev.msgid, key)
+      if (prior !== undefined) {
+        s.quotaSeen.set(key, prior)
+        continue
+      }
       s.quotaSeen.set(key, ev.time)
       s.sink.event(ev)
     }

@@ -50,6 +50,8 @@ export interface ReportOptions {
   byKindRecipient?: boolean
   /** When large logs are read in parts by threads. */
   parts?: PartSettings
+  /** false: read each log from its top even with --since (what a seek must give the same counts as). */
+  seek?: boolean
 }
 
 export interface BuiltReport {
@@ -119,6 +121,7 @@ export async function buildReportFrom(opts: ReportOptions): Promise<BuiltReport>
     keepGoing: opts.keepGoing,
     onInputError: opts.onInputError,
     links,
+    seek: opts.seek,
     parts: reportParts(agg, {filter, tables, maxGroups: opts.maxGroups}, opts.parts),
   }
   const input = await readLogs(sources, read, {
