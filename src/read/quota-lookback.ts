@@ -4,8 +4,8 @@
 // quota failure read after the seek asks: if its message arrived before the lines passed over
 // end, the part of the file from the message's arrival on is read (once, and only that part) for
 // the failures it holds. Exim's message id starts with the time the message arrived (six base-62
-// digits of seconds), and no line about a message comes before it arrived; messages that arrived
-// after the seek point cost nothing.
+// digits of seconds), and no line about a message is stamped before it arrived (allowing the
+// margin all the same); messages that arrived after the seek point cost nothing.
 
 import {readSync} from 'node:fs'
 import {Classifier} from '../events/classifier.js'
@@ -54,12 +54,12 @@ export class QuotaLookback {
 
   /** The time of the first quota failure of `key` (message `msgid`) passed over, or undefined. */
   prior(msgid: string, key: string): number | undefined {
-    const arrived = arrivalOf(msgid)
+    const earliest = arrivalOf(msgid) - MARGIN_MS
     // A message that arrived after every line passed over has no line there. An id whose time is
     // no time (a base-36 id of an Exim built for case-insensitive file systems reads as one far
     // ahead) proves nothing.
-    if (arrived > this.skipTime + MARGIN_MS && arrived <= this.skipTime + 400 * 86_400_000) return undefined
-    const from = Number.isFinite(arrived) ? this.startFor(arrived) : 0
+    if (earliest > this.skipTime + MARGIN_MS && earliest <= this.skipTime + 400 * 86_400_000) return undefined
+    const from = Number.isFinite(earliest) ? this.startFor(earliest) : 0
     if (from < this.covered) {
       this.scan(from, this.covered)
       this.covered = from
