@@ -15,6 +15,12 @@ import type {ZoneClock} from '../time/zone.js'
 import {type LogSeeker, MARGIN_MS, UnorderedLog} from './seek.js'
 import {type ScannedInput, scannerFor} from './scanner-for.js'
 
+/** What every quota failure's message holds (the classifier's test, less its word boundaries). */
+const QUOTA_HINT = /quota|mailbox (?:is )?full|[45]\.2\.2/gi
+
+/** How far back each step of the search for a failure reads. */
+const STEP_BYTES = 4 << 20
+
 const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
 /**
@@ -33,7 +39,11 @@ export function arrivalOf(msgid: string): number {
 }
 
 export class QuotaLookback {
-  /** Failures found: key -> time of the first. */
+  /**
+   * Failures found: key -> time of the first found. The search stops at the latest failure before
+   * the seek point, so this can be later than the key's first failure: the events and counts do
+   * not depend on it, only the time JSON made for merge gives the failure.
+   */
   private readonly found = new Map<string, number>()
   /** The bytes [covered, skipTo) have been read for failures. */
   private covered: number
@@ -60,11 +70,23 @@ export class QuotaLookback {
     // ahead) proves nothing.
     if (earliest > this.skipTime + MARGIN_MS && earliest <= this.skipTime + 400 * 86_400_000) return undefined
     const from = Number.isFinite(earliest) ? this.startFor(earliest) : 0
-    if (from < this.covered) {
-      this.scan(from, this.covered)
-      this.covered = from
+    // Back from the seek point, a step at a time, until a failure of the key turns up: a retry's
+    // last failure is usually one queue run back, not at the message's arrival.
+    while (!this.found.has(key) && from < this.covered) {
+      const step = this.input.framing === 'plain' ? Math.max(from, this.covered - STEP_BYTES) : from
+      const start = step === from ? from : this.lineStartAfter(step)
+      this.scan(start, this.covered)
+      this.covered = start
     }
     return this.found.get(key)
+  }
+
+  /** The first line start at or after `p` that is before what has been read; else `p`'s line is too long: 0. */
+  private lineStartAfter(p: number): number {
+    const buf = Buffer.allocUnsafe(Math.min(64 * 1024, this.covered - p + 1))
+    const n = readSync(this.fd, buf, 0, buf.length, p - 1)
+    const nl = buf.subarray(0, n).indexOf(10)
+    return nl === -1 || p - 1 + nl + 1 >= this.covered ? 0 : p + nl
   }
 
   /** Where lines about a message that arrived at `arrived` can start: 0 when the search cannot tell. */
@@ -85,11 +107,35 @@ export class QuotaLookback {
     classifier.beginFile(this.input.name, this.input.logType)
     const scanner = scannerFor(this.input, acct, classifier, [], {zone: this.zone, maxLine: this.maxLine})
     const buf = readBuffer(CHUNK_SIZE)
-    for (let pos = from; pos < to;) {
+    // Of a plain log only the lines that can be quota failures are read into the classifier: a
+    // failure's message says so in words QUOTA_HINT finds (a superset of what the classifier
+    // takes for one), and a delivery line needs no line around it. Wrapped lines are read whole.
+    const plain = this.input.framing === 'plain'
+    for (let pos = from; pos < to; ) {
       const n = readSync(this.fd, buf, 0, Math.min(CHUNK_SIZE, to - pos), pos)
       if (n <= 0) break
-      scanner.push(buf.subarray(0, n))
-      pos += n
+      const b = buf.subarray(0, n)
+      if (!plain) {
+        scanner.push(b)
+        pos += n
+        continue
+      }
+      // Whole lines only; the rest is read again with the next chunk.
+      const last = pos + n < to ? b.lastIndexOf(10) : n - 1
+      if (last === -1) {
+        pos += n
+        continue
+      }
+      const text = b.toString('latin1', 0, last + 1)
+      QUOTA_HINT.lastIndex = 0
+      for (let m = QUOTA_HINT.exec(text); m !== null; m = QUOTA_HINT.exec(text)) {
+        const start = text.lastIndexOf('\n', m.index) + 1
+        const nl = text.indexOf('\n', m.index)
+        const end = nl === -1 ? text.length : nl + 1
+        scanner.push(b.subarray(start, end))
+        QUOTA_HINT.lastIndex = end
+      }
+      pos += last + 1
     }
     scanner.end()
     for (const [key, time] of seen) {
