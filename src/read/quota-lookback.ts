@@ -111,7 +111,7 @@ export class QuotaLookback {
     // failure's message says so in words QUOTA_HINT finds (a superset of what the classifier
     // takes for one), and a delivery line needs no line around it. Wrapped lines are read whole.
     const plain = this.input.framing === 'plain'
-    for (let pos = from; pos < to; ) {
+    for (let pos = from; pos < to;) {
       const n = readSync(this.fd, buf, 0, Math.min(CHUNK_SIZE, to - pos), pos)
       if (n <= 0) break
       const b = buf.subarray(0, n)
