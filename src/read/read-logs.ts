@@ -35,6 +35,8 @@ export interface ReadOptions {
   until?: number
   /** false: read every file from its top, as when no search by time can be made. */
   seek?: boolean
+  /** Bytes each step of the search for quota failures passed over reads (default 4 MiB; tests make it small). */
+  lookbackStep?: number
   /** Number lines from the top of the file also when a read starts past it (for output that shows them). */
   lineNumbers?: boolean
   /** The current time: the year of syslog lines read from standard input. */
@@ -145,8 +147,19 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
     const input = {...src, logType: p.logType, framing: p.framing}
     if (seek !== null) {
       acct.bytesSkipped = from + (seek.to === null ? 0 : seek.size - seek.to)
-      if (from > 0)
-        lookback = new QuotaLookback(seek.fd, input, opts.zone, seek.seeker, from, seek.fromTime, opts.maxLine)
+      // Only a delivery-quota event, or the quota failures JSON made for merge lists, needs to know
+      // whether a failure read is a message's first.
+      if (from > 0 && (opts.kinds === undefined || opts.kinds.has('delivery-quota') || links !== undefined))
+        lookback = new QuotaLookback(
+          seek.fd,
+          input,
+          opts.zone,
+          seek.seeker,
+          from,
+          seek.fromTime,
+          opts.maxLine,
+          opts.lookbackStep,
+        )
     }
     const sampled = samples.length
     // An incorrect-digit line at the end of the file before may have its discard at the start of this one.

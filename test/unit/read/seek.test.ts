@@ -59,11 +59,12 @@ async function read(
   since: number | undefined,
   until: number | undefined,
   seek: boolean,
+  lookbackStep?: number,
 ): Promise<Read> {
   const events: string[] = []
   const keep = (ev: EximEvent): boolean =>
     (since === undefined || ev.time >= since) && (until === undefined || ev.time < until)
-  const opts = {zone, since, until, seek, lineNumbers: true, keepRaw: true}
+  const opts = {zone, since, until, seek, lineNumbers: true, keepRaw: true, lookbackStep}
   const input = await readLogs(await resolveSources(paths), opts, {
     event: (ev) => void (keep(ev) && events.push(JSON.stringify(ev))),
   })
@@ -81,11 +82,14 @@ async function windows(paths: string[], runs: number, seed: number): Promise<num
     fc.asyncProperty(
       fc.option(fc.integer({min: -600_000, max: span + 600_000}), {nil: undefined}),
       fc.option(fc.integer({min: 0, max: span + 600_000}), {nil: undefined}),
-      async (a, len) => {
+      // The search for quota failures passed over goes back in steps: of the default size (more
+      // than these logs), or of a few lines, or of less than a line.
+      fc.constantFrom(undefined, 4096, 700, 150),
+      async (a, len, step) => {
         const since = a === undefined ? undefined : first + a
         const until = len === undefined ? undefined : (since ?? first) + len
         const full = await read(paths, since, until, false)
-        const sought = await read(paths, since, until, true)
+        const sought = await read(paths, since, until, true, step)
         expect(sought.events).toEqual(full.events)
         const i = sought.input
         expect(i.lines).toBe(i.events + i.duplicates + i.other + i.unparsed)
@@ -164,5 +168,68 @@ describe('a read that seeks to --since/--until', () => {
     const size = statSync(main).size
     expect(sought.input.bytes).toBeLessThan(size * share * 1.2)
     expect(sought.input.bytes + sought.input.bytesSkipped).toBe(size)
+  })
+})
+
+describe('the search for quota failures a seek passed over', () => {
+  const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+  const T0 = Date.UTC(2026, 10, 24)
+  const stamp = (t: number): string => new Date(t).toISOString().slice(0, 19).replace('T', ' ')
+  /** An Exim message id of a message that arrived at `t`. */
+  const idAt = (t: number, n: number): string => {
+    let s = ''
+    for (let v = Math.floor(t / 1000), k = 0; k < 6; k++, v = Math.floor(v / 62)) s = B62[v % 62] + s
+    return `${s}-00000${n}-00`
+  }
+  const min = 60_000
+  const quota = (t: number, id: string, r: string): string =>
+    `${stamp(t)} ${id} == ${r} R=dovecot_user T=dovecot_lmtp defer (-44): LMTP error after RCPT TO:<${r}>: 452 4.2.2 <${r}> Quota exceeded (mailbox for user is full)`
+  const notYet = (t: number, id: string, r: string): string =>
+    `${stamp(t)} ${id} == ${r} R=dovecot_user T=dovecot_lmtp defer (-53): Retry time not yet reached`
+
+  it('finds the last failure however far back, past lines written out of order, and no other', async () => {
+    // Two hours, a line a second; four messages, each with its own story.
+    const [a1, a2, a3, a4] = [10, 20, 30, 85].map((m) => T0 + m * min)
+    const [m1, m2, m3, m4] = [idAt(a1!, 1), idAt(a2!, 2), idAt(a3!, 3), idAt(a4!, 4)]
+    const at = new Map<number, string[]>([
+      // Failed on arrival, retried in the window: one event, before the window. Right below its
+      // failure a line stamped four minutes earlier (a process slow to write), within the margin.
+      [
+        a1!,
+        [
+          `${stamp(a1!)} ${m1} <= s@example.org`,
+          quota(a1!, m1, 'one@example.net'),
+          `${stamp(a1! - 4 * min)} queue run: pid=7`,
+        ],
+      ],
+      [T0 + 100 * min, [quota(T0 + 100 * min, m1, 'one@example.net')]],
+      // Deferred for another reason first, for quota half an hour later, retried in the window.
+      [a2!, [`${stamp(a2!)} ${m2} <= s@example.org`, notYet(a2!, m2, 'two@example.net')]],
+      [T0 + 50 * min, [quota(T0 + 50 * min, m2, 'two@example.net')]],
+      [T0 + 95 * min, [notYet(T0 + 95 * min, m2, 'two@example.net'), quota(T0 + 96 * min, m2, 'two@example.net')]],
+      // Arrived long before the window, first over quota in it: an event of the window.
+      [a3!, [`${stamp(a3!)} ${m3} <= s@example.org`]],
+      [T0 + 97 * min, [quota(T0 + 97 * min, m3, 'three@example.net')]],
+      // Arrived just before the window, over quota in it.
+      [a4!, [`${stamp(a4!)} ${m4} <= s@example.org`]],
+      [T0 + 92 * min, [quota(T0 + 92 * min, m4, 'four@example.net')]],
+    ])
+    let log = ''
+    for (let t = T0; t < T0 + 120 * min; t += 1000) {
+      log += `${stamp(t)} SMTP connection from [192.0.2.1] lost\n`
+      for (const l of at.get(t) ?? []) log += l + '\n'
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-lookback-'))
+    const main = join(dir, 'mainlog')
+    writeFileSync(main, log)
+    const since = T0 + 90 * min
+    const full = await read([main], since, undefined, false)
+    const quotaEvents = full.events.map((e) => JSON.parse(e) as EximEvent).filter((e) => e.kind === 'delivery-quota')
+    expect(quotaEvents.map((e) => e.recipient).sort()).toEqual(['four@example.net', 'three@example.net'])
+    for (const step of [undefined, 4096, 700, 150]) {
+      const sought = await read([main], since, undefined, true, step)
+      expect(sought.input.bytesSkipped).toBeGreaterThan(log.length * 0.6)
+      expect(sought.events).toEqual(full.events)
+    }
   })
 })
