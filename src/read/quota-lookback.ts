@@ -23,10 +23,13 @@ import {type LineTime, type LogSeeker, MARGIN_MS, plainLineTime, UnorderedLog} f
 import {type ScannedInput, scannerFor} from './scanner-for.js'
 
 /** What every quota failure's message holds (the classifier's test, less its word boundaries). */
-const QUOTA_HINT = /quota|mailbox (?:is )?full|[45]\.2\.2/i
+const QUOTA_HINT = /quota|mailbox (?:is |for user is )?full|[45]\.2\.2/i
 
-/** How far back each step of the search reads: one read of a plain log. */
-const STEP_BYTES = 4 << 20
+/**
+ * How far back each step of the search reads: one read of a plain log. Reads of more than the
+ * CPU's cache holds take longer a byte (measured: 40 MB in 4 MiB reads 31-39 ms, in 1 MiB 13-16 ms).
+ */
+const STEP_BYTES = 1 << 20
 
 /** What follows the message id of a deferral (`==`) and of a failure (`**`). */
 const DEFERRED = Buffer.from('==')

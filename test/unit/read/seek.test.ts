@@ -189,8 +189,11 @@ describe('the search for quota failures a seek passed over', () => {
 
   it('finds the last failure however far back, past lines written out of order, and no other', async () => {
     // Two hours, a line a second; four messages, each with its own story.
-    const [a1, a2, a3, a4] = [10, 20, 30, 85].map((m) => T0 + m * min)
-    const [m1, m2, m3, m4] = [idAt(a1!, 1), idAt(a2!, 2), idAt(a3!, 3), idAt(a4!, 4)]
+    const [a1, a2, a3, a4, a5] = [10, 20, 30, 85, 40].map((m) => T0 + m * min)
+    const [m1, m2, m3, m4, m5] = [idAt(a1!, 1), idAt(a2!, 2), idAt(a3!, 3), idAt(a4!, 4), idAt(a5!, 5)]
+    // Dovecot's words alone, no "quota" and no status code.
+    const full = (t: number, r: string): string =>
+      `${stamp(t)} ${m5} == ${r} R=dovecot_user T=dovecot_lmtp defer (-44): LMTP error after end of data: 452 Mailbox for user is full`
     const at = new Map<number, string[]>([
       // Failed on arrival, retried in the window: one event, before the window. Right below its
       // failure a line stamped four minutes earlier (a process slow to write), within the margin.
@@ -210,6 +213,8 @@ describe('the search for quota failures a seek passed over', () => {
       // Arrived long before the window, first over quota in it: an event of the window.
       [a3!, [`${stamp(a3!)} ${m3} <= s@example.org`]],
       [T0 + 97 * min, [quota(T0 + 97 * min, m3, 'three@example.net')]],
+      [a5!, [`${stamp(a5!)} ${m5} <= s@example.org`, full(a5!, 'five@example.net')]],
+      [T0 + 98 * min, [full(T0 + 98 * min, 'five@example.net')]],
       // Arrived just before the window, over quota in it.
       [a4!, [`${stamp(a4!)} ${m4} <= s@example.org`]],
       [T0 + 92 * min, [quota(T0 + 92 * min, m4, 'four@example.net')]],
@@ -223,13 +228,13 @@ describe('the search for quota failures a seek passed over', () => {
     const main = join(dir, 'mainlog')
     writeFileSync(main, log)
     const since = T0 + 90 * min
-    const full = await read([main], since, undefined, false)
-    const quotaEvents = full.events.map((e) => JSON.parse(e) as EximEvent).filter((e) => e.kind === 'delivery-quota')
+    const whole = await read([main], since, undefined, false)
+    const quotaEvents = whole.events.map((e) => JSON.parse(e) as EximEvent).filter((e) => e.kind === 'delivery-quota')
     expect(quotaEvents.map((e) => e.recipient).sort()).toEqual(['four@example.net', 'three@example.net'])
     for (const step of [undefined, 4096, 700, 150]) {
       const sought = await read([main], since, undefined, true, step)
       expect(sought.input.bytesSkipped).toBeGreaterThan(log.length * 0.6)
-      expect(sought.events).toEqual(full.events)
+      expect(sought.events).toEqual(whole.events)
     }
   })
 })
