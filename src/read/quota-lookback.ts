@@ -14,7 +14,7 @@
 // delivery lines are decoded, found with Buffer#indexOf by the `==` or `**` that follows their
 // message id; every delivery failure Exim writes has one.
 
-import {readSync} from 'node:fs'
+import {closeSync, readSync} from 'node:fs'
 import {Classifier} from '../events/classifier.js'
 import {newFileAccount} from '../input/account.js'
 import {CHUNK_SIZE, readBuffer} from '../input/open.js'
@@ -92,6 +92,11 @@ export class QuotaLookback {
     this.coveredTime = skipTime
     this.plain = input.framing === 'plain'
     this.timeOf = plainLineTime(zone)
+  }
+
+  /** Closes the file (the search owns it once made). */
+  close(): void {
+    closeSync(this.fd)
   }
 
   /** The time of the quota failure of `key` (message `msgid`) passed over, or undefined. */

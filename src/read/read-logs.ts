@@ -5,7 +5,7 @@
 // in parts (a report does, with threads), whose parts it settles in order.
 
 import {Classifier} from '../events/classifier.js'
-import {closeSync} from 'node:fs'
+import {closeSync, fstatSync, openSync} from 'node:fs'
 import {EximRejectsError} from '../errors.js'
 import {keepSample, newFileAccount, totalAccount} from '../input/account.js'
 import {countLines, InputStream} from '../input/open.js'
@@ -18,7 +18,7 @@ import {probe, type Probed, skipReason} from './probe.js'
 import {QuotaLookback} from './quota-lookback.js'
 import type {RangedFile, RangePart} from './range.js'
 import {scannerFor} from './scanner-for.js'
-import {planSeek, type Seek} from './seek.js'
+import {LogSeeker, planSeek, plainLineTime, type Seek} from './seek.js'
 
 export interface ReadOptions {
   zone: ZoneClock
@@ -92,9 +92,19 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
   const onUnsettledFollowUp = links
     ? (key: string, time: number): void => void links.followUps.push({file: files.length - 1, key, time})
     : undefined
-  // Of the file being read, when it is read from past its top: the quota failures passed over.
-  let lookback: QuotaLookback | null = null
-  const priorFailure = (msgid: string, key: string): number | undefined => lookback?.prior(msgid, key)
+  // Of the files read from past their top, newest first: the quota failures passed over. A retry
+  // in a later file of a rotated set may follow a failure passed over in an earlier one.
+  const lookbacks: QuotaLookback[] = []
+  // Only a delivery-quota event, or the quota failures JSON made for merge lists, needs to know
+  // whether a failure read is a message's first.
+  const wantsPrior = opts.kinds === undefined || opts.kinds.has('delivery-quota') || links !== undefined
+  const priorFailure = (msgid: string, key: string): number | undefined => {
+    for (const lb of lookbacks) {
+      const t = lb.prior(msgid, key)
+      if (t !== undefined) return t
+    }
+    return undefined
+  }
   const classifier = new Classifier(
     {
       zone: opts.zone,
@@ -111,34 +121,65 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
   const total = probed.reduce((n, p) => n + p.src.size, 0)
   let doneBefore = 0
 
-  for (let i = 0; i < inOrder.length; i++) {
-    const p = inOrder[i]!
-    const src = p.src
-    const acct = newFileAccount(src.name, p.logType)
-    acct.framing = p.framing
-    files.push(acct)
-    const skip = skipReason(p, inOrder[i + 1], opts)
-    if (skip !== null) {
-      acct.skipped = skip
-      acct.bytesSkipped = src.size
-      doneBefore += src.size
-      continue
+  try {
+    for (let i = 0; i < inOrder.length; i++) {
+      const p = inOrder[i]!
+      const src = p.src
+      const acct = newFileAccount(src.name, p.logType)
+      acct.framing = p.framing
+      files.push(acct)
+      const skip = skipReason(p, inOrder[i + 1], opts)
+      if (skip !== null) {
+        acct.skipped = skip
+        acct.bytesSkipped = src.size
+        doneBefore += src.size
+        if (skip === 'before --since') searchSkipped(p, inOrder[i + 1]!.first)
+        continue
+      }
+      // Standard input, pipes and compressed files are read from the top (they cannot seek).
+      const seek =
+        p.stream === null && src.path !== null && p.compression === 'none' && opts.seek !== false
+          ? planSeek(src.path, p.framing, src.mtime, opts.zone, opts)
+          : null
+      const searching = lookbacks.length
+      try {
+        await readOne(p, acct, seek)
+      } finally {
+        // A search of the part passed over keeps the file open to the end of the run.
+        if (seek !== null && lookbacks.length === searching) closeSync(seek.fd)
+      }
     }
-    // Standard input, pipes and compressed files are read from the top (they cannot seek).
-    const seek =
-      p.stream === null && src.path !== null && p.compression === 'none' && opts.seek !== false
-        ? planSeek(src.path, p.framing, src.mtime, opts.zone, opts)
-        : null
-    try {
-      await readOne(p, acct, seek)
-    } finally {
-      lookback = null
-      if (seek !== null) closeSync(seek.fd)
-    }
+  } finally {
+    for (const lb of lookbacks) lb.close()
   }
   classifier.settle()
   if (links) for (const [key, time] of quotaSeen) links.failures.push({key, time})
   return totalAccount([...files, ...failed], samples)
+
+  /**
+   * A plain file of a rotated set left out whole, before the window (every line older than `next`,
+   * the first time of the file after it): searched like the part of a file a seek passes over.
+   * (A compressed one is not: a retry in the window whose first failure it holds is counted.)
+   */
+  function searchSkipped(p: Probed, next: number): void {
+    if (!wantsPrior || p.compression !== 'none' || p.stream !== null || p.src.path === null) return
+    let fd: number
+    let size: number
+    try {
+      fd = openSync(p.src.path, 'r')
+    } catch {
+      return
+    }
+    try {
+      size = fstatSync(fd).size
+    } catch {
+      closeSync(fd)
+      return
+    }
+    const input = {...p.src, logType: p.logType, framing: p.framing}
+    const seeker = new LogSeeker(fd, size, plainLineTime(opts.zone))
+    lookbacks.unshift(new QuotaLookback(fd, input, opts.zone, seeker, size, next, opts.maxLine, opts.lookbackStep))
+  }
 
   /** Reads one input (of a plain file, what `seek` says) into `acct`. */
   async function readOne(p: Probed, acct: FileAccount, seek: Seek | null): Promise<void> {
@@ -147,18 +188,18 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
     const input = {...src, logType: p.logType, framing: p.framing}
     if (seek !== null) {
       acct.bytesSkipped = from + (seek.to === null ? 0 : seek.size - seek.to)
-      // Only a delivery-quota event, or the quota failures JSON made for merge lists, needs to know
-      // whether a failure read is a message's first.
-      if (from > 0 && (opts.kinds === undefined || opts.kinds.has('delivery-quota') || links !== undefined))
-        lookback = new QuotaLookback(
-          seek.fd,
-          input,
-          opts.zone,
-          seek.seeker,
-          from,
-          seek.fromTime,
-          opts.maxLine,
-          opts.lookbackStep,
+      if (from > 0 && wantsPrior)
+        lookbacks.unshift(
+          new QuotaLookback(
+            seek.fd,
+            input,
+            opts.zone,
+            seek.seeker,
+            from,
+            seek.fromTime,
+            opts.maxLine,
+            opts.lookbackStep,
+          ),
         )
     }
     const sampled = samples.length

@@ -237,4 +237,31 @@ describe('the search for quota failures a seek passed over', () => {
       expect(sought.events).toEqual(whole.events)
     }
   })
+
+  it('finds a failure in the older file of a rotated set, read in part or left out', async () => {
+    const id = idAt(T0 + 10 * min, 1)
+    let older = ''
+    let newer = ''
+    for (let t = T0; t < T0 + 120 * min; t += 1000) {
+      older += `${stamp(t)} SMTP connection from [192.0.2.1] lost\n`
+      if (t === T0 + 10 * min) older += quota(t, id, 'one@example.net') + '\n'
+    }
+    for (let t = T0 + 120 * min; t < T0 + 180 * min; t += 1000) {
+      newer += `${stamp(t)} SMTP connection from [192.0.2.1] lost\n`
+      if (t === T0 + 150 * min) newer += quota(t, id, 'one@example.net') + '\n'
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-lookback-rotated-'))
+    writeFileSync(join(dir, 'mainlog.1'), older)
+    writeFileSync(join(dir, 'mainlog'), newer)
+    const whole = await read([dir], undefined, undefined, false)
+    expect(whole.events.filter((e) => e.includes('delivery-quota'))).toHaveLength(1)
+    for (const since of [T0 + 60 * min, T0 + 140 * min])
+      for (const step of [undefined, 700]) {
+        const sought = await read([dir], since, undefined, true, step)
+        expect(sought.input.bytesSkipped).toBeGreaterThan(older.length * 0.4)
+        // The retry at 02:30 follows the failure at 00:10: no event of the window.
+        expect(sought.events).toEqual(whole.events.filter((e) => (JSON.parse(e) as EximEvent).time >= since))
+        expect(sought.events.filter((e) => e.includes('delivery-quota'))).toEqual([])
+      }
+  })
 })
