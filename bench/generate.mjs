@@ -18,6 +18,8 @@ const USAGE = `usage: node bench/generate.mjs --size 1G --out FILE [options]
   --msgid 16|23     message-id format: 16 chars (Exim <= 4.96, default) or 23 chars (4.97+)
   --start ISO       wall-clock time of the first line (default 2026-06-01T00:00:00)
   --rejectlog FILE  also write the matching rejectlog
+  --disorder MS     lines of some processes carry a time up to MS ms older than the lines above
+                    them, as a busy Exim writes them (each process reads the clock, then writes)
   --quiet           no summary on stdout`
 
 // ---------------------------------------------------------------------------------------------
@@ -49,6 +51,7 @@ try {
       msgid: {type: 'string', default: '16'},
       start: {type: 'string', default: '2026-06-01T00:00:00'},
       rejectlog: {type: 'string'},
+      disorder: {type: 'string', default: '0'},
       quiet: {type: 'boolean', default: false},
       help: {type: 'boolean', short: 'h', default: false},
     },
@@ -76,6 +79,8 @@ if (args.msgid !== '16' && args.msgid !== '23') fail('--msgid is 16 or 23')
 const ID23 = args.msgid === '23'
 // 4.99 puts " : " before the message of a "**" line; the 23-char ids stand for a recent Exim.
 const FAIL_SEP = ID23 ? ' : ' : ': '
+const DISORDER = Number(args.disorder)
+if (!Number.isSafeInteger(DISORDER) || DISORDER < 0) fail(`bad --disorder ${args.disorder}`)
 const START_MS = Date.parse(args.start + 'Z')
 if (Number.isNaN(START_MS)) fail(`bad --start ${args.start}`)
 
@@ -736,9 +741,23 @@ function newId(pid) {
   return `${b62(sec, 6)}-${b62(pid, 6)}-${b62(Math.floor((now % 1000) * 3.844), 2)}`
 }
 
+// With --disorder, a third of the processes are slow between reading the clock and writing: each
+// of their lines is older than the line above it by that process's lag. A process's own lines stay
+// in order, so an incorrect-digit line and its discard stay in the same second.
+const lagOf = (pid) => {
+  const h = Math.imul(pid, 2654435761) >>> 0
+  return h % 3 === 0 ? Math.floor(h / 3) % (DISORDER + 1) : 0
+}
+
 // One log line: "<ts> [pid] [id] text" (log.c:log_vwrite).
 function line(pid, id, text) {
-  let s = stamp() + ' '
+  let s
+  if (DISORDER > 0) {
+    const save = now
+    now = Math.max(START_MS, now - lagOf(pid))
+    s = stamp() + ' '
+    now = save
+  } else s = stamp() + ' '
   if (OPT_PID) s += '[' + pid + '] '
   if (id) s += id + ' '
   s += text
@@ -1516,6 +1535,7 @@ const out = {
     tz: TZ || null,
     msgid: ID23 ? 23 : 16,
     start: args.start,
+    disorder: DISORDER,
   },
   mainlog: {path: args.out, bytes: main.bytes, lines: main.lines, first: fmtStamp(START_MS), last: fmtStamp(now)},
   rejectlog: rej ? {path: args.rejectlog, bytes: rej.bytes, lines: rej.lines, entries: rejEntries} : null,

@@ -27,7 +27,7 @@ const USAGE = `usage: npm run bench -- [options]
   --tz +HHMM          generator log_timezone offset
   --msgid 16|23       generator message-id format
   --eximstats-size N  prefix of the log given to eximstats (default 50M)
-  --only GROUP        time only the rows of one input: log, gz, state or prefix
+  --only GROUP        time only the rows of one input: log, gz, window, state or prefix (state also times --version)
   --follow-lines N    event lines appended for the follow bench (bench/follow.mjs; default 1M, 0: none)
   --json              print the JSON result on stdout (the table goes to stderr)`
 
@@ -267,6 +267,23 @@ const groups = {
 groups.state = {file: LOG, bytes: bytesOf(TAIL), label: 'check --state'}
 if (PREFIX_FILE) groups.prefix = {file: PREFIX_FILE, bytes: bytesOf(PREFIX_FILE), label: path.basename(PREFIX_FILE)}
 
+/**
+ * An hour before the log's last timestamp, as `--since` takes it (the generated log is UTC wall
+ * time, read with --utc): the window `check --since 1h` reads when run right after the log's end.
+ */
+function lastHourOf(file) {
+  const fd = fs.openSync(file, 'r')
+  const size = fs.fstatSync(fd).size
+  const buf = Buffer.alloc(Math.min(size, 64 * 1024))
+  fs.readSync(fd, buf, 0, buf.length, size - buf.length)
+  fs.closeSync(fd)
+  const stamps = buf.toString('latin1').match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/gm)
+  const last = Date.parse(stamps.at(-1).replace(' ', 'T') + 'Z')
+  return new Date(last - 3600_000).toISOString().slice(0, 19)
+}
+const SINCE = lastHourOf(LOG)
+groups.window = {file: LOG, bytes: bytesOf(LOG), label: path.basename(LOG)}
+
 const rel = (f) => path.relative(ROOT, f)
 const contenders = [
   // grep's output is piped to us: GNU grep stops reading early when stdout is /dev/null.
@@ -295,24 +312,35 @@ const contenders = [
     capture: true,
   },
   {name: 'report --format csv FILE.gz', group: 'gz', cmd: [NODE, BIN, 'report', '--format', 'csv', GZ]},
-  {name: 'exim-rejects --version', group: 'state', baseline: true, cmd: [NODE, BIN, '--version']},
+  // Start-up and the last hour of the log: what a check run every few minutes costs. Its ratio to
+  // `--version` (the tool starting and doing nothing) says how little of the log a window reads.
+  {name: 'node -e 0', group: 'window', baseline: true, cmd: [NODE, '-e', '0']},
+  {name: 'exim-rejects --version', group: 'window', cmd: [NODE, BIN, '--version']},
+  {
+    name: `check --since ${SINCE} (last hour)`,
+    group: 'window',
+    cmd: [NODE, BIN, 'check', '--utc', '--since', SINCE, LOG],
+    // A check's exit status is its verdict (0-3), every one of them a finished run.
+    okCodes: [0, 1, 2, 3],
+  },
   {
     name: 'check --state, log unchanged',
     group: 'state',
     cmd: [NODE, BIN, 'check', '--state', STATE_UNCHANGED, LOG],
-    verdict: true,
+    okCodes: [0, 1, 2, 3],
   },
   {
     name: `check, a ${sizeName(APPEND)} log read whole`,
     group: 'state',
     cmd: [NODE, BIN, 'check', '--since', EVER, TAIL],
-    verdict: true,
+    baseline: true,
+    okCodes: [0, 1, 2, 3],
   },
   {
     name: `check --state, ${sizeName(APPEND)} appended`,
     group: 'state',
     cmd: [NODE, BIN, 'check', '--state', STATE_RUN, GROWN],
-    verdict: true,
+    okCodes: [0, 1, 2, 3],
     // Every run starts where the first run left the log: its last 10 MB new.
     setup: () => fs.copyFileSync(STATE_BEHIND, STATE_RUN),
   },
@@ -405,16 +433,20 @@ function runOnce(c) {
 
 for (const g of Object.values(groups)) spawnSync('cat', [g.file], {stdio: ['ignore', 'ignore', 'ignore']})
 
-for (const c of contenders)
-  if (opts.only !== undefined && c.group !== opts.only) c.skip ??= `not in --only ${opts.only}`
+for (const c of contenders) {
+  // The state rows are read against --version, timed in the window group.
+  const wanted =
+    opts.only === undefined || c.group === opts.only || (opts.only === 'state' && c.name === 'exim-rejects --version')
+  if (!wanted) c.skip ??= `not in --only ${opts.only}`
+}
 const active = contenders.filter((c) => !c.skip)
 for (let r = 0; r < RUNS; r++) {
   for (let i = 0; i < active.length; i++) {
     const c = active[(i + r) % active.length]
     c.setup?.()
     const res = await runOnce(c)
-    // grep exits 1 when it counts zero matches; that is still a valid timing; check's 1 and 2 are verdicts.
-    const ok = res.code === 0 || (c.capture && res.code === 1) || (c.verdict && (res.code === 1 || res.code === 2))
+    // grep exits 1 when it counts zero matches; that is still a valid timing.
+    const ok = res.code === 0 || (c.capture && res.code === 1) || (c.okCodes ?? []).includes(res.code)
     if (ok) {
       c.runs.push(res.secs)
       c.rss.push(res.rssKb)
@@ -473,6 +505,14 @@ const distRebuilt = distStamp() !== distBefore
 
 // grep's counts double as a check that the generator's truth file describes this log.
 const checks = []
+// The window rows against the tool's own start-up, and the start-up against Node's.
+const med = (name) => results.find((r) => r.group === 'window' && r.name.startsWith(name))?.medianSeconds ?? null
+const [nodeS, versionS, checkS] = [med('node -e 0'), med('exim-rejects --version'), med('check --since')]
+const window = {
+  since: SINCE,
+  checkOverVersion: checkS && versionS ? round(checkS / versionS, 2) : null,
+  versionOverNode: versionS && nodeS ? round(versionS / nodeS, 2) : null,
+}
 const expect = truth.grep['rejected RCPT']
 for (const r of results) {
   if (r.output === undefined || r.group === 'prefix') continue
@@ -511,6 +551,7 @@ const report = {
     events: truth.events,
   },
   runsPerContender: RUNS,
+  window,
   distRebuiltDuringRun: distRebuilt,
   results,
   checks,
@@ -524,7 +565,11 @@ const inputLabel = (r) =>
       ? `gz ${MB(groups.gz.gzBytes)} MB`
       : r.group === 'state'
         ? `state, log ${MB(groups.log.bytes)} MB`
-        : `prefix ${MB(r.bytes ?? PREFIX)} MB`
+        : r.group === 'window'
+          ? r.name.startsWith('check')
+            ? `log ${MB(groups.log.bytes)} MB, last hour`
+            : 'none'
+          : `prefix ${MB(r.bytes ?? PREFIX)} MB`
 const rows = [['contender', 'input', 'median s', 'min-max s', 'MB/s', 'x base', 'peak RSS MB']]
 for (const r of results) {
   if (r.skipped) {
@@ -577,6 +622,11 @@ for (const r of results) {
       `note: ${r.name} failed ${r.failures.length} time(s): exit ${r.failures[0].code ?? r.failures[0].signal}: ${r.failures[0].stderr.split('\n')[0]}`,
     )
 }
+if (window.checkOverVersion !== null)
+  lines.push(
+    `window: check --since (last hour) = ${window.checkOverVersion}x exim-rejects --version; ` +
+      `--version = ${window.versionOverNode}x node -e 0`,
+  )
 {
   const med = (name) => results.find((r) => r.name === name)?.medianSeconds
   const version = med('exim-rejects --version')

@@ -63,6 +63,11 @@ export interface FileAccount {
   bytes: number
   /** Bytes read from disk when the input was compressed. */
   compressedBytes?: number
+  /**
+   * Bytes on disk left unread because the time window proves they hold nothing in it: before
+   * where a seek started (--since), after where it stopped (--until), or the whole file.
+   */
+  bytesSkipped?: number
   lines: number
   events: number
   duplicates: number
@@ -93,6 +98,8 @@ export interface InputAccount {
   files: FileAccount[]
   lines: number
   bytes: number
+  /** Bytes the time window let the reader pass over (see FileAccount.bytesSkipped). */
+  bytesSkipped: number
   events: number
   duplicates: number
   other: number

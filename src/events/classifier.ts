@@ -49,6 +49,11 @@ export interface ClassifierOptions {
    * read and counted as that kind; only its event is not built.
    */
   wanted?: ReadonlySet<EventKind>
+  /**
+   * For a read that started past the top of its file: the time of a quota failure of this message
+   * and recipient in the part not read, or undefined. A failure there makes this one a later attempt.
+   */
+  priorFailure?: (msgid: string, key: string) => number | undefined
 }
 
 /** An incorrect-digit line waiting for its discard (plain data: it may cross threads). */
@@ -185,6 +190,11 @@ export class Classifier {
       if (d.failed || d.message.startsWith(PHRASES.retryNotReached))
         this.opts.onUnsettledFollowUp?.(key, this.opts.zone.instant(pre.naive, pre.offset))
       return 'other'
+    }
+    const prior = this.opts.priorFailure?.(pre.msgid, key)
+    if (prior !== undefined) {
+      this.quotaHit.set(key, prior)
+      return 'delivery-quota'
     }
     if (this.opts.dedupe && this.isCopy(`delivery|${pre.naive}|${pre.pid}|${s.slice(pre.text)}`)) return 'duplicate'
     const ev = this.makeEvent('delivery-quota', s, lineNo, pre)

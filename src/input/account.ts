@@ -34,6 +34,7 @@ export function totalAccount(files: FileAccount[], samples: UnparsedSample[]): I
     files,
     lines: 0,
     bytes: 0,
+    bytesSkipped: 0,
     events: 0,
     duplicates: 0,
     other: 0,
@@ -46,6 +47,7 @@ export function totalAccount(files: FileAccount[], samples: UnparsedSample[]): I
   for (const f of files) {
     t.lines += f.lines
     t.bytes += f.bytes
+    t.bytesSkipped += f.bytesSkipped ?? 0
     t.events += f.events
     t.duplicates += f.duplicates
     t.other += f.other

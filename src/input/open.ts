@@ -76,14 +76,18 @@ export class InputStream {
   constructor(
     private readonly src: Source,
     stdin: NodeJS.ReadableStream = process.stdin,
+    /** Of a plain file: only these bytes (a read that seeked to a time window). */
+    range?: {start: number; end: number},
   ) {
     const slice = src.slice
     this.rawIt =
       src.path === null
         ? ((stdin as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer>)
-        : slice !== undefined && !slice.compressed
-          ? readRange(src.path, slice.start, slice.end)
-          : readRange(src.path)
+        : range !== undefined
+          ? readRange(src.path, range.start, range.end)
+          : slice !== undefined && !slice.compressed
+            ? readRange(src.path, slice.start, slice.end)
+            : readRange(src.path)
   }
 
   get compression(): string {

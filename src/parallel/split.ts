@@ -8,13 +8,16 @@ import {stampLength} from '../parse/timestamp.js'
 
 const PROBE = 64 * 1024
 
-/** Byte ranges [start, end) covering the file, at most `parts` of them (fewer when no safe cut is found). */
-export async function splitRanges(path: string, size: number, parts: number): Promise<[number, number][]> {
-  const cuts: number[] = [0]
+/**
+ * Byte ranges [start, end) covering [from, size) of the file (`from` a line start), at most
+ * `parts` of them (fewer when no safe cut is found).
+ */
+export async function splitRanges(path: string, size: number, parts: number, from = 0): Promise<[number, number][]> {
+  const cuts: number[] = [from]
   const fh = await open(path, 'r')
   try {
     for (let i = 1; i < parts; i++) {
-      let at = Math.max(cuts.at(-1)! + 1, Math.floor((size * i) / parts))
+      let at = Math.max(cuts.at(-1)! + 1, from + Math.floor(((size - from) * i) / parts))
       let cut = -1
       for (let tries = 0; tries < 16 && at < size && cut === -1; tries++) {
         const from = Math.max(0, at - DISCARD_WINDOW)

@@ -150,20 +150,7 @@ export class WrappedEntries {
   }
 
   private withYear(w: Wrapped): number {
-    if (!w.yearless) return w.naive
-    const d = new Date(w.naive)
-    const ref = this.ctx.reference
-    // A month later than the file's modification month belongs to the year before (a file that crosses New Year).
-    const year = d.getUTCMonth() > ref.month ? ref.year - 1 : ref.year
-    return Date.UTC(
-      year,
-      d.getUTCMonth(),
-      d.getUTCDate(),
-      d.getUTCHours(),
-      d.getUTCMinutes(),
-      d.getUTCSeconds(),
-      d.getUTCMilliseconds(),
-    )
+    return w.yearless ? withYear(w.naive, this.ctx.reference) : w.naive
   }
 
   private noteTime(pre: Prefix): void {
@@ -183,6 +170,22 @@ export class WrappedEntries {
       a.byKind[use] = (a.byKind[use] ?? 0) + lines
     }
   }
+}
+
+/** An RFC 3164 time (year 2000 in `naive`) in the year the file's modification time puts it. */
+export function withYear(naive: number, ref: {year: number; month: number}): number {
+  const d = new Date(naive)
+  // A month later than the file's modification month belongs to the year before (a file that crosses New Year).
+  const year = d.getUTCMonth() > ref.month ? ref.year - 1 : ref.year
+  return Date.UTC(
+    year,
+    d.getUTCMonth(),
+    d.getUTCDate(),
+    d.getUTCHours(),
+    d.getUTCMinutes(),
+    d.getUTCSeconds(),
+    d.getUTCMilliseconds(),
+  )
 }
 
 function isCandidate(line: string, text: number): boolean {

@@ -16,6 +16,8 @@ export interface RangedFile {
   path: string
   name: string
   logType: LogType
+  /** The part of the file to read: [from, size) (from is past 0 when a seek to a time window passed lines over). */
+  from: number
   size: number
   /** Main-log events are remembered for reject and panic logs read later. */
   dedupe: boolean

@@ -5,17 +5,20 @@
 // in parts (a report does, with threads), whose parts it settles in order.
 
 import {Classifier, type PendingDigit} from '../events/classifier.js'
+import {closeSync, fstatSync, openSync} from 'node:fs'
 import {EximRejectsError} from '../errors.js'
 import {keepSample, newFileAccount, totalAccount} from '../input/account.js'
-import {InputStream} from '../input/open.js'
+import {countLines, InputStream} from '../input/open.js'
 import {readingOrder, type Source} from '../input/sources.js'
 import {quotaKey, type QuotaLinks, settleFollowUp} from '../quota-links.js'
 import type {ZoneClock} from '../time/zone.js'
 import {EVENT_KINDS, type EventKind} from '../kinds.js'
 import type {EventSink, FileAccount, InputAccount, UnparsedSample} from '../types.js'
 import {probe, type Probed, skipReason} from './probe.js'
+import {QuotaLookback} from './quota-lookback.js'
 import type {RangedFile, RangePart} from './range.js'
 import {scannerFor} from './scanner-for.js'
+import {LogSeeker, planSeek, plainLineTime, type Seek} from './seek.js'
 
 export interface ReadOptions {
   zone: ZoneClock
@@ -24,9 +27,20 @@ export interface ReadOptions {
   kinds?: ReadonlySet<EventKind>
   maxLine?: number
   stdin?: NodeJS.ReadableStream
-  /** Files of a rotated set wholly outside [since, until) are not read. */
+  /**
+   * Files of a rotated set wholly outside [since, until) are not read; of a plain file, only the
+   * part a search by time finds the window in (see seek.ts).
+   */
   since?: number
   until?: number
+  /** false: read every file from its top, as when no search by time can be made. */
+  seek?: boolean
+  /** Bytes each step of the search for quota failures passed over reads (default 4 MiB; tests make it small). */
+  lookbackStep?: number
+  /** Number lines from the top of the file also when a read starts past it (for output that shows them). */
+  lineNumbers?: boolean
+  /** What an earlier run left unsettled (--state): taken on at the start, and given back, updated, at the end. */
+  carry?: Carry
   /** The current time: the year of syslog lines read from standard input. */
   now?: Date
   /** Go on past an input that cannot be read (told to onInputError; its account carries the error). */
@@ -40,8 +54,6 @@ export interface ReadOptions {
   links?: QuotaLinks
   /** Offered each large plain main log: it may read the file in parts itself. */
   parts?: PartReader
-  /** What an earlier run left unsettled (--state): taken on at the start, and given back, updated, at the end. */
-  carry?: Carry
 }
 
 /** A range read by a part reader, and how to add its own counts once its quota failures are settled. */
@@ -85,8 +97,29 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
   const onUnsettledFollowUp = links
     ? (key: string, time: number): void => void links.followUps.push({file: files.length - 1, key, time})
     : undefined
+  // Of the files read from past their top, newest first: the quota failures passed over. A retry
+  // in a later file of a rotated set may follow a failure passed over in an earlier one.
+  const lookbacks: QuotaLookback[] = []
+  // Only a delivery-quota event, or the quota failures JSON made for merge lists, needs to know
+  // whether a failure read is a message's first.
+  const wantsPrior = opts.kinds === undefined || opts.kinds.has('delivery-quota') || links !== undefined
+  const priorFailure = (msgid: string, key: string): number | undefined => {
+    for (const lb of lookbacks) {
+      const t = lb.prior(msgid, key)
+      if (t !== undefined) return t
+    }
+    return undefined
+  }
   const classifier = new Classifier(
-    {zone: opts.zone, keepRaw: opts.keepRaw ?? false, dedupe, quotaSeen, wanted: opts.kinds, onUnsettledFollowUp},
+    {
+      zone: opts.zone,
+      keepRaw: opts.keepRaw ?? false,
+      dedupe,
+      quotaSeen,
+      wanted: opts.kinds,
+      onUnsettledFollowUp,
+      priorFailure,
+    },
     (ev) => sink.event(ev),
   )
   if (carry) {
@@ -97,18 +130,94 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
   const total = probed.reduce((n, p) => n + p.src.size, 0)
   let doneBefore = 0
 
-  for (let i = 0; i < inOrder.length; i++) {
-    const p = inOrder[i]!
-    const src = p.src
-    const acct = newFileAccount(src.name, p.logType)
-    acct.framing = p.framing
-    files.push(acct)
-    const skip = skipReason(p, inOrder[i + 1], opts)
-    if (skip !== null) {
-      acct.skipped = skip
-      doneBefore += src.size
-      continue
+  try {
+    for (let i = 0; i < inOrder.length; i++) {
+      const p = inOrder[i]!
+      const src = p.src
+      const acct = newFileAccount(src.name, p.logType)
+      acct.framing = p.framing
+      files.push(acct)
+      const skip = skipReason(p, inOrder[i + 1], opts)
+      if (skip !== null) {
+        acct.skipped = skip
+        acct.bytesSkipped = src.size
+        doneBefore += src.size
+        if (skip === 'before --since') searchSkipped(p, inOrder[i + 1]!.first)
+        continue
+      }
+      // Standard input, pipes and compressed files are read from the top (they cannot seek); a
+      // file an earlier run read part of (--state) from where that run stopped.
+      const seek =
+        p.stream === null &&
+        src.path !== null &&
+        p.compression === 'none' &&
+        src.slice === undefined &&
+        opts.seek !== false
+          ? planSeek(src.path, p.framing, src.mtime, opts.zone, opts)
+          : null
+      const searching = lookbacks.length
+      try {
+        await readOne(p, acct, seek)
+      } finally {
+        // A search of the part passed over keeps the file open to the end of the run.
+        if (seek !== null && lookbacks.length === searching) closeSync(seek.fd)
+      }
     }
+  } finally {
+    for (const lb of lookbacks) lb.close()
+  }
+  if (carry) carryOver(carry, classifier, quotaSeen, files, dedupe)
+  classifier.settle()
+  if (links) for (const [key, time] of quotaSeen) if (!before?.has(key)) links.failures.push({key, time})
+  return totalAccount([...files, ...failed], samples)
+
+  /**
+   * A plain file of a rotated set left out whole, before the window (every line older than `next`,
+   * the first time of the file after it): searched like the part of a file a seek passes over.
+   * (A compressed one is not: a retry in the window whose first failure it holds is counted.)
+   */
+  function searchSkipped(p: Probed, next: number): void {
+    if (!wantsPrior || p.compression !== 'none' || p.stream !== null || p.src.path === null) return
+    let fd: number
+    let size: number
+    try {
+      fd = openSync(p.src.path, 'r')
+    } catch {
+      return
+    }
+    try {
+      size = fstatSync(fd).size
+    } catch {
+      closeSync(fd)
+      return
+    }
+    const input = {...p.src, logType: p.logType, framing: p.framing}
+    const seeker = new LogSeeker(fd, size, plainLineTime(opts.zone))
+    lookbacks.unshift(new QuotaLookback(fd, input, opts.zone, seeker, size, next, opts.maxLine, opts.lookbackStep))
+  }
+
+  /** Reads one input (of a plain file, what `seek` says) into `acct`. */
+  async function readOne(p: Probed, acct: FileAccount, seek: Seek | null): Promise<void> {
+    const src = p.src
+    const from = seek?.from ?? 0
+    const input = {...src, logType: p.logType, framing: p.framing}
+    if (seek !== null) {
+      acct.bytesSkipped = from + (seek.to === null ? 0 : seek.size - seek.to)
+      if (from > 0 && wantsPrior)
+        lookbacks.unshift(
+          new QuotaLookback(
+            seek.fd,
+            input,
+            opts.zone,
+            seek.seeker,
+            from,
+            seek.fromTime,
+            opts.maxLine,
+            opts.lookbackStep,
+          ),
+        )
+    }
+    const sampled = samples.length
     // An incorrect-digit line at the end of the file before may have its discard at the start of this one.
     const waiting = classifier.waitingFor(p.first)
     const whole = p.compression === 'none' && p.framing === 'plain' && p.logType === 'main' && src.path !== null
@@ -118,52 +227,63 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
             path: src.path!,
             name: src.name,
             logType: p.logType,
-            size: src.size,
+            from,
+            size: seek?.to ?? src.size,
             dedupe,
             zone: opts.zone.spec,
             kinds: [...(opts.kinds ?? EVENT_KINDS)],
             maxLine: opts.maxLine,
           })
         : null
+    let numbered = from === 0 || src.slice !== undefined
     if (parts !== null) {
-      files[files.length - 1] = settleParts(parts, {classifier, quotaSeen, onUnsettledFollowUp, samples, sink, dedupe})
+      const settled = settleParts(parts, {
+        classifier,
+        quotaSeen,
+        onUnsettledFollowUp,
+        samples,
+        sink,
+        dedupe,
+        priorFailure,
+      })
+      files[files.length - 1] = {...settled, bytesSkipped: acct.bytesSkipped}
       doneBefore += src.size
       opts.onProgress?.(doneBefore, total)
-      continue
-    }
-    classifier.beginFile(src.name, p.logType)
-    const scanner = scannerFor(
-      {...src, logType: p.logType, framing: p.framing},
-      acct,
-      classifier,
-      samples,
-      opts,
-      waiting,
-    )
-    if (src.slice !== undefined) scanner.skipLines(src.slice.lines)
-    const input = p.stream ?? new InputStream(src, opts.stdin)
-    try {
-      for await (const chunk of input.chunks()) {
-        scanner.push(chunk)
-        opts.onProgress?.(doneBefore + input.rawBytes, total)
+    } else {
+      classifier.beginFile(src.name, p.logType)
+      const scanner = scannerFor(input, acct, classifier, samples, opts, waiting)
+      if (src.slice !== undefined) scanner.skipLines(src.slice.lines)
+      if (!numbered && opts.lineNumbers === true) {
+        scanner.skipLines(await countLines(src.path!, from))
+        numbered = true
       }
-    } catch (err) {
-      // What was read before the failure stays counted; the account says where it stopped.
-      if (!opts.keepGoing || !(err instanceof EximRejectsError)) throw err
-      opts.onInputError?.(err)
-      acct.error = err.message
+      const range = seek === null ? undefined : {start: from, end: seek.to ?? Infinity}
+      const stream = p.stream ?? new InputStream(src, opts.stdin, range)
+      try {
+        for await (const chunk of stream.chunks()) {
+          scanner.push(chunk)
+          opts.onProgress?.(doneBefore + from + stream.rawBytes, total)
+        }
+      } catch (err) {
+        // What was read before the failure stays counted; the account says where it stopped.
+        if (!opts.keepGoing || !(err instanceof EximRejectsError)) throw err
+        opts.onInputError?.(err)
+        acct.error = err.message
+      }
+      // The classifier is not told the file ended: the next file of a rotated set may start with
+      // the discard that completes an incorrect-digit line this one ended with (same second, same pid).
+      scanner.end()
+      doneBefore += src.size
+      acct.compression = stream.compression
+      if (acct.compression !== 'none') acct.compressedBytes = stream.rawBytes
     }
-    // The classifier is not told the file ended: the next file of a rotated set may start with
-    // the discard that completes an incorrect-digit line this one ended with (same second, same pid).
-    scanner.end()
-    doneBefore += src.size
-    acct.compression = input.compression
-    if (acct.compression !== 'none') acct.compressedBytes = input.rawBytes
+    // Unparsed lines kept as samples are numbered from where the read started: from the top, now
+    // that it is known some are shown (counting the lines passed over costs a read of them).
+    if (!numbered && samples.length > sampled) {
+      const before = await countLines(src.path!, from)
+      for (let k = sampled; k < samples.length; k++) samples[k] = {...samples[k]!, line: samples[k]!.line + before}
+    }
   }
-  if (carry) carryOver(carry, classifier, quotaSeen, files, dedupe)
-  classifier.settle()
-  if (links) for (const [key, time] of quotaSeen) if (!before?.has(key)) links.failures.push({key, time})
-  return totalAccount([...files, ...failed], samples)
 }
 
 /**
@@ -193,11 +313,9 @@ function carryOver(
   dedupe: boolean,
 ): void {
   // A digit line older than the last line read by more than the pairing window will get no discard.
-  const last = Math.max(
-    ...files
-      .filter((f) => f.logType === 'main')
-      .map((f) => f.lastTime)
-      .filter(Number.isFinite),
+  const last = files.reduce(
+    (t, f) => (f.logType === 'main' && Number.isFinite(f.lastTime) ? Math.max(t, f.lastTime) : t),
+    -Infinity,
   )
   classifier.waitingFor(last)
   carry.digits = classifier.handOver()
@@ -219,6 +337,8 @@ interface Settling {
   samples: UnparsedSample[]
   sink: EventSink
   dedupe: boolean
+  /** A quota failure in the part of the file a seek passed over (its time), or undefined. */
+  priorFailure: (msgid: string, key: string) => number | undefined
 }
 
 /**
@@ -238,6 +358,11 @@ function settleParts(parts: ReadPart[], s: Settling): FileAccount {
     for (const ev of part.quota) {
       const key = quotaKey(ev.msgid, ev.recipient)
       if (s.quotaSeen.has(key)) continue
+      const prior = s.priorFailure(ev.msgid, key)
+      if (prior !== undefined) {
+        s.quotaSeen.set(key, prior)
+        continue
+      }
       s.quotaSeen.set(key, ev.time)
       s.sink.event(ev)
     }

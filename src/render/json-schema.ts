@@ -41,6 +41,8 @@ export interface JsonInput {
   files: JsonFile[]
   lines: number
   bytes: number
+  /** Bytes the time window let the reader pass over (a seek, or files left out); absent in older reports. */
+  bytesSkipped?: number
   events: number
   duplicates: number
   other: number

@@ -46,6 +46,7 @@ export function inputObject(input: InputAccount, tz: Tz): JsonInput {
     files: input.files.map((f) => fileObject(f, tz)),
     lines: input.lines,
     bytes: input.bytes,
+    bytesSkipped: input.bytesSkipped,
     events: input.events,
     duplicates: input.duplicates,
     other: input.other,

@@ -67,6 +67,7 @@ export function renderSummary(r: Report, out: Writer, opts: DrawContext): void {
   out.write(
     `  read      ${thousands(read)} file${read === 1 ? '' : 's'}, ` +
       `${thousands(i.lines)} lines, ${bytesHuman(i.bytes)}` +
+      `${i.bytesSkipped > 0 ? ` (${bytesHuman(i.bytesSkipped)} outside the window passed over)` : ''}` +
       `${failed > 0 ? `; ${thousands(failed)} could not be read` : ''}\n`,
   )
   out.write(

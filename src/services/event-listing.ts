@@ -58,6 +58,8 @@ export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): vo
     until: filter.until,
     now: opts.now,
     keepRaw: format.rawLines,
+    // CSV, NDJSON and raw lines show each event's line number; the table does not.
+    lineNumbers: opts.format !== 'table',
     keepGoing: opts.keepGoing,
     onInputError: opts.onInputError,
     onOpen: opts.onOpen,

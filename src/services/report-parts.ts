@@ -22,8 +22,8 @@ export interface PartSettings {
 export function reportParts(agg: Aggregator, counting: RangeCounting, s: PartSettings = {}): PartReader {
   return {
     async read(file: RangedFile): Promise<ReadPart[] | null> {
-      if (file.size < (s.minBytes ?? parallelMinBytes())) return null
-      const ranges = await splitRanges(file.path, file.size, s.threads ?? workerCount())
+      if (file.size - file.from < (s.minBytes ?? parallelMinBytes())) return null
+      const ranges = await splitRanges(file.path, file.size, s.threads ?? workerCount(), file.from)
       if (ranges.length < 2) return null
       const jobs = ranges.map(([start, end], i) => ({...file, start, end, last: i === ranges.length - 1}))
       const [first, ...rest] = jobs

@@ -55,6 +55,8 @@ export interface ReportOptions {
   state?: StateRun
   /** Told of a log read from its start because the file the last run read is gone. */
   onNote?: (message: string) => void
+  /** false: read each log from its top even with --since (what a seek must give the same counts as). */
+  seek?: boolean
 }
 
 export interface BuiltReport {
@@ -128,6 +130,7 @@ export async function buildReportFrom(given: ReportOptions): Promise<BuiltReport
     keepGoing: opts.keepGoing,
     onInputError: opts.onInputError,
     links,
+    seek: opts.seek,
     parts: reportParts(agg, {filter, tables, maxGroups: opts.maxGroups}, opts.parts),
     carry: state?.carry,
   }

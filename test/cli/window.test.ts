@@ -56,3 +56,28 @@ describe('a directory of logs with names the tool does not know', () => {
     expect(r.stderr).toMatch(/d: no Exim logs in this directory/)
   })
 })
+
+describe('--since on a big plain log', () => {
+  it('reads from the window on, and says in JSON how many bytes it passed over', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-seek-cli-'))
+    // A day of deferrals, one a minute, in time order, padded to a few MB with other lines.
+    let log = ''
+    for (let m = 0; m < 24 * 60; m++) {
+      const t = `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`
+      for (let k = 0; k < 10; k++) log += `2026-11-24 ${t}:${String(k).padStart(2, '0')} 1wT000-000000-00 Completed\n`
+      log += defer('24', `${t}:30`, `u${m % 7}`)
+    }
+    writeFileSync(join(dir, 'mainlog'), log)
+    const r = runCli(['report', '--json', '--utc', '--since', '2026-11-24T23:00', join(dir, 'mainlog')])
+    expect(r.code).toBe(0)
+    const j = JSON.parse(r.stdout)
+    const i = j.input
+    expect(i.bytesSkipped).toBeGreaterThan(Buffer.byteLength(log) * 0.9)
+    expect(i.bytes + i.bytesSkipped).toBe(Buffer.byteLength(log))
+    expect(i.lines).toBe(i.events + i.duplicates + i.other + i.unparsed)
+    // The last hour's deferrals, every one of them.
+    expect(j.groups.reduce((n: number, g: {count: number}) => n + g.count, 0)).toBe(60)
+    const summary = runCli(['report', '--utc', '--since', '2026-11-24T23:00', join(dir, 'mainlog')]).stdout
+    expect(summary).toMatch(/outside the window passed over/)
+  })
+})
