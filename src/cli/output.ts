@@ -5,8 +5,8 @@
 
 import {closeSync, openSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
 import {stat} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
 import {EximRejectsError} from '../errors.js'
+import {tempBeside} from '../input/atomic-write.js'
 import {resolveSources} from '../input/sources.js'
 import type {Writer} from '../render/writer.js'
 
@@ -50,7 +50,7 @@ export class StreamWriter implements Writer {
       if (inPlace || (st !== undefined && !st.isFile())) this.fd = openSync(path, 'w')
       else {
         const mode = (st?.mode ?? 0o666) & 0o777
-        const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
+        const tmp = tempBeside(path)
         try {
           this.fd = openSync(tmp, 'wx', mode)
           this.tmp = tmp

@@ -4,7 +4,8 @@ import {readFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 import {renderPrometheus, type PromInput} from '../render/prometheus.js'
 import {refuseInputAsOutput} from './output.js'
-import {writeAtomically} from './prom-file.js'
+import {EximRejectsError} from '../errors.js'
+import {writeFileAtomically} from '../input/atomic-write.js'
 
 export const promFlags = {
   'prom-file': Flags.string({
@@ -62,8 +63,11 @@ export async function writePromFile(
 ): Promise<void> {
   const path = flags['prom-file']
   if (path === undefined || refused.has(path)) return
-  await writeAtomically(
-    path,
-    renderPrometheus({...data, recipientTop: flags['prom-recipients'] ? flags['prom-top'] : undefined}),
-  )
+  const text = renderPrometheus({...data, recipientTop: flags['prom-recipients'] ? flags['prom-top'] : undefined})
+  // Atomically: node_exporter never reads half a file.
+  try {
+    writeFileAtomically(path, text, 0o644)
+  } catch (err) {
+    throw new EximRejectsError('OUTPUT', `${path}: cannot write: ${(err as Error).message}`)
+  }
 }

@@ -2,11 +2,11 @@
 // writes is one clear error, never a silent reread or skip), written beside itself and renamed
 // over, and locked against a second run with an exclusive lock file that holds the runner's pid.
 
-import {closeSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync} from 'node:fs'
+import {closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
-import {basename, dirname, join} from 'node:path'
 import {EximRejectsError, inputError} from '../errors.js'
 import type {PendingDigit} from '../events/classifier.js'
+import {writeFileAtomically} from '../input/atomic-write.js'
 import type {LogMark} from '../input/resume.js'
 import {EVENT_KINDS} from '../kinds.js'
 import type {Carry} from './read-logs.js'
@@ -132,19 +132,9 @@ function isDigit(d: unknown): d is PendingDigit {
  * state as it was. Mode 0600 for a new file: it holds addresses from the logs.
  */
 export function saveState(path: string, state: StateData): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
   try {
-    const fd = openSync(tmp, 'w', 0o600)
-    try {
-      writeSync(fd, JSON.stringify(state) + '\n')
-    } finally {
-      closeSync(fd)
-    }
-    renameSync(tmp, path)
+    writeFileAtomically(path, JSON.stringify(state) + '\n', 0o600)
   } catch (err) {
-    try {
-      unlinkSync(tmp)
-    } catch {}
     throw new EximRejectsError('OUTPUT', `${path}: cannot write the state file: ${(err as Error).message}`, {
       cause: err,
     })
