@@ -2,7 +2,7 @@ import {BaseCommand} from '../cli/base.js'
 import {EVENTS_FLAGS} from '../cli/command-flags.js'
 import {eventsOptions} from '../cli/command-options.js'
 import {pathArgs} from '../cli/flags.js'
-import {StreamWriter} from '../cli/output.js'
+import {refuseInputAsOutput, StreamWriter} from '../cli/output.js'
 import {stateFileOption, withState} from '../cli/state-option.js'
 import {defaultPaths, stdinKind} from '../input/sources.js'
 import {runEvents} from '../services/event-listing.js'
@@ -35,6 +35,7 @@ export default class Events extends BaseCommand {
     const where = {columns: process.stdout.columns, stdoutIsTTY: process.stdout.isTTY === true, env: process.env}
     const options = eventsOptions(flags, paths, where)
     const stateFile = stateFileOption(flags, paths)
+    await refuseInputAsOutput('--state', stateFile, paths)
     const out = new StreamWriter()
     const stop = new AbortController()
     // Ctrl-C ends a follow cleanly (exit 0); otherwise the signal ends the run at once.

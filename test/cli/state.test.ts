@@ -134,8 +134,10 @@ describe('--state from the command line', () => {
   })
 
   it('refuses a state file that is one of the logs', () => {
-    const r = runCli(['report', '--state', join(logs, 'mainlog'), logs])
-    expect(r.code).toBe(2)
-    expect(r.stderr).toContain('--state')
+    for (const command of ['report', 'events']) {
+      const r = runCli([command, '--state', join(logs, 'mainlog'), logs])
+      expect(r.code, command).toBe(2)
+      expect(r.stderr, command).toMatch(/^exim-rejects: --state \S+mainlog: is one of the logs read/)
+    }
   })
 })
