@@ -69,6 +69,15 @@ export interface PendingDigit {
 const PAIR_WINDOW_MS = 1000
 const PENDING_LIMIT = 1000
 
+/**
+ * How long, and how many of, the quota failures are remembered to tell their retries from new
+ * failures across a long follow or runs with --state: Exim gives up on a message some days after
+ * its first failure (the default retry rule ends at 4 days), and the count only matters on a
+ * server with more than that in a week.
+ */
+export const QUOTA_HORIZON_MS = 7 * 24 * 3600_000
+export const QUOTA_KEEP = 50_000
+
 export class Classifier {
   private file = ''
   private logType: LogType = 'main'

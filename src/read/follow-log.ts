@@ -1,7 +1,7 @@
 // Follows one live log: every event appended (and, with fromStart, already there) goes to the
 // sink as soon as its line is complete, across logrotate's rename+create and copytruncate.
 
-import {Classifier} from '../events/classifier.js'
+import {Classifier, QUOTA_HORIZON_MS, QUOTA_KEEP} from '../events/classifier.js'
 import {newFileAccount, totalAccount} from '../input/account.js'
 import {stat} from 'node:fs/promises'
 import {inputError} from '../errors.js'
@@ -13,13 +13,6 @@ import type {EventSink, FileAccount, InputAccount, UnparsedSample} from '../type
 import {probe} from './probe.js'
 import type {ReadOptions} from './read-logs.js'
 import {scannerFor} from './scanner-for.js'
-
-/**
- * How long, and how many of, a followed log's quota failures are remembered to tell their retries
- * from new failures: the count only matters on a server with more than that in a week.
- */
-const QUOTA_HORIZON_MS = 7 * 24 * 3600_000
-const QUOTA_KEEP = 50_000
 
 export interface FollowOptions extends ReadOptions {
   /** Read the file from its start (else only what is appended from now on). */

@@ -4,7 +4,7 @@
 // is its own business; the reader knows only the sink, and whoever offers to read a large file
 // in parts (a report does, with threads), whose parts it settles in order.
 
-import {Classifier, type PendingDigit} from '../events/classifier.js'
+import {Classifier, type PendingDigit, QUOTA_HORIZON_MS, QUOTA_KEEP} from '../events/classifier.js'
 import {closeSync, fstatSync, openSync} from 'node:fs'
 import {EximRejectsError} from '../errors.js'
 import {keepSample, newFileAccount, totalAccount} from '../input/account.js'
@@ -299,9 +299,6 @@ export interface Carry {
   seen: [number, number][]
 }
 
-// As a long follow does: Exim gives up on a message days after its first failure.
-const QUOTA_HORIZON_MS = 7 * 24 * 3600_000
-const QUOTA_KEEP = 50_000
 // A copy is written to the reject log right after its main-log line: only the last events can miss theirs.
 const SEEN_KEEP = 1000
 
@@ -324,7 +321,10 @@ function carryOver(
   for (const [key, t] of quotaSeen) if (t < newest - QUOTA_HORIZON_MS) quotaSeen.delete(key)
   // The oldest first: failures are remembered in log order.
   let over = quotaSeen.size - QUOTA_KEEP
-  for (const key of quotaSeen.keys()) if (over-- > 0) quotaSeen.delete(key)
+  for (const key of quotaSeen.keys()) {
+    if (over-- <= 0) break
+    quotaSeen.delete(key)
+  }
   carry.quota = quotaSeen
   carry.seen = dedupe ? classifier.seenDump().slice(-SEEN_KEEP) : carry.seen
 }
