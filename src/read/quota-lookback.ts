@@ -55,6 +55,9 @@ export function arrivalOf(msgid: string): number {
   return t * 1000
 }
 
+/** The file searched and its seeker, or how to open them at the first search (a file left out whole). */
+export type SearchedFile = {fd: number; seeker: LogSeeker} | (() => {fd: number; seeker: LogSeeker})
+
 export class QuotaLookback {
   /**
    * Failures found: key -> time of the first found. The search stops at the latest failure before
@@ -75,11 +78,13 @@ export class QuotaLookback {
   private readonly timeOf: LineTime
   private buf: Buffer | null = null
 
+  private fd = -1
+  private seeker!: LogSeeker
+
   constructor(
-    private readonly fd: number,
+    private file: SearchedFile,
     private readonly input: ScannedInput,
     private readonly zone: ZoneClock,
-    private readonly seeker: LogSeeker,
     /** Where the read starts: lines before it are passed over. */
     skipTo: number,
     /** The time of the line there: no line passed over is newer than this plus the margin. */
@@ -94,9 +99,27 @@ export class QuotaLookback {
     this.timeOf = plainLineTime(zone)
   }
 
-  /** Closes the file (the search owns it once made). */
+  /** Closes the file, if it was opened (the search owns it once made). */
   close(): void {
-    closeSync(this.fd)
+    if (this.fd !== -1) closeSync(this.fd)
+  }
+
+  /**
+   * Whether the file is open for searching: a file left out whole is opened only when a question
+   * reaches it, so a set of thousands of rotated files holds no descriptor for each. One that can
+   * no longer be opened has nothing to search.
+   */
+  private opened(): boolean {
+    if (this.fd !== -1) return true
+    try {
+      const {fd, seeker} = typeof this.file === 'function' ? this.file() : this.file
+      this.fd = fd
+      this.seeker = seeker
+      return true
+    } catch {
+      this.covered = 0
+      return false
+    }
   }
 
   /** The time of the quota failure of `key` (message `msgid`) passed over, or undefined. */
@@ -108,7 +131,7 @@ export class QuotaLookback {
     // no time (a base-36 id of an Exim built for case-insensitive file systems reads as one far
     // ahead) proves nothing.
     if (earliest > this.skipTime + NO_TIME_AFTER_MS) earliest = NaN
-    if (earliest > this.skipTime + MARGIN_MS) return undefined
+    if (earliest > this.skipTime + MARGIN_MS || !this.opened()) return undefined
     if (this.plain) {
       while (!this.found.has(key) && this.covered > 0 && !(this.coveredTime + MARGIN_MS < earliest)) this.stepBack()
     } else if (!(earliest >= this.reach)) {

@@ -5,7 +5,7 @@
 // in parts (a report does, with threads), whose parts it settles in order.
 
 import {Classifier, type PendingDigit, QUOTA_HORIZON_MS, QUOTA_KEEP} from '../events/classifier.js'
-import {closeSync, fstatSync, openSync} from 'node:fs'
+import {closeSync, openSync} from 'node:fs'
 import {EximRejectsError} from '../errors.js'
 import {keepSample, newFileAccount, totalAccount} from '../input/account.js'
 import {countLines, InputStream} from '../input/open.js'
@@ -178,22 +178,14 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
    */
   function searchSkipped(p: Probed, next: number): void {
     if (!wantsPrior || p.compression !== 'none' || p.stream !== null || p.src.path === null) return
-    let fd: number
-    let size: number
-    try {
-      fd = openSync(p.src.path, 'r')
-    } catch {
-      return
-    }
-    try {
-      size = fstatSync(fd).size
-    } catch {
-      closeSync(fd)
-      return
+    const path = p.src.path
+    const size = p.src.size
+    const open = () => {
+      const fd = openSync(path, 'r')
+      return {fd, seeker: new LogSeeker(fd, size, plainLineTime(opts.zone))}
     }
     const input = {...p.src, logType: p.logType, framing: p.framing}
-    const seeker = new LogSeeker(fd, size, plainLineTime(opts.zone))
-    lookbacks.unshift(new QuotaLookback(fd, input, opts.zone, seeker, size, next, opts.maxLine, opts.lookbackStep))
+    lookbacks.unshift(new QuotaLookback(open, input, opts.zone, size, next, opts.maxLine, opts.lookbackStep))
   }
 
   /** Reads one input (of a plain file, what `seek` says) into `acct`. */
@@ -206,10 +198,9 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
       if (from > 0 && wantsPrior)
         lookbacks.unshift(
           new QuotaLookback(
-            seek.fd,
+            {fd: seek.fd, seeker: seek.seeker},
             input,
             opts.zone,
-            seek.seeker,
             from,
             seek.fromTime,
             opts.maxLine,
