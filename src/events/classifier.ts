@@ -320,7 +320,8 @@ export class Classifier {
 
   private rawLine(text: string, line: number): RawLine {
     const raw: RawLine = {file: this.file, line, text}
-    if (this.lineBytes !== undefined) raw.bytes = this.lineBytes
+    // A copy of the chunk's bytes, made only for a line an event keeps.
+    if (this.lineBytes !== undefined) raw.bytes = Buffer.from(this.lineBytes)
     return raw
   }
 

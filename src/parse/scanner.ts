@@ -10,7 +10,10 @@ import {parseStamp, stampLength} from './timestamp.js'
 
 /** Receives the decoded lines that may be events and says how each was used. */
 export interface LineSink {
-  /** `bytes`: the line as it is in the file (CR included), given when `keepBytes` asks for it. */
+  /**
+   * `bytes`: the line as it is in the file (CR included), given when `keepBytes` asks for it: a
+   * view of the chunk, which is reused once scanned (copy what is kept).
+   */
   candidate(text: string, lineNo: number, bytes?: Buffer): string
   unparsed(text: string, lineNo: number): void
   /** The events keep their lines for printing byte for byte (events --format raw). */
@@ -243,8 +246,7 @@ export class LineScanner {
     const digit = !hit && isDigitLine(b, text, end)
     if (hit || digit || isDeliveryFailure(b, text, end)) {
       const text = b.toString('utf8', p, end)
-      // A copy: the chunk's buffer is reused once scanned.
-      const bytes = this.sink.keepBytes === true ? Buffer.from(b.subarray(p, asWritten)) : undefined
+      const bytes = this.sink.keepBytes === true ? b.subarray(p, asWritten) : undefined
       const use = this.sink.candidate(text, this.lineNo, bytes)
       if (use === 'other') this.acct.other++
       else if (use === 'duplicate') this.acct.duplicates++
