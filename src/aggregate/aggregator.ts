@@ -333,7 +333,7 @@ export class Aggregator {
 
   constructor(
     tableKeys: TableSpec[],
-    private readonly maxGroups = DEFAULT_MAX_GROUPS,
+    maxGroups = DEFAULT_MAX_GROUPS,
     /**
      * Tables asked for twice with the same keys share their groups, as events fill them alike.
      * Not when they are filled from different dumps (merge: the --by groups, cut to --top, and
@@ -457,7 +457,7 @@ export class Aggregator {
         last: t.last[i]!,
         lastTz: t.lastTz[i]!,
       }
-    if (t.size < this.maxGroups) return {keys, ...NO_GROUP}
+    if (t.size < t.limit) return {keys, ...NO_GROUP}
     return {keys: t.by.map(() => OTHER), ...(t.other ?? NO_GROUP)}
   }
 

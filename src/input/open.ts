@@ -79,15 +79,12 @@ export class InputStream {
     /** Of a plain file: only these bytes (a read that seeked to a time window). */
     range?: {start: number; end: number},
   ) {
-    const slice = src.slice
+    // A seek's range, or the rest of a plain file an earlier run (--state) read part of.
+    const part = range ?? (src.slice !== undefined && !src.slice.compressed ? src.slice : undefined)
     this.rawIt =
       src.path === null
         ? ((stdin as Readable)[Symbol.asyncIterator]() as AsyncIterator<Buffer>)
-        : range !== undefined
-          ? readRange(src.path, range.start, range.end)
-          : slice !== undefined && !slice.compressed
-            ? readRange(src.path, slice.start, slice.end)
-            : readRange(src.path)
+        : readRange(src.path, part?.start, part?.end)
   }
 
   get compression(): string {

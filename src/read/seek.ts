@@ -300,7 +300,8 @@ export function planSeek(
     return null
   }
   try {
-    const size = fstatSync(fd).isFile() ? fstatSync(fd).size : 0
+    const st = fstatSync(fd)
+    const size = st.isFile() ? st.size : 0
     const timeOf = framing === 'plain' ? plainLineTime(zone) : framedLineTime(framing, zone, mtime)
     const seeker = new LogSeeker(fd, size, timeOf)
     const from = since !== undefined && size > 0 && steadyOffsetAround(zone, since) ? seeker.startFor(since) : 0
