@@ -42,7 +42,7 @@ export const MARK = 256
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> => wait(ms, undefined, {signal}).catch(() => {})
 
 /** Whether `fh` holds `mark` just before `pos`. */
-export async function holds(fh: FileHandle, pos: number, mark: Buffer): Promise<boolean> {
+async function holds(fh: FileHandle, pos: number, mark: Buffer): Promise<boolean> {
   if (mark.length === 0) return true
   const got = Buffer.allocUnsafe(mark.length)
   const {bytesRead} = await fh.read(got, 0, mark.length, pos - mark.length)

@@ -12,7 +12,7 @@ import {basename, dirname, join, resolve} from 'node:path'
 import {inputError} from '../errors.js'
 import type {LogType} from '../types.js'
 import {detectCompression, MAGIC_BYTES} from './decompress.js'
-import {holds, MARK} from './follow.js'
+import {MARK} from './follow.js'
 import {InputStream} from './open.js'
 import type {Source} from './sources.js'
 
@@ -223,20 +223,11 @@ async function holdsMark(m: Member, mark: LogMark): Promise<boolean> {
     // Another file's first bytes tell at once: only the file itself is decompressed up to the offset.
     const head = await contentMark(m.src, Math.min(mark.offset, HEAD), true)
     if (head?.head !== mark.head) return false
-    const got = await contentMark(m.src, mark.offset, true)
-    return got !== null && got.head === mark.head && got.tail === mark.tail
-  }
-  if (m.size < mark.offset) return false
-  const fh = await open(m.src.path!, 'r').catch(() => null)
-  if (fh === null) return false
-  try {
-    const head = Buffer.alloc(Math.min(mark.offset, HEAD))
-    const {bytesRead} = await fh.read(head, 0, head.length, 0)
-    if (bytesRead !== head.length || sha256(head) !== mark.head) return false
-    return await holds(fh, mark.offset, Buffer.from(mark.tail, 'base64'))
-  } finally {
-    await fh.close()
-  }
+  } else if (m.size < mark.offset) return false
+  const marked = contentMark(m.src, mark.offset, m.compressed)
+  // A plain file gone since it was listed holds nothing.
+  const got = await (m.compressed ? marked : marked.catch(() => null))
+  return got !== null && got.head === mark.head && got.tail === mark.tail
 }
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
