@@ -48,10 +48,7 @@ interface Part {
 
 /** An ISO time with offset, as the reports write it, back to an instant and its offset. */
 export function parseIso(iso: string): {time: number; tz: number} {
-  const time = Date.parse(iso)
-  const m = /([+-])(\d\d):(\d\d)$/.exec(iso)
-  const tz = m === null ? 0 : (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3]))
-  return {time, tz}
+  return {time: Date.parse(iso), tz: isoOffset(iso)}
 }
 
 /** How a group of table `t` is named in a part's quota links, from its values. */
