@@ -316,6 +316,13 @@ const contenders = [
   // `--version` (the tool starting and doing nothing) says how little of the log a window reads.
   {name: 'node -e 0', group: 'window', baseline: true, cmd: [NODE, '-e', '0']},
   {name: 'exim-rejects --version', group: 'window', cmd: [NODE, BIN, '--version']},
+  // The same without the code cache the build writes (bin/run.js): what the cache saves.
+  {
+    name: 'exim-rejects --version, no code cache',
+    group: 'window',
+    cmd: [NODE, BIN, '--version'],
+    env: {EXIM_REJECTS_CODE_CACHE: '/nonexistent/cli.v8cache'},
+  },
   {
     name: `check --since ${SINCE} (last hour)`,
     group: 'window',

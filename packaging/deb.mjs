@@ -44,7 +44,22 @@ const gz = (text) => gzipSync(Buffer.from(text), {level: 9})
 // The program: what runs, and the package.json oclif reads its settings from.
 const share = 'usr/share/exim-rejects'
 stageRuntime(join(stage, share))
-put('usr/bin/exim-rejects', `#!/bin/sh\nexec /usr/bin/node /${share}/bin/run.js "$@"\n`, true)
+// The code cache the postinst makes for the Node installed (see bin/run.js), unless one is named.
+const cache = '/var/cache/exim-rejects/cli.v8cache'
+put(
+  'usr/bin/exim-rejects',
+  [
+    '#!/bin/sh',
+    `: "\${EXIM_REJECTS_CODE_CACHE:=${cache}}"`,
+    'export EXIM_REJECTS_CODE_CACHE',
+    `exec /usr/bin/node /${share}/bin/run.js "$@"`,
+    '',
+  ].join('\n'),
+  true,
+)
+// The sample logs: a report of them is the run whose compiled code the cache keeps.
+for (const f of readdirSync(join(ROOT, 'samples')).filter((f) => !f.endsWith('.png')))
+  copy(`samples/${f}`, `${share}/samples/${f}`)
 
 put('usr/share/man/man1/exim-rejects.1.gz', gz(await manPage({date: date.toISOString().slice(0, 10)})))
 put('usr/share/bash-completion/completions/exim-rejects', await bashCompletion())
@@ -63,6 +78,10 @@ put(
   files.map((f) => `${createHash('md5').update(readFileSync(f)).digest('hex')}  ${relative(stage, f)}\n`).join(''),
 )
 put('DEBIAN/control', control(installedKiB))
+put('DEBIAN/postinst', postinst(), true)
+put('DEBIAN/postrm', postrm(), true)
+// A new Node refuses the old cache: the nodejs package's upgrade makes a new one.
+put('DEBIAN/triggers', 'interest-noawait /usr/bin/node\n')
 
 mkdirSync(out, {recursive: true})
 const deb = join(out, `${pkg.name}_${pkg.version}_all.deb`)
@@ -105,6 +124,36 @@ function control(installedKiB) {
       ...long.map((l) => ` ${l}`),
     ].join('\n') + '\n'
   )
+}
+
+// V8's code cache of the program for the Node installed here, made by a report of the samples: a
+// short run (check from cron or NRPE) then loads the program compiled, ~35% faster. Failing to
+// make it fails nothing: the program only starts more slowly.
+function postinst() {
+  return `#!/bin/sh
+set -e
+case "$1" in
+  configure | triggered)
+    mkdir -p ${dirname(cache)}
+    if ! EXIM_REJECTS_WRITE_CODE_CACHE=1 EXIM_REJECTS_CODE_CACHE=${cache} \\
+      /usr/bin/node /${share}/bin/run.js report /${share}/samples > /dev/null 2>&1; then
+      rm -f ${cache}
+      echo "exim-rejects: no code cache was made; the program starts more slowly" >&2
+    fi
+    ;;
+esac
+exit 0
+`
+}
+
+function postrm() {
+  return `#!/bin/sh
+set -e
+case "$1" in
+  remove | purge) rm -rf ${dirname(cache)} ;;
+esac
+exit 0
+`
 }
 
 function changelog() {

@@ -24,6 +24,9 @@ export function stageRuntime(dir, {library = false} = {}) {
   // The command line, the range reader's worker and the chunks they share (and the exporter's own).
   for (const f of readdirSync(join(ROOT, 'dist/bundle'))) {
     if (f === 'index.js' && !library) continue
+    // V8's code cache is of the Node that built it; an installed copy makes its own (the .deb's
+    // postinst) or compiles the bundle as without one.
+    if (f.endsWith('.v8cache')) continue
     copy(`dist/bundle/${f}`, join(dir, 'dist/bundle', f), 0o644)
   }
   copy('oclif.manifest.json', join(dir, 'oclif.manifest.json'), 0o644)

@@ -1,4 +1,4 @@
-// What bin/run.js starts: oclif and the commands, built into one file (dist/bundle/cli.js) so that a
+// What bin/run.js starts: oclif and the commands, built into one file (dist/bundle/cli.cjs) so that a
 // run reads and compiles one module instead of some two hundred; that is most of a short run's time.
 import {execute, settings} from '@oclif/core'
 import {COMMANDS} from './commands/all.js'

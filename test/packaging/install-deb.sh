@@ -49,6 +49,9 @@ status=$?
 set -e
 [ $status -eq 2 ] || fail "check exited $status: $check"
 grep -q '^EXIM-REJECTS CRITICAL - 3 RCPTs for 2 recipients' <<< "$check" || fail "check: $check"
+# The postinst made a code cache for the Node installed, and a run of the user uses it.
+cache=$(as_user env DEBUG=exim-rejects exim-rejects --version 2>&1 > /dev/null)
+grep -qx 'exim-rejects: code cache /var/cache/exim-rejects/cli.v8cache: used' <<< "$cache" || fail "code cache: $cache"
 version=$(as_user exim-rejects --version)
 grep -q "^exim-rejects/$(node -p 'require("./package.json").version') " <<< "$version" ||
   fail "--version"
@@ -96,4 +99,14 @@ wait "$runner" || fail "exporter exited $? on SIGTERM"
 grep -q '^exim_rejects_events_total{kind="discard-misconfig",code="250"} 2$' <<< "$metrics" ||
   fail "exporter: $(grep '^exim_rejects_events' <<< "$metrics")"
 
-echo "install-deb: $(basename "$deb"): lintian clean, installed, report/check/exporter/man/completion work for a user of group adm, the systemd units load"
+# A change of the nodejs package (its /usr/bin/node) makes the cache again.
+rm /var/cache/exim-rejects/cli.v8cache
+dpkg-trigger --no-await /usr/bin/node
+dpkg --triggers-only -a > /dev/null
+[ -s /var/cache/exim-rejects/cli.v8cache ] || fail "the trigger on /usr/bin/node did not make the code cache again"
+
+# Removing the package removes the cache its postinst made.
+apt-get remove -y -qq exim-rejects > /dev/null
+[ ! -e /var/cache/exim-rejects ] || fail "/var/cache/exim-rejects is left after removal"
+
+echo "install-deb: $(basename "$deb"): lintian clean, installed, report/check/exporter/man/completion work for a user of group adm, with the code cache its postinst made; the systemd units load"

@@ -115,7 +115,7 @@ describe('the npm tarball', () => {
     const list = spawnSync('tar', ['tzf', tarball], {encoding: 'utf8'})
     const paths = list.stdout.split('\n').filter(Boolean)
     expect(paths).toEqual(
-      expect.arrayContaining(['package/bin/run.js', 'package/dist/bundle/cli.js', 'package/oclif.manifest.json']),
+      expect.arrayContaining(['package/bin/run.js', 'package/dist/bundle/cli.cjs', 'package/oclif.manifest.json']),
     )
     expect(paths).toContain('package/LICENSE')
     // JavaScript only in the bundle and the launcher; the rest is type declarations and text.

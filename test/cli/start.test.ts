@@ -1,0 +1,64 @@
+// The start of every run: bin/run.js loads the bundle with V8's code cache that the build wrote
+// (the .deb's postinst writes one for the Node installed). A cache is used only by the Node, bundle
+// and V8 flags that made it; any other (a Node upgrade, a damaged file) is refused and the bundle
+// compiled as without one: the output is the same either way.
+
+import {existsSync, mkdtempSync, statSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {describe, expect, it} from 'vitest'
+import {ROOT, runCli, SAMPLES} from './run-cli.js'
+
+const NODE18 = process.env.EXIM_REJECTS_NODE18
+const built = join(ROOT, 'dist/bundle/cli.v8cache')
+const cacheNote = (stderr: string) => /^exim-rejects: code cache (.*): (.*)$/m.exec(stderr)?.slice(1)
+
+describe('the code cache', () => {
+  const plain = runCli(['report', SAMPLES], {env: {EXIM_REJECTS_CODE_CACHE: '/nonexistent/cli.v8cache'}})
+
+  it('is written by the build, and used by the next run', () => {
+    expect(statSync(built).size).toBeGreaterThan(100_000)
+    const r = runCli(['report', '--debug', SAMPLES])
+    expect(r.code, r.stderr).toBe(0)
+    expect(cacheNote(r.stderr)).toEqual([built, 'used'])
+    expect(r.stdout).toBe(plain.stdout)
+  })
+
+  it('made by a run with EXIM_REJECTS_WRITE_CODE_CACHE=1 is used by a plain run (the V8 flags match)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'exim-rejects-cache-')), 'cli.v8cache')
+    const write = runCli(['report', SAMPLES], {
+      env: {EXIM_REJECTS_CODE_CACHE: file, EXIM_REJECTS_WRITE_CODE_CACHE: '1'},
+    })
+    expect(write.code, write.stderr).toBe(0)
+    expect(write.stdout).toBe(plain.stdout)
+    expect(existsSync(file)).toBe(true)
+    const r = runCli(['check', '--since', '30d', '--now', '2026-11-25T00:00:00Z', SAMPLES], {
+      env: {EXIM_REJECTS_CODE_CACHE: file, DEBUG: 'exim-rejects'},
+    })
+    expect(cacheNote(r.stderr)).toEqual([file, 'used'])
+    expect(r.stdout).toMatch(/^EXIM-REJECTS CRITICAL - 3 RCPTs for 2 recipients/)
+  })
+
+  it('none, or a damaged one, changes nothing but the time', () => {
+    expect(plain.code, plain.stderr).toBe(0)
+    expect(plain.stdout).toMatch(/^ {2}lines {5}82 = /m)
+    const file = join(mkdtempSync(join(tmpdir(), 'exim-rejects-cache-')), 'cli.v8cache')
+    writeFileSync(file, Buffer.alloc(4096, 7))
+    const r = runCli(['report', '--debug', SAMPLES], {env: {EXIM_REJECTS_CODE_CACHE: file}})
+    expect(r.code, r.stderr).toBe(0)
+    expect(cacheNote(r.stderr)).toEqual([file, 'refused by V8 (another Node, bundle or flags)'])
+    expect(r.stdout).toBe(plain.stdout)
+    const none = runCli(['report', '--debug', SAMPLES], {env: {EXIM_REJECTS_CODE_CACHE: '/nonexistent/cli.v8cache'}})
+    expect(cacheNote(none.stderr)).toEqual(['/nonexistent/cli.v8cache', 'none'])
+  })
+
+  it.skipIf(!NODE18)(
+    "made by another Node is refused, and the run is the same (Debian 12's Node after a build on 20)",
+    () => {
+      const r = runCli(['report', '--debug', SAMPLES], {node: NODE18})
+      expect(r.code, r.stderr).toBe(0)
+      expect(cacheNote(r.stderr)).toEqual([built, 'refused by V8 (another Node, bundle or flags)'])
+      expect(r.stdout).toBe(plain.stdout)
+    },
+  )
+})
