@@ -203,20 +203,9 @@ export class SyslogLines implements FramedLines {
   }
 
   line(text: string, lineNo: number): void {
-    const d = deframeSyslog(text)
-    if (d === null) return this.entries.foreign(text, lineNo)
-    this.entries.entry(
-      {
-        naive: d.naive,
-        offset: d.offset,
-        yearless: d.yearless,
-        host: d.host,
-        ident: d.ident,
-        pid: d.pid,
-        text: text.slice(d.msg),
-      },
-      lineNo,
-    )
+    const w = unwrapSyslog(text)
+    if (w === null) this.entries.foreign(text, lineNo)
+    else this.entries.entry(w, lineNo)
   }
 
   end(): void {
@@ -232,41 +221,53 @@ export class JournalJsonLines implements FramedLines {
   }
 
   line(text: string, lineNo: number): void {
-    let j: Record<string, unknown>
-    try {
-      j = JSON.parse(text) as Record<string, unknown>
-    } catch {
-      return this.entries.foreign(text, lineNo)
-    }
-    if (j === null || typeof j !== 'object') return this.entries.foreign(text, lineNo)
-    const message = j.MESSAGE
-    // Journald stores a message that is not valid UTF-8 as an array of bytes.
-    const msg =
-      typeof message === 'string'
-        ? message
-        : Array.isArray(message)
-          ? Buffer.from(message as number[]).toString('utf8')
-          : null
-    const us = Number(j.__REALTIME_TIMESTAMP)
-    if (msg === null || !Number.isFinite(us)) return this.entries.foreign(text, lineNo)
-    const instant = Math.floor(us / 1000)
-    const offset = this.ctx.zone.offsetOfInstant(instant)
-    const pid = Number(j._PID ?? j.SYSLOG_PID ?? -1)
-    this.entries.entry(
-      {
-        naive: instant + offset * 60_000,
-        offset,
-        yearless: false,
-        host: String(j._HOSTNAME ?? ''),
-        ident: String(j.SYSLOG_IDENTIFIER ?? j._COMM ?? ''),
-        pid: Number.isFinite(pid) ? pid : -1,
-        text: msg.replace(/\n$/, ''),
-      },
-      lineNo,
-    )
+    const w = unwrapJournal(text, this.ctx.zone)
+    if (w === null) this.entries.foreign(text, lineNo)
+    else this.entries.entry(w, lineNo)
   }
 
   end(): void {
     this.entries.end()
+  }
+}
+
+/** A syslog line's wrapper fields and the program's text, or null when it is not a syslog line. */
+export function unwrapSyslog(text: string): Wrapped | null {
+  const d = deframeSyslog(text)
+  if (d === null) return null
+  const {naive, offset, yearless, host, ident, pid} = d
+  return {naive, offset, yearless, host, ident, pid, text: text.slice(d.msg)}
+}
+
+/** A `journalctl -o json` line's fields, or null when it is not a journal entry with a message and a time. */
+export function unwrapJournal(text: string, zone: ZoneClock): Wrapped | null {
+  let j: Record<string, unknown>
+  try {
+    j = JSON.parse(text) as Record<string, unknown>
+  } catch {
+    return null
+  }
+  if (j === null || typeof j !== 'object') return null
+  const message = j.MESSAGE
+  // Journald stores a message that is not valid UTF-8 as an array of bytes.
+  const msg =
+    typeof message === 'string'
+      ? message
+      : Array.isArray(message)
+        ? Buffer.from(message as number[]).toString('utf8')
+        : null
+  const us = Number(j.__REALTIME_TIMESTAMP)
+  if (msg === null || !Number.isFinite(us)) return null
+  const instant = Math.floor(us / 1000)
+  const offset = zone.offsetOfInstant(instant)
+  const pid = Number(j._PID ?? j.SYSLOG_PID ?? -1)
+  return {
+    naive: instant + offset * 60_000,
+    offset,
+    yearless: false,
+    host: String(j._HOSTNAME ?? ''),
+    ident: String(j.SYSLOG_IDENTIFIER ?? j._COMM ?? ''),
+    pid: Number.isFinite(pid) ? pid : -1,
+    text: msg.replace(/\n$/, ''),
   }
 }

@@ -22,9 +22,9 @@
 // filtering each event's time, gives the events a full read gives.
 
 import {closeSync, fstatSync, openSync, readSync} from 'node:fs'
-import {withYear} from '../parse/framed.js'
+import {unwrapJournal, unwrapSyslog, withYear} from '../parse/framed.js'
 import type {Framing} from '../parse/detect.js'
-import {deframeSyslog, pieceMark} from '../parse/syslog.js'
+import {pieceMark} from '../parse/syslog.js'
 import {parseStamp, stampLength} from '../parse/timestamp.js'
 import type {ZoneClock} from '../time/zone.js'
 
@@ -59,37 +59,16 @@ export function plainLineTime(zone: ZoneClock): LineTime {
 export function framedLineTime(framing: Framing, zone: ZoneClock, mtime: number): LineTime {
   const ref = new Date(mtime)
   const reference = {year: ref.getFullYear(), month: ref.getMonth()}
-  const entryTime = (ident: string, msg: string, wrapper: number, offset: number): number => {
-    if (!/^exim/i.test(ident)) return NaN
-    const mark = pieceMark(msg, 0)
-    if (mark !== null && mark.n > 1) return NaN
-    const st = parseStamp(msg, mark?.end ?? 0)
-    if (st.length > 0) return zone.instant(st.naive, st.offset)
-    return Number.isNaN(wrapper) ? NaN : zone.instant(wrapper, offset)
-  }
-  if (framing === 'journal-json') {
-    return (b, p, end) => {
-      let j: Record<string, unknown>
-      try {
-        j = JSON.parse(b.toString('utf8', p, end)) as Record<string, unknown>
-      } catch {
-        return NaN
-      }
-      if (j === null || typeof j !== 'object' || typeof j.MESSAGE !== 'string') return NaN
-      const us = Number(j.__REALTIME_TIMESTAMP)
-      if (!Number.isFinite(us)) return NaN
-      const instant = Math.floor(us / 1000)
-      const ident = String(j.SYSLOG_IDENTIFIER ?? j._COMM ?? '')
-      const offset = zone.offsetOfInstant(instant)
-      return entryTime(ident, j.MESSAGE, instant + offset * 60_000, offset)
-    }
-  }
+  const unwrap = framing === 'journal-json' ? (t: string) => unwrapJournal(t, zone) : unwrapSyslog
   return (b, p, end) => {
-    const text = b.toString('utf8', p, end)
-    const d = deframeSyslog(text)
-    if (d === null) return NaN
-    const wrapper = d.yearless ? withYear(d.naive, reference) : d.naive
-    return entryTime(d.ident, text.slice(d.msg), wrapper, d.offset)
+    const w = unwrap(b.toString('utf8', p, end))
+    if (w === null || !/^exim/i.test(w.ident)) return NaN
+    const mark = pieceMark(w.text, 0)
+    if (mark !== null && mark.n > 1) return NaN
+    const st = parseStamp(w.text, mark?.end ?? 0)
+    if (st.length > 0) return zone.instant(st.naive, st.offset)
+    if (Number.isNaN(w.naive)) return NaN
+    return zone.instant(w.yearless ? withYear(w.naive, reference) : w.naive, w.offset)
   }
 }
 

@@ -133,6 +133,33 @@ describe('a read that seeks to --since/--until', () => {
     expect(narrowed).toBeGreaterThan(30)
   })
 
+  it('gives the events of a full read over journald JSON, messages as text or as byte arrays', async () => {
+    const plain = join(dir, 'journal-source')
+    stretch(join(FIXTURES, 'exim-4.96/defer-pid-ms-port/mainlog'), plain, 40, 400_000)
+    const entries = readFileSync(plain, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => {
+        const m = /^(\S+ \S+) \[(\d+)\] (.*)$/.exec(l)!
+        const us = Date.parse(m[1]!.replace(' ', 'T') + 'Z') * 1000
+        return {__REALTIME_TIMESTAMP: String(us), _PID: m[2], SYSLOG_IDENTIFIER: 'exim', MESSAGE: m[3]!}
+      })
+    let narrowed = 0
+    // Journald keeps a message that is not UTF-8 as an array of its bytes: here every one, or every other.
+    for (const [name, asBytes] of [
+      ['all', () => true],
+      ['half', (k: number) => k % 2 === 0],
+    ] as const) {
+      const out = join(dir, `journal-${name}.json`)
+      const json = entries.map((e, k) => JSON.stringify(asBytes(k) ? {...e, MESSAGE: [...Buffer.from(e.MESSAGE)]} : e))
+      writeFileSync(out, json.join('\n') + '\n')
+      const n = await windows([out], 12, name.length)
+      expect(n, name).toBeGreaterThan(6)
+      narrowed += n
+    }
+    expect(narrowed).toBeGreaterThan(12)
+  })
+
   it('gives the events of a full read over a generated log written out of order', async () => {
     const main = join(dir, 'gen', 'mainlog')
     mkdirSync(join(dir, 'gen'))
