@@ -17,15 +17,32 @@ const EXPECTED =
 
 export function parseWhen(flag: string, value: string, now: Date, zone: ZoneSpec): number {
   const v = value.trim()
-  const ctx = zone.kind === 'named' ? {in: tz(zone.name)} : zone.kind === 'utc' ? {in: tz('UTC')} : {}
   if (v === 'now') return now.getTime()
-  if (v === 'today') return startOfDay(now, ctx).getTime()
-  if (v === 'yesterday') return subDays(startOfDay(now, ctx), 1).getTime()
   const rel = /^(\d{1,9})(s|min|m|h|d|w)$/.exec(v)
   if (rel !== null) return now.getTime() - Number(rel[1]) * UNIT_MS[rel[2]!]!
+  if (zone.kind === 'utc') {
+    const day = Math.floor(now.getTime() / DAY_MS) * DAY_MS
+    if (v === 'today') return day
+    if (v === 'yesterday') return day - DAY_MS
+  } else {
+    const ctx = zone.kind === 'named' ? {in: tz(zone.name)} : {}
+    if (v === 'today') return startOfDay(now, ctx).getTime()
+    if (v === 'yesterday') return subDays(startOfDay(now, ctx), 1).getTime()
+  }
   if (/^\d{4}-\d{2}-\d{2}/.test(v)) {
-    const d = parseISO(v, ctx)
+    const d = zone.kind === 'utc' ? parseIsoUtc(v) : parseISO(v, zone.kind === 'named' ? {in: tz(zone.name)} : {})
     if (isValid(d)) return d.getTime()
   }
   throw usageError(flag, EXPECTED, value)
+}
+
+const DAY_MS = 86_400_000
+
+/**
+ * An ISO date or time read as UTC where it names no offset: what parseISO in tz('UTC') gives,
+ * without the zone, whose first use sets up ICU's time zones (12 ms, a tenth of a short check).
+ */
+export function parseIsoUtc(v: string): Date {
+  const timed = /^[^T ]+[T ]\d/.test(v) ? v : `${v}T00:00`
+  return parseISO(/(Z|[+-]\d\d(:?\d\d)?)$/.test(timed) ? timed : `${timed}Z`)
 }

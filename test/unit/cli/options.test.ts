@@ -1,3 +1,6 @@
+import {tz} from '@date-fns/tz/tz'
+import {parseISO} from 'date-fns/parseISO'
+import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {parseBy, parseKinds, parseListen, parseWindow, parseZone} from '../../../src/cli/options.js'
 import {parseWhen} from '../../../src/cli/window.js'
@@ -27,6 +30,53 @@ describe('--since/--until', () => {
     expect(parseWhen('--since', 'yesterday', NOW, utc)).toBe(Date.UTC(2026, 10, 24))
     expect(parseWhen('--since', '2026-11-24T08:00', NOW, utc)).toBe(Date.UTC(2026, 10, 24, 8))
     expect(parseWhen('--since', '2026-11-24T08:00+03:00', NOW, utc)).toBe(Date.UTC(2026, 10, 24, 5))
+  })
+  it('reads an ISO value under --utc as date-fns does in tz("UTC"), in every form it takes', () => {
+    const ref = (v: string) => parseISO(v, {in: tz('UTC')}).getTime()
+    const digits = (n: number, w: number) => String(n).padStart(w, '0')
+    fc.assert(
+      fc.property(
+        fc.record({
+          y: fc.integer({min: 1970, max: 2100}),
+          mo: fc.integer({min: 0, max: 13}),
+          d: fc.integer({min: 0, max: 32}),
+          h: fc.integer({min: 0, max: 24}),
+          mi: fc.integer({min: 0, max: 60}),
+          s: fc.integer({min: 0, max: 60}),
+          ms: fc.integer({min: 0, max: 999}),
+          shape: fc.constantFrom('date', 'hour', 'minute', 'second', 'milli', 'space', 'compact'),
+          zone: fc.constantFrom('', 'Z', '+03:00', '-0530', '+05', '-11:30'),
+        }),
+        ({y, mo, d, h, mi, s, ms, shape, zone}) => {
+          const date = `${y}-${digits(mo, 2)}-${digits(d, 2)}`
+          const time = {
+            date: '',
+            hour: `T${digits(h, 2)}`,
+            minute: `T${digits(h, 2)}:${digits(mi, 2)}`,
+            second: `T${digits(h, 2)}:${digits(mi, 2)}:${digits(s, 2)}`,
+            milli: `T${digits(h, 2)}:${digits(mi, 2)}:${digits(s, 2)}.${digits(ms, 3)}`,
+            space: ` ${digits(h, 2)}:${digits(mi, 2)}`,
+            compact: `T${digits(h, 2)}${digits(mi, 2)}${digits(s, 2)}`,
+          }[shape]
+          const v = `${date}${time}${time === '' ? '' : zone}`
+          let expected: number | 'refused'
+          try {
+            const t = ref(v)
+            expected = Number.isNaN(t) ? 'refused' : t
+          } catch {
+            expected = 'refused'
+          }
+          let got: number | 'refused'
+          try {
+            got = parseWhen('--since', v, NOW, utc)
+          } catch {
+            got = 'refused'
+          }
+          expect(got, v).toBe(expected)
+        },
+      ),
+      {numRuns: 3000},
+    )
   })
   it('reads dates in the chosen zone', () => {
     expect(parseWhen('--since', 'today', NOW, {kind: 'named', name: 'Europe/Moscow'})).toBe(Date.UTC(2026, 10, 24, 21))
