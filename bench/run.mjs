@@ -593,7 +593,7 @@ for (const r of results) {
     r.medianSeconds.toFixed(3),
     `${r.minSeconds.toFixed(2)}-${r.maxSeconds.toFixed(2)}`,
     r.mbPerSecond.toFixed(1),
-    r.ratioToBaseline.toFixed(2),
+    r.ratioToBaseline?.toFixed(2) ?? '',
     r.peakRssMb.toFixed(1),
   ])
 }
