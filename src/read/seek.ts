@@ -81,6 +81,10 @@ interface Found {
 
 export class LogSeeker {
   private readonly buf = Buffer.allocUnsafe(PROBE_BYTES)
+  // The block last read into buf: the walk over the last few candidates of a search asks for
+  // line after line of it, which it then reads once, not once a line.
+  private blockAt = -1
+  private blockLen = 0
 
   constructor(
     private readonly fd: number,
@@ -163,13 +167,19 @@ export class LogSeeker {
     const stop = Math.min(limit, p + PROBE_LIMIT)
     // When p is not 0, the byte before it tells whether p starts a line.
     if (p > 0) {
-      const one = Buffer.allocUnsafe(1)
-      if (readSync(this.fd, one, 0, 1, p - 1) === 1 && one[0] === 10) lineStart = p
+      if (p - 1 >= this.blockAt && p - 1 < this.blockAt + this.blockLen) {
+        if (this.buf[p - 1 - this.blockAt] === 10) lineStart = p
+      } else {
+        const one = Buffer.allocUnsafe(1)
+        if (readSync(this.fd, one, 0, 1, p - 1) === 1 && one[0] === 10) lineStart = p
+      }
     }
+    let fresh = false
     while (pos < stop) {
-      const n = readSync(this.fd, this.buf, 0, Math.min(PROBE_BYTES, this.size - pos), pos)
+      const b = this.bytesAt(pos, fresh)
+      fresh = false
+      const n = b.length
       if (n <= 0) return null
-      const b = this.buf.subarray(0, n)
       let q = 0
       if (lineStart === -1) {
         const nl = b.indexOf(10)
@@ -190,6 +200,11 @@ export class LogSeeker {
         if (!Number.isNaN(t)) return {at: pos + q, next: pos + nl + 1, time: t}
         q = nl + 1
       }
+      if (q === 0 && n < PROBE_BYTES && pos + n < this.size) {
+        // The rest of a block read before, too short to hold the line: a probe's worth is read.
+        fresh = true
+        continue
+      }
       if (q === 0) {
         // One line longer than a probe: passed over whole.
         const rest = this.nextLineAfter(pos + n)
@@ -204,13 +219,23 @@ export class LogSeeker {
   /** The start of the line after the one that goes on at `p`, or -1 at the end. */
   private nextLineAfter(p: number): number {
     for (let pos = p; pos < this.size;) {
-      const n = readSync(this.fd, this.buf, 0, Math.min(PROBE_BYTES, this.size - pos), pos)
-      if (n <= 0) return -1
-      const nl = this.buf.subarray(0, n).indexOf(10)
+      const b = this.bytesAt(pos, true)
+      if (b.length <= 0) return -1
+      const nl = b.indexOf(10)
       if (nl !== -1) return pos + nl + 1
-      pos += n
+      pos += b.length
     }
     return -1
+  }
+
+  /** The file's bytes from `pos` on, a probe's worth: from the block read last when it holds them (and not `fresh`). */
+  private bytesAt(pos: number, fresh: boolean): Buffer {
+    const off = pos - this.blockAt
+    if (!fresh && this.blockAt >= 0 && off >= 0 && off < this.blockLen) return this.buf.subarray(off, this.blockLen)
+    const n = readSync(this.fd, this.buf, 0, Math.min(PROBE_BYTES, this.size - pos), pos)
+    this.blockAt = pos
+    this.blockLen = Math.max(0, n)
+    return this.buf.subarray(0, this.blockLen)
   }
 }
 

@@ -3,7 +3,17 @@
 // framings, and a generated busy log whose processes write lines out of time order.
 
 import {execFileSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {
+  closeSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -11,7 +21,7 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {resolveSources} from '../../../src/input/sources.js'
 import {readLogs} from '../../../src/read/read-logs.js'
-import {MARGIN_MS} from '../../../src/read/seek.js'
+import {LogSeeker, MARGIN_MS, plainLineTime} from '../../../src/read/seek.js'
 import {ZoneClock} from '../../../src/time/zone.js'
 import type {EximEvent, InputAccount} from '../../../src/types.js'
 
@@ -290,5 +300,63 @@ describe('the search for quota failures a seek passed over', () => {
         expect(sought.events).toEqual(whole.events.filter((e) => (JSON.parse(e) as EximEvent).time >= since))
         expect(sought.events.filter((e) => e.includes('delivery-quota'))).toEqual([])
       }
+  })
+})
+
+describe('the search over lines of any length', () => {
+  it('finds the first timestamped line at or after any point, whatever it read before', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-probe-'))
+    const timeOf = plainLineTime(zone)
+    const line = fc.oneof(
+      fc.integer({min: 0, max: 86_399}).map((s) => {
+        const hms = `${p2(Math.floor(s / 3600))}:${p2(Math.floor(s / 60) % 60)}:${p2(s % 60)}`
+        return `2026-11-24 ${hms} 1abcDE-000001-AB <= a@b.example`
+      }),
+      fc.integer({min: 0, max: 300}).map((n) => 'x'.repeat(n)),
+      // Longer than a probe (64 KiB): passed over whole, timestamped or not.
+      fc.integer({min: 60_000, max: 140_000}).map((n) => 'y'.repeat(n)),
+      fc.integer({min: 60_000, max: 140_000}).map((n) => `2026-11-24 10:00:00 ${'z'.repeat(n)}`),
+    )
+    let k = 0
+    fc.assert(
+      fc.property(
+        fc.array(line, {minLength: 1, maxLength: 40}),
+        fc.boolean(),
+        fc.array(fc.nat(), {minLength: 1, maxLength: 30}),
+        (lines, endsInNewline, points) => {
+          const text = lines.join('\n') + (endsInNewline ? '\n' : '')
+          const file = join(dir, `log-${k++}`)
+          writeFileSync(file, text)
+          const b = Buffer.from(text, 'latin1')
+          // The reference: the first whole line starting at or after p (p itself only at a line
+          // start) that ends within a probe of its start and has a time.
+          const expected = (p: number): number => {
+            let s = p === 0 || b[p - 1] === 10 ? p : b.indexOf(10, p) + 1
+            while (s > 0 || (s === 0 && p === 0)) {
+              if (s >= b.length) return NaN
+              const nl = b.indexOf(10, s)
+              if (nl === -1) return NaN
+              if (nl - s < 65_536) {
+                const t = timeOf(b, s, nl)
+                if (!Number.isNaN(t)) return t
+              }
+              s = nl + 1
+            }
+            return NaN
+          }
+          const fd = openSync(file, 'r')
+          try {
+            const seeker = new LogSeeker(fd, b.length, timeOf)
+            for (const n of points) {
+              const p = n % (b.length + 1)
+              expect(seeker.timeAt(p), `at ${p}`).toBe(expected(p))
+            }
+          } finally {
+            closeSync(fd)
+          }
+        },
+      ),
+      {numRuns: 150, seed: 11},
+    )
   })
 })
