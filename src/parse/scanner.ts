@@ -6,15 +6,17 @@
 import {PHRASES} from '../kinds.js'
 import {isUtf8} from 'node:buffer'
 import type {FileAccount} from '../types.js'
-import {parseStamp, stampLength} from './timestamp.js'
+import {parseBody, type Prefix} from './prefix.js'
+import {parseStamp, stampLength, stampOffset, stampTime} from './timestamp.js'
 
 /** Receives the decoded lines that may be events and says how each was used. */
 export interface LineSink {
   /**
-   * `bytes`: the line as it is in the file (CR included), given when `keepBytes` asks for it: a
-   * view of the chunk, which is reused once scanned (copy what is kept).
+   * `pre`: the line's timestamp, pid and message id, read by the scanner (the time from the bytes
+   * it checked). `bytes`: the line as it is in the file (CR included), given when `keepBytes`
+   * asks for it: a view of the chunk, which is reused once scanned (copy what is kept).
    */
-  candidate(text: string, lineNo: number, bytes?: Buffer): string
+  candidate(text: string, lineNo: number, pre: Prefix, bytes?: Buffer): string
   unparsed(text: string, lineNo: number): void
   /** The events keep their lines for printing byte for byte (events --format raw). */
   keepBytes?: boolean
@@ -247,7 +249,9 @@ export class LineScanner {
     if (hit || digit || isDeliveryFailure(b, text, end)) {
       const text = b.toString('utf8', p, end)
       const bytes = this.sink.keepBytes === true ? b.subarray(p, asWritten) : undefined
-      const use = this.sink.candidate(text, this.lineNo, bytes)
+      // The timestamp is ASCII: its length in bytes is its length in the text.
+      const pre = parseBody(text, n + 1, stampTime(b, p, n), stampOffset(b, p, n))
+      const use = this.sink.candidate(text, this.lineNo, pre, bytes)
       if (use === 'other') this.acct.other++
       else if (use === 'duplicate') this.acct.duplicates++
       else if (use === 'unparsed') {
