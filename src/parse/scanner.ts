@@ -7,7 +7,7 @@ import {PHRASES} from '../kinds.js'
 import {isUtf8} from 'node:buffer'
 import type {FileAccount} from '../types.js'
 import {parseBody, type Prefix} from './prefix.js'
-import {parseStamp, stampLength, stampOffset, stampTime} from './timestamp.js'
+import {parseStamp, sameMinuteStampLength, stampLength, stampOffset, stampTime} from './timestamp.js'
 
 /** Receives the decoded lines that may be events and says how each was used. */
 export interface LineSink {
@@ -163,6 +163,13 @@ export class LineScanner {
     let plain = 0
     let lastPlain = -1
     this.lastStampAt = -1
+    // The first 16 bytes (date, hour, minute) of the last plain line's timestamp, as four words
+    // (m0 -1: none yet): a line that starts with the same needs only its seconds and the rest checked.
+    const words = new DataView(b.buffer, b.byteOffset, b.length)
+    let m0 = -1
+    let m1 = 0
+    let m2 = 0
+    let m3 = 0
     let p = from
     while (p < to) {
       const nl = b.indexOf(NL, p)
@@ -175,11 +182,28 @@ export class LineScanner {
         hit = true
         nextD = this.base + nl < this.discardsUntil ? b.indexOf(DISCARDED, nl) : -1
       }
-      if (quick && !hit && nl - p <= this.maxLine && isPlainLine(b, p, nl > p && b[nl - 1] === CR ? nl - 1 : nl)) {
-        plain++
-        lastPlain = p
-        p = nl + 1
-        continue
+      if (quick && !hit && nl - p <= this.maxLine) {
+        const end = nl > p && b[nl - 1] === CR ? nl - 1 : nl
+        let n = 0
+        if (end - p >= 20) {
+          const w0 = words.getUint32(p)
+          const w1 = words.getUint32(p + 4)
+          const w2 = words.getUint32(p + 8)
+          const w3 = words.getUint32(p + 12)
+          if (w0 === m0 && w1 === m1 && w2 === m2 && w3 === m3) n = sameMinuteStampLength(b, p, end)
+          else if ((n = stampLength(b, p, end)) > 0) {
+            m0 = w0
+            m1 = w1
+            m2 = w2
+            m3 = w3
+          }
+        }
+        if (n > 0 && isPlainText(b, textStart(b, p + n + 1, end), end)) {
+          plain++
+          lastPlain = p
+          p = nl + 1
+          continue
+        }
       }
       if (plain > 0) {
         this.countPlain(plain, lastPlain)
@@ -301,11 +325,8 @@ function textStart(b: Buffer, q: number, end: number): number {
   return close === -1 || close - q > 16 || close >= end ? q : close + 2
 }
 
-/** A timestamped line that is neither an incorrect-digit nor a delivery-failure line. */
-function isPlainLine(b: Buffer, p: number, end: number): boolean {
-  const n = stampLength(b, p, end)
-  if (n === 0) return false
-  const text = textStart(b, p + n + 1, end)
+/** Text (after the prefix) of neither an incorrect-digit nor a delivery-failure line. */
+function isPlainText(b: Buffer, text: number, end: number): boolean {
   return !isDigitLine(b, text, end) && !isDeliveryFailure(b, text, end)
 }
 

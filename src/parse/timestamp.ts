@@ -28,6 +28,20 @@ export function stampLength(b: Uint8Array, p: number, end: number): number {
   )
     return 0
   if (!possible(b, p)) return 0
+  return stampTail(b, p, end)
+}
+
+/**
+ * stampLength of a line whose first 16 bytes (date, hour and minute) are those of a timestamp
+ * stampLength accepted: most lines share their minute with the line before.
+ */
+export function sameMinuteStampLength(b: Uint8Array, p: number, end: number): number {
+  if (end - p < 20 || b[p + 16] !== 58 || !isDigit(b[p + 17]!) || !isDigit(b[p + 18]!) || b[p + 17]! > 53) return 0
+  return stampTail(b, p, end)
+}
+
+/** The length of a timestamp whose first 19 bytes are checked: the milliseconds, offset and space after them. */
+function stampTail(b: Uint8Array, p: number, end: number): number {
   let n = 19
   if (b[p + 19] === 46 && end - p >= 24 && isDigit(b[p + 20]!) && isDigit(b[p + 21]!) && isDigit(b[p + 22]!)) n = 23
   const q = p + n
