@@ -62,6 +62,9 @@ function stampTail(b: Uint8Array, p: number, end: number): number {
   return b[p + n] === 32 ? n : 0
 }
 
+/** The number the two ASCII digits at `q` write. */
+const twoDigits = (b: Uint8Array, q: number): number => (b[q]! - 48) * 10 + b[q + 1]! - 48
+
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 /**
@@ -69,13 +72,17 @@ const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
  * unclean shutdown's garbage, a forged line) is not read as the day after, it is unparsed.
  */
 function possible(b: Uint8Array, p: number): boolean {
-  const two = (i: number): number => (b[p + i]! - 48) * 10 + b[p + i + 1]! - 48
-  const year = two(0) * 100 + two(2)
-  const month = two(5)
-  const day = two(8)
+  const year = twoDigits(b, p) * 100 + twoDigits(b, p + 2)
+  const month = twoDigits(b, p + 5)
+  const day = twoDigits(b, p + 8)
   if (year < 1970 || month < 1 || month > 12 || day < 1) return false
   const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
-  return day <= DAYS[month - 1]! + (leap ? 1 : 0) && two(11) <= 23 && two(14) <= 59 && two(17) <= 59
+  return (
+    day <= DAYS[month - 1]! + (leap ? 1 : 0) &&
+    twoDigits(b, p + 11) <= 23 &&
+    twoDigits(b, p + 14) <= 59 &&
+    twoDigits(b, p + 17) <= 59
+  )
 }
 
 /** No zone is more than 14 hours from UTC, and none has an offset of more than 59 minutes past the hour. */
@@ -92,13 +99,18 @@ let byteMinuteMs = NaN
 export function stampTime(b: Uint8Array, p: number, n: number): number {
   let same = !Number.isNaN(byteMinuteMs)
   for (let i = 0; same && i < 16; i++) same = b[p + i] === byteMinute[i]
-  const two = (i: number): number => (b[p + i]! - 48) * 10 + b[p + i + 1]! - 48
   if (!same) {
     for (let i = 0; i < 16; i++) byteMinute[i] = b[p + i]!
-    byteMinuteMs = Date.UTC(two(0) * 100 + two(2), two(5) - 1, two(8), two(11), two(14))
+    byteMinuteMs = Date.UTC(
+      twoDigits(b, p) * 100 + twoDigits(b, p + 2),
+      twoDigits(b, p + 5) - 1,
+      twoDigits(b, p + 8),
+      twoDigits(b, p + 11),
+      twoDigits(b, p + 14),
+    )
   }
-  const ms = n === 23 || n === 29 ? two(20) * 10 + b[p + 22]! - 48 : 0
-  return byteMinuteMs + two(17) * 1000 + ms
+  const ms = n === 23 || n === 29 ? twoDigits(b, p + 20) * 10 + b[p + 22]! - 48 : 0
+  return byteMinuteMs + twoDigits(b, p + 17) * 1000 + ms
 }
 
 /** Minutes east of UTC of the `+hhmm` in the timestamp of length `n` at `p`, NaN when it has none. */
