@@ -46,9 +46,10 @@ const {cli, script} = load()
 // A small young generation: reading a log makes much short-lived garbage, and a big nursery only
 // raises the peak memory without making the run faster. A heap that grows more slowly keeps a
 // gigabyte of log (two threads, or gzip with its inflated buffers) under 150 MB: measured 162 ->
-// 129 MB and 153 -> 114 MB, at no cost seen on 300 MB and within the noise on 1 GB. Set after the
-// load, which they slowed by a tenth; and not in a run that writes the cache, as V8 keeps a cache
-// only under the flags it was made with (those of the load).
+// 129 MB and 153 -> 114 MB. A report of plain files smaller than that, read by one thread, turns
+// --optimize-for-size off again for speed (src/heap.ts). Set after the load, which they slowed by
+// a tenth; and not in a run that writes the cache, as V8 keeps a cache only under the flags it was
+// made with (those of the load).
 if (!writeCache) {
   setFlagsFromString('--max-semi-space-size=4')
   setFlagsFromString('--optimize-for-size')

@@ -138,6 +138,8 @@ class TableState {
    */
   heap: Int32Array | null = null
   place: Int32Array | null = null
+  /** The current event's key values, one per key, joined into its group's key (reused: no array per event). */
+  readonly parts: string[]
   constructor(
     readonly by: GroupKey[],
     /** Positions of this table's keys in the aggregator's list of distinct keys. */
@@ -146,7 +148,9 @@ class TableState {
     readonly kind: EventKind | null,
     /** --max-groups. */
     readonly limit: number,
-  ) {}
+  ) {
+    this.parts = slots.map(() => '')
+  }
 
   get size(): number {
     return this.keys.length
@@ -377,10 +381,17 @@ export class Aggregator {
     for (const t of this.states) {
       if (t.kind !== null && t.kind !== ev.kind) continue
       const slots = t.slots
-      let key = values[slots[0]!]!
-      for (let i = 1; i < slots.length; i++) key += SEP + values[slots[i]!]!
-      // A copy: a key cut from the log line (or joined from such cuts) would keep the whole line alive.
-      t.tally(key, ownString, 1, 0, ev.time, ev.tz, ev.time, ev.tz, evict)
+      if (slots.length === 1) {
+        // A copy for a new group: a key cut from the log line would keep the whole line alive.
+        t.tally(values[slots[0]!]!, ownString, 1, 0, ev.time, ev.tz, ev.time, ev.tz, evict)
+        continue
+      }
+      // Array#join copies the values into one flat string of its own: it holds no log line, and
+      // is hashed as it is (a key joined with + would be flattened for the lookup, then copied
+      // again for a new group).
+      const parts = t.parts
+      for (let i = 0; i < slots.length; i++) parts[i] = values[slots[i]!]!
+      t.tally(parts.join(SEP), sameString, 1, 0, ev.time, ev.tz, ev.time, ev.tz, evict)
     }
   }
 
@@ -582,6 +593,8 @@ export interface TableRest {
 export function joinKey(values: string[]): string {
   return values.length === 1 ? keyPart(values[0]!) : values.map(keyPart).join(SEP)
 }
+
+const sameString = (s: string): string => s
 
 /** A joined key's values: by hand, as String#split costs several times more on a report's worth of rows. */
 function splitKey(key: string): string[] {

@@ -19,24 +19,37 @@ function isAlpha(c: number): boolean {
 // Characters that end a word: whitespace, brackets, quotes and list punctuation.
 const SEPARATORS = new Set([32, 9, 60, 62, 40, 41, 91, 93, 123, 125, 34, 39, 44, 59, 61])
 
-/** `d.d.d` with 1-3 digit parts: an enhanced status code (RFC 3463). */
-function isEnhancedCode(w: string): boolean {
-  const parts = w.split('.')
-  return (
-    parts.length === 3 &&
-    /^[245]$/.test(parts[0]!) &&
-    parts.every((x) => x.length >= 1 && x.length <= 3 && [...x].every((c) => isDigit(c.charCodeAt(0))))
-  )
+/** Length of the run of 1-3 ASCII digits at `i` that ends at `end` or a `.`, or 0. */
+function digitRun(w: string, i: number): number {
+  let k = i
+  while (k < w.length && k - i < 4 && isDigit(w.charCodeAt(k))) k++
+  const n = k - i
+  return n >= 1 && n <= 3 && (k === w.length || w.charCodeAt(k) === 46) ? n : 0
 }
 
+// These run on every word of every message: by character, without split, regex or spread.
+
+/** `d.d.d` with 1-3 digit parts, the first 2, 4 or 5: an enhanced status code (RFC 3463). */
+function isEnhancedCode(w: string): boolean {
+  const c = w.charCodeAt(0)
+  if ((c !== 50 && c !== 52 && c !== 53) || w.charCodeAt(1) !== 46) return false
+  const a = digitRun(w, 2)
+  if (a === 0 || 2 + a === w.length) return false
+  const b = digitRun(w, 3 + a)
+  return b !== 0 && 3 + a + b === w.length
+}
+
+/** Four dot-separated parts of 1-3 digits, with anything after a `:` (a port) left out. */
 function isIPv4(w: string): boolean {
   const colon = w.indexOf(':')
   const host = colon === -1 ? w : w.slice(0, colon)
-  const parts = host.split('.')
-  return (
-    parts.length === 4 &&
-    parts.every((x) => x.length >= 1 && x.length <= 3 && [...x].every((c) => isDigit(c.charCodeAt(0))))
-  )
+  let i = 0
+  for (let part = 0; part < 4; part++) {
+    const n = digitRun(host, i)
+    if (n === 0) return false
+    i += n + 1
+  }
+  return i === host.length + 1
 }
 
 function isIPv6(w: string): boolean {

@@ -6,6 +6,7 @@ import {spawn} from 'node:child_process'
 import {Readable} from 'node:stream'
 import split2 from 'split2'
 import * as zlib from 'node:zlib'
+import {favourMemory} from '../heap.js'
 import {EximRejectsError} from '../errors.js'
 
 const MAGIC: {name: string; bytes: number[]}[] = [
@@ -98,6 +99,7 @@ async function* viaTool(kind: string, name: string, raw: AsyncIterable<Buffer>):
 
 /** Decompressed chunks of `raw`, which holds data compressed as `kind`. */
 export function decompress(kind: string, name: string, raw: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  favourMemory()
   // zlib inflates on the thread pool, but its next step is started from the main thread, which
   // is busy scanning: room for a few megabytes on both sides lets it run ahead between turns.
   const opts = {chunkSize: 1024 * 1024, readableHighWaterMark: 4 * 1024 * 1024, writableHighWaterMark: 1024 * 1024}

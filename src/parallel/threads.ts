@@ -4,6 +4,7 @@
 import {availableParallelism} from 'node:os'
 import {Worker} from 'node:worker_threads'
 import {EximRejectsError, type ErrorCode} from '../errors.js'
+import {favourMemory} from '../heap.js'
 
 /**
  * Below this size a file is read by the main thread: each worker warms its own JIT up and keeps
@@ -27,6 +28,7 @@ export type WorkerReply<T> = {ok: true; result: T} | {ok: false; code: ErrorCode
 
 /** Runs the worker module at `url` on `data` and resolves with the result it posts. */
 export function runWorker<T>(url: URL, data: unknown): Promise<T> {
+  favourMemory()
   return new Promise((resolve, reject) => {
     // A small young generation: the worker's garbage is short-lived, and memory is for the groups.
     const w = new Worker(url, {workerData: data, resourceLimits: {maxYoungGenerationSizeMb: 12}})

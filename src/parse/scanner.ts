@@ -6,15 +6,17 @@
 import {PHRASES} from '../kinds.js'
 import {isUtf8} from 'node:buffer'
 import type {FileAccount} from '../types.js'
-import {parseStamp, stampLength} from './timestamp.js'
+import {parseBody, type Prefix} from './prefix.js'
+import {parseStamp, sameMinuteStampLength, stampLength, stampOffset, stampTime} from './timestamp.js'
 
 /** Receives the decoded lines that may be events and says how each was used. */
 export interface LineSink {
   /**
-   * `bytes`: the line as it is in the file (CR included), given when `keepBytes` asks for it: a
-   * view of the chunk, which is reused once scanned (copy what is kept).
+   * `pre`: the line's timestamp, pid and message id, read by the scanner (the time from the bytes
+   * it checked). `bytes`: the line as it is in the file (CR included), given when `keepBytes`
+   * asks for it: a view of the chunk, which is reused once scanned (copy what is kept).
    */
-  candidate(text: string, lineNo: number, bytes?: Buffer): string
+  candidate(text: string, lineNo: number, pre: Prefix, bytes?: Buffer): string
   unparsed(text: string, lineNo: number): void
   /** The events keep their lines for printing byte for byte (events --format raw). */
   keepBytes?: boolean
@@ -161,6 +163,13 @@ export class LineScanner {
     let plain = 0
     let lastPlain = -1
     this.lastStampAt = -1
+    // The first 16 bytes (date, hour, minute) of the last plain line's timestamp, as four words
+    // (m0 -1: none yet): a line that starts with the same needs only its seconds and the rest checked.
+    const words = new DataView(b.buffer, b.byteOffset, b.length)
+    let m0 = -1
+    let m1 = 0
+    let m2 = 0
+    let m3 = 0
     let p = from
     while (p < to) {
       const nl = b.indexOf(NL, p)
@@ -173,11 +182,28 @@ export class LineScanner {
         hit = true
         nextD = this.base + nl < this.discardsUntil ? b.indexOf(DISCARDED, nl) : -1
       }
-      if (quick && !hit && nl - p <= this.maxLine && isPlainLine(b, p, nl > p && b[nl - 1] === CR ? nl - 1 : nl)) {
-        plain++
-        lastPlain = p
-        p = nl + 1
-        continue
+      if (quick && !hit && nl - p <= this.maxLine) {
+        const end = nl > p && b[nl - 1] === CR ? nl - 1 : nl
+        let n = 0
+        if (end - p >= 20) {
+          const w0 = words.getUint32(p)
+          const w1 = words.getUint32(p + 4)
+          const w2 = words.getUint32(p + 8)
+          const w3 = words.getUint32(p + 12)
+          if (w0 === m0 && w1 === m1 && w2 === m2 && w3 === m3) n = sameMinuteStampLength(b, p, end)
+          else if ((n = stampLength(b, p, end)) > 0) {
+            m0 = w0
+            m1 = w1
+            m2 = w2
+            m3 = w3
+          }
+        }
+        if (n > 0 && isPlainText(b, textStart(b, p + n + 1, end), end)) {
+          plain++
+          lastPlain = p
+          p = nl + 1
+          continue
+        }
       }
       if (plain > 0) {
         this.countPlain(plain, lastPlain)
@@ -247,7 +273,9 @@ export class LineScanner {
     if (hit || digit || isDeliveryFailure(b, text, end)) {
       const text = b.toString('utf8', p, end)
       const bytes = this.sink.keepBytes === true ? b.subarray(p, asWritten) : undefined
-      const use = this.sink.candidate(text, this.lineNo, bytes)
+      // The timestamp is ASCII: its length in bytes is its length in the text.
+      const pre = parseBody(text, n + 1, stampTime(b, p, n), stampOffset(b, p, n))
+      const use = this.sink.candidate(text, this.lineNo, pre, bytes)
       if (use === 'other') this.acct.other++
       else if (use === 'duplicate') this.acct.duplicates++
       else if (use === 'unparsed') {
@@ -297,11 +325,8 @@ function textStart(b: Buffer, q: number, end: number): number {
   return close === -1 || close - q > 16 || close >= end ? q : close + 2
 }
 
-/** A timestamped line that is neither an incorrect-digit nor a delivery-failure line. */
-function isPlainLine(b: Buffer, p: number, end: number): boolean {
-  const n = stampLength(b, p, end)
-  if (n === 0) return false
-  const text = textStart(b, p + n + 1, end)
+/** Text (after the prefix) of neither an incorrect-digit nor a delivery-failure line. */
+function isPlainText(b: Buffer, text: number, end: number): boolean {
   return !isDigitLine(b, text, end) && !isDeliveryFailure(b, text, end)
 }
 

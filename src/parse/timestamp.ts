@@ -28,6 +28,20 @@ export function stampLength(b: Uint8Array, p: number, end: number): number {
   )
     return 0
   if (!possible(b, p)) return 0
+  return stampTail(b, p, end)
+}
+
+/**
+ * stampLength of a line whose first 16 bytes (date, hour and minute) are those of a timestamp
+ * stampLength accepted: most lines share their minute with the line before.
+ */
+export function sameMinuteStampLength(b: Uint8Array, p: number, end: number): number {
+  if (end - p < 20 || b[p + 16] !== 58 || !isDigit(b[p + 17]!) || !isDigit(b[p + 18]!) || b[p + 17]! > 53) return 0
+  return stampTail(b, p, end)
+}
+
+/** The length of a timestamp whose first 19 bytes are checked: the milliseconds, offset and space after them. */
+function stampTail(b: Uint8Array, p: number, end: number): number {
   let n = 19
   if (b[p + 19] === 46 && end - p >= 24 && isDigit(b[p + 20]!) && isDigit(b[p + 21]!) && isDigit(b[p + 22]!)) n = 23
   const q = p + n
@@ -48,6 +62,9 @@ export function stampLength(b: Uint8Array, p: number, end: number): number {
   return b[p + n] === 32 ? n : 0
 }
 
+/** The number the two ASCII digits at `q` write. */
+const twoDigits = (b: Uint8Array, q: number): number => (b[q]! - 48) * 10 + b[q + 1]! - 48
+
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
 
 /**
@@ -55,17 +72,54 @@ const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
  * unclean shutdown's garbage, a forged line) is not read as the day after, it is unparsed.
  */
 function possible(b: Uint8Array, p: number): boolean {
-  const two = (i: number): number => (b[p + i]! - 48) * 10 + b[p + i + 1]! - 48
-  const year = two(0) * 100 + two(2)
-  const month = two(5)
-  const day = two(8)
+  const year = twoDigits(b, p) * 100 + twoDigits(b, p + 2)
+  const month = twoDigits(b, p + 5)
+  const day = twoDigits(b, p + 8)
   if (year < 1970 || month < 1 || month > 12 || day < 1) return false
   const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0)
-  return day <= DAYS[month - 1]! + (leap ? 1 : 0) && two(11) <= 23 && two(14) <= 59 && two(17) <= 59
+  return (
+    day <= DAYS[month - 1]! + (leap ? 1 : 0) &&
+    twoDigits(b, p + 11) <= 23 &&
+    twoDigits(b, p + 14) <= 59 &&
+    twoDigits(b, p + 17) <= 59
+  )
 }
 
 /** No zone is more than 14 hours from UTC, and none has an offset of more than 59 minutes past the hour. */
 const possibleOffset = (hours: number, minutes: number): boolean => minutes <= 59 && hours * 60 + minutes <= 14 * 60
+
+// The minute of the last timestamp read from bytes, and its time: neighbouring lines mostly share it.
+const byteMinute = new Uint8Array(16)
+let byteMinuteMs = NaN
+
+/**
+ * The wall-clock time (as if UTC) of the timestamp of length `n` at `p`, which stampLength
+ * accepted: read from the bytes, without a string or a Date.
+ */
+export function stampTime(b: Uint8Array, p: number, n: number): number {
+  let same = !Number.isNaN(byteMinuteMs)
+  for (let i = 0; same && i < 16; i++) same = b[p + i] === byteMinute[i]
+  if (!same) {
+    for (let i = 0; i < 16; i++) byteMinute[i] = b[p + i]!
+    byteMinuteMs = Date.UTC(
+      twoDigits(b, p) * 100 + twoDigits(b, p + 2),
+      twoDigits(b, p + 5) - 1,
+      twoDigits(b, p + 8),
+      twoDigits(b, p + 11),
+      twoDigits(b, p + 14),
+    )
+  }
+  const ms = n === 23 || n === 29 ? twoDigits(b, p + 20) * 10 + b[p + 22]! - 48 : 0
+  return byteMinuteMs + twoDigits(b, p + 17) * 1000 + ms
+}
+
+/** Minutes east of UTC of the `+hhmm` in the timestamp of length `n` at `p`, NaN when it has none. */
+export function stampOffset(b: Uint8Array, p: number, n: number): number {
+  if (n !== 25 && n !== 29) return NaN
+  const o = p + n - 5
+  const mins = ((b[o + 1]! - 48) * 10 + b[o + 2]! - 48) * 60 + (b[o + 3]! - 48) * 10 + b[o + 4]! - 48
+  return b[o] === 45 ? -mins : mins
+}
 
 /** A timestamp read from a decoded line. `naive` is the wall-clock time as if it were UTC. */
 export interface Stamp {

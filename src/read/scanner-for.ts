@@ -42,7 +42,8 @@ export function scannerFor(
 ): LineScanner {
   const unparsed = (text: string, line: number): void => keepSample(samples, {file: input.name, line, text})
   const sink = {
-    candidate: (text: string, lineNo: number, bytes?: Buffer) => classifier.candidate(text, lineNo, undefined, bytes),
+    candidate: (text: string, lineNo: number, pre: Prefix, bytes?: Buffer) =>
+      classifier.candidate(text, lineNo, pre, bytes),
     unparsed,
     keepBytes: classifier.keepsRaw,
   }

@@ -7,9 +7,11 @@ import {Aggregator, type GroupRow, type GroupTable, type TableSpec} from '../agg
 import type {GroupKey} from '../aggregate/keys.js'
 import {buildReport, type Instant, type Report, SUMMARY_TABLES} from '../aggregate/report-model.js'
 import {buildPredicate, type FilterOptions} from '../filter/predicate.js'
+import {favourSpeed} from '../heap.js'
 import {totalAccount} from '../input/account.js'
 import {followSource, resolveSources} from '../input/sources.js'
 import type {EventKind} from '../kinds.js'
+import {parallelMinBytes} from '../parallel/threads.js'
 import {countHeld, emptyLinks, type QuotaLinks} from '../quota-links.js'
 import {followLog} from '../read/follow-log.js'
 import {readLogs} from '../read/read-logs.js'
@@ -108,6 +110,8 @@ export async function buildReportFrom(given: ReportOptions): Promise<BuiltReport
   const clock = new ZoneClock(opts.zone)
   const found = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
   const sources = state === undefined ? found : await state.plan(found, opts.onNote)
+  if (sources.every((s) => s.path !== null) && sources.reduce((n, s) => n + s.size, 0) < parallelMinBytes())
+    favourSpeed()
   const tables = tablesFor(opts, opts.byKindRecipient === true)
   const agg = new Aggregator(tables, opts.maxGroups)
   const filter = {...opts.filter, kinds: opts.kinds, since: opts.since, until: opts.until}

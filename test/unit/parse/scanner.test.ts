@@ -36,6 +36,28 @@ describe('LineScanner accounting', () => {
     expect(identityHolds(acct)).toBe(true)
   })
 
+  it('checks the seconds and what follows of a line in the minute of the line before', () => {
+    const rest = ' 1hanjs-0007Ab-Vx <= zzz@yandex.ru H=mx [192.0.2.1] P=esmtps S=2048'
+    // The lines after the first chunk are counted in the scanner's quick loop.
+    const stamps = [
+      ...Array<string>(6).fill('2019-06-11 22:48:40'),
+      '2019-06-11 22:48:41',
+      '2019-06-11 22:48:60',
+      '2019-06-11 22:48:4x',
+      '2019-06-11 22:48:41.123',
+      '2019-06-11 22:48:41 +0300',
+      '2019-06-11 22:48:41 +9999',
+      '2019-06-11 22:48:42.12',
+      '2019-06-11 22:48',
+    ]
+    const text = stamps.map((t) => t + rest + '\n').join('')
+    for (const chunk of [undefined, 1, 50, 300, 500]) {
+      const {acct, samples} = scan(text, {chunk})
+      expect([acct.lines, acct.other, acct.unparsed]).toEqual([14, 9, 5])
+      expect(samples.map((x) => x.line)).toEqual([8, 9, 12, 13, 14])
+    }
+  })
+
   it('strips CR of CRLF lines', () => {
     const {events} = scan(DEFER.replace('\n', '\r\n'))
     expect(events[0]!.reason).toBe('422 Mailbox yyy@stupin.su is over quota')

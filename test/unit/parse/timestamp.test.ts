@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {parseStamp, stampLength} from '../../../src/parse/timestamp.js'
+import {parseStamp, stampLength, stampOffset, stampTime} from '../../../src/parse/timestamp.js'
 
 const len = (s: string): number => stampLength(Buffer.from(s), 0, Buffer.byteLength(s))
 
@@ -52,5 +52,28 @@ describe('parseStamp', () => {
     expect(s.offset).toBe(90)
     expect(parseStamp('2020-06-20 02:32:57 -0200 x').offset).toBe(-120)
     expect(Number.isNaN(parseStamp('2019-06-11 22:48:31 x').offset)).toBe(true)
+  })
+})
+
+describe('stampTime and stampOffset', () => {
+  it('read from bytes what parseStamp reads from text, within a minute and across minutes', () => {
+    const lines = [
+      '2019-06-11 22:48:31 H=x',
+      '2019-06-11 22:48:59 H=x',
+      '2019-06-11 22:49:00 H=x',
+      '2017-07-30 18:51:05.712 H=x',
+      '2017-07-30 18:51:05.009 H=x',
+      '2003-04-25 11:17:07 +0100 H=x',
+      '2020-06-20 02:32:57 -0230 H=x',
+      '2003-04-25 11:17:07.123 +0100 H=x',
+      '2024-02-29 23:59:59.999 -1400 H=x',
+    ]
+    for (const line of lines) {
+      // Bytes at an offset, as in a chunk.
+      const b = Buffer.from(`xx${line}`)
+      const n = stampLength(b, 2, b.length)
+      const st = parseStamp(line)
+      expect([stampTime(b, 2, n), stampOffset(b, 2, n)]).toEqual([st.naive, st.offset])
+    }
   })
 })
