@@ -6,12 +6,16 @@
 
 import {setFlagsFromString} from 'node:v8'
 
+// A run that writes V8's code cache (bin/run.js) keeps the flags it loaded the bundle under: V8
+// takes a cache only under the flags it was made with.
+const flagsFixed = process.env.EXIM_REJECTS_WRITE_CODE_CACHE === '1'
+
 /** From now on, V8 keeps the heap small at some cost in speed. */
 export function favourMemory(): void {
-  setFlagsFromString('--optimize-for-size')
+  if (!flagsFixed) setFlagsFromString('--optimize-for-size')
 }
 
 /** From now on, V8 lets the heap grow as it would by itself, for speed. */
 export function favourSpeed(): void {
-  setFlagsFromString('--no-optimize-for-size')
+  if (!flagsFixed) setFlagsFromString('--no-optimize-for-size')
 }
