@@ -58,8 +58,9 @@ describe('events --follow', () => {
 
     f.child.kill('SIGINT')
     expect(await f.exit).toBe(0)
-    // With --debug, where reading started and each rotation.
+    // With --debug, the code cache the start used, where reading started and each rotation.
     expect(f.stderr().split('\n')).toEqual([
+      expect.stringMatching(/^exim-rejects: code cache \S+cli\.v8cache: used$/),
       expect.stringMatching(/^exim-rejects: following \S+mainlog from byte \d+$/),
       `exim-rejects: ${log} was rotated; reading the new file from its start`,
       `exim-rejects: ${log} was truncated; the rest of what it held was read from ${log}.2`,
