@@ -6,7 +6,6 @@
 // every newer file. When no file holds it (the log shrank or was replaced) the files the last run
 // did not know are read from their start, and that is said.
 
-import {createHash} from 'node:crypto'
 import {open, readdir, stat} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 import {inputError} from '../errors.js'
@@ -15,6 +14,7 @@ import {detectCompression, MAGIC_BYTES} from './decompress.js'
 import {MARK} from './follow.js'
 import {InputStream} from './open.js'
 import type {Source} from './sources.js'
+import {nodeCrypto} from '../lazy-node.js'
 
 /** How much of a log's start identifies it. */
 export const HEAD = 4096
@@ -230,7 +230,7 @@ async function holdsMark(m: Member, mark: LogMark): Promise<boolean> {
   return got !== null && got.head === mark.head && got.tail === mark.tail
 }
 
-const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex')
+const sha256 = (b: Buffer): string => nodeCrypto().createHash('sha256').update(b).digest('hex')
 
 /**
  * The head hash and the tail of the first `offset` bytes of a file's content (decompressed when
@@ -257,7 +257,7 @@ export async function contentMark(
       await fh.close()
     }
   }
-  const hash = createHash('sha256')
+  const hash = nodeCrypto().createHash('sha256')
   const tail: Buffer[] = []
   let at = 0
   const stream = new InputStream({...src, slice: undefined, once: false})

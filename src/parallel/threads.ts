@@ -2,9 +2,9 @@
 // job in a thread. What a thread does with its part is its caller's business.
 
 import {availableParallelism} from 'node:os'
-import {Worker} from 'node:worker_threads'
 import {EximRejectsError, type ErrorCode} from '../errors.js'
 import {favourMemory} from '../heap.js'
+import {nodeWorkers} from '../lazy-node.js'
 
 /**
  * Below this size a file is read by the main thread: each worker warms its own JIT up and keeps
@@ -31,7 +31,7 @@ export function runWorker<T>(url: URL, data: unknown): Promise<T> {
   favourMemory()
   return new Promise((resolve, reject) => {
     // A small young generation: the worker's garbage is short-lived, and memory is for the groups.
-    const w = new Worker(url, {workerData: data, resourceLimits: {maxYoungGenerationSizeMb: 12}})
+    const w = new (nodeWorkers().Worker)(url, {workerData: data, resourceLimits: {maxYoungGenerationSizeMb: 12}})
     w.once('message', (m: WorkerReply<T>) => {
       if (m.ok) resolve(m.result)
       else reject(new EximRejectsError(m.code, m.message))
