@@ -32,10 +32,11 @@ export function stateFileOption(flags: StateFlags, paths: string[]): string | un
 export async function withState(
   file: string | undefined,
   now: number,
+  onNote: (message: string) => void,
   body: (state: StateRun | undefined) => Promise<void>,
 ): Promise<void> {
   if (file === undefined) return body(undefined)
-  const state = await StateRun.open(file, now)
+  const state = await StateRun.open(file, now, onNote)
   try {
     await body(state)
     state.commit()

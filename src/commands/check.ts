@@ -66,12 +66,11 @@ export default class Check extends BaseCommand {
     await refusePromFileOverInput(flags['prom-file'], paths)
     const stateFile = stateFileOption(flags, paths)
     await refuseInputAsOutput('--state', stateFile, paths)
-    await withState(stateFile, options.now.getTime(), async (state) => {
+    await withState(stateFile, options.now.getTime(), this.note, async (state) => {
       const result = await runCheck({
         ...options,
         paths,
         state,
-        onNote: this.note,
         onOpen: this.openingNote(flags.debug),
       })
       await this.report(result, flags, options)

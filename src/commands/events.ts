@@ -40,7 +40,7 @@ export default class Events extends BaseCommand {
     const stop = new AbortController()
     // Ctrl-C ends a follow cleanly (exit 0); otherwise the signal ends the run at once.
     if (flags.follow) process.once('SIGINT', () => stop.abort())
-    await withState(stateFile, options.now!.getTime(), async (state) => {
+    await withState(stateFile, options.now!.getTime(), this.note, async (state) => {
       await runEvents(
         {
           ...options,
@@ -50,7 +50,6 @@ export default class Events extends BaseCommand {
           onRestart: this.restartNote(flags.debug),
           onInputError: this.inputFailed,
           onOpen: this.openingNote(flags.debug),
-          onNote: this.note,
         },
         out,
       )

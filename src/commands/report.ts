@@ -66,9 +66,9 @@ export default class Report extends BaseCommand {
       await out.end()
       return
     }
-    await withState(stateFile, options.now.getTime(), async (state) => {
+    await withState(stateFile, options.now.getTime(), this.note, async (state) => {
       const progress = progressLine()
-      const built = await runReport({...options, state, onNote: this.note, onProgress: progress?.update}, out, render)
+      const built = await runReport({...options, state, onProgress: progress?.update}, out, render)
       progress?.clear()
       const r = built.report
       await writePromFile(flags, {

@@ -5,8 +5,8 @@
 import {EximRejectsError} from '../errors.js'
 import {contentMark, knownFiles, type LogMark, type LogPlan, planLogs} from '../input/resume.js'
 import type {Source} from '../input/sources.js'
-import type {InputAccount} from '../types.js'
-import type {Carry} from './read-logs.js'
+import type {EventSink, InputAccount} from '../types.js'
+import {type Carry, type ReadOptions, readLogs} from './read-logs.js'
 import {
   lockState,
   loadState,
@@ -32,16 +32,18 @@ export class StateRun {
     private readonly prev: StateData | null,
     /** When this run started (epoch ms): the next run's "since the last run". */
     readonly now: number,
+    /** Told of a log read from its start because the file the last run read is not there any more. */
+    private readonly onNote?: (message: string) => void,
   ) {
     const c = prev?.carry
     this.carry = {digits: c?.digits ?? [], quota: new Map(), seen: c?.seen ?? []}
   }
 
   /** Locks the state file and reads it; a damaged one is an error (and the lock is let go). */
-  static async open(path: string, now: number = Date.now()): Promise<StateRun> {
+  static async open(path: string, now: number = Date.now(), onNote?: (message: string) => void): Promise<StateRun> {
     const release = lockState(path)
     try {
-      return new StateRun(path, release, await loadState(path), now)
+      return new StateRun(path, release, await loadState(path), now, onNote)
     } catch (err) {
       release()
       throw err
@@ -58,11 +60,8 @@ export class StateRun {
     return this.prev?.run ?? null
   }
 
-  /**
-   * The inputs, each sliced to what is new since the last run. `onNote` is told of a log read
-   * from its start because the file the last run read is not there any more.
-   */
-  async plan(sources: Source[], onNote?: (message: string) => void): Promise<Source[]> {
+  /** The inputs, each sliced to what is new since the last run. */
+  async plan(sources: Source[]): Promise<Source[]> {
     const stream = sources.find((s) => s.path === null || s.once === true)
     if (stream !== undefined)
       throw new EximRejectsError(
@@ -70,12 +69,22 @@ export class StateRun {
         `--state: ${stream.path === null ? 'standard input' : stream.name} can be read only once; name log files or directories`,
       )
     this.plans = await planLogs(sources, this.prev?.logs ?? {})
-    for (const p of this.plans) if (p.lost !== undefined) onNote?.(p.lost)
+    for (const p of this.plans) if (p.lost !== undefined) this.onNote?.(p.lost)
     this.idle =
       this.prev !== null &&
       this.plans.every((p) => p.sources.every((s) => s.slice !== undefined && s.slice.end <= s.slice.start))
     if (!this.idle && this.prev !== null) this.carry.quota = readQuota(this.path, this.prev.carry.quota)
     return this.plans.flatMap((p) => p.sources)
+  }
+
+  /**
+   * Reads what is new in `sources` since the last run, with what that run left unsettled, and
+   * then notes where each log now ends.
+   */
+  async read(sources: Source[], opts: ReadOptions, sink: EventSink): Promise<InputAccount> {
+    const input = await readLogs(await this.plan(sources), {...opts, carry: this.carry}, sink)
+    await this.settle(input)
+    return input
   }
 
   /** After reading: where each log now ends, from what was read of its newest file. */

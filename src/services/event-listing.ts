@@ -31,8 +31,6 @@ export interface EventsOptions extends Omit<PrintContext, 'tz' | 'now'> {
   pollMs?: number
   /** --state: read only what is new since the last run (opened and committed by the caller). */
   state?: StateRun
-  /** Told of a log read from its start because the file the last run read is gone. */
-  onNote?: (message: string) => void
 }
 
 export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): void}): Promise<void> {
@@ -86,10 +84,7 @@ export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): vo
   } else {
     const sources = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
     if (state === undefined) await readLogs(sources, read, sink)
-    else {
-      const input = await readLogs(await state.plan(sources, opts.onNote), {...read, carry: state.carry}, sink)
-      await state.settle(input)
-    }
+    else await state.read(sources, read, sink)
   }
   printer.end()
 }

@@ -8,6 +8,7 @@ import {askQuotaStatus} from '../input/quota-status.js'
 import {resolveSources} from '../input/sources.js'
 import {EVENT_KINDS, type EventKind} from '../kinds.js'
 import {readLogs} from '../read/read-logs.js'
+import type {EventSink} from '../types.js'
 import type {StateRun} from '../read/state-run.js'
 import {offsetLabel, wallTime} from '../time/format.js'
 import {ZoneClock, type ZoneSpec} from '../time/zone.js'
@@ -27,8 +28,6 @@ export interface CheckOptions extends Limits {
   onOpen?: (name: string) => void
   /** --state: check what is new since the last run (opened and committed by the caller). */
   state?: StateRun
-  /** Told of a log read from its start because the file the last run read is gone. */
-  onNote?: (message: string) => void
 }
 
 const LOOPBACK = /^(?:127\.|::1$|localhost$)/
@@ -53,14 +52,13 @@ export async function runCheck(given: CheckOptions): Promise<CheckResult> {
       : {...given, since: lastRun, until: state!.now, span: `since the last run at ${sinceWords(lastRun, clock)}`}
   const window = lastRun === null ? {since: opts.since, until: opts.until} : {since: -Infinity, until: Infinity}
   const found = await resolveSources(opts.paths)
-  const sources = state === undefined ? found : await state.plan(found, opts.onNote)
   const agg = new Aggregator([['kind', 'recipient']])
   const localQuota: Record<string, number> = {}
-  const read = {zone: clock, stdin: opts.stdin, ...window, onOpen: opts.onOpen, carry: state?.carry}
+  const read = {zone: clock, stdin: opts.stdin, ...window, onOpen: opts.onOpen}
   const probe = opts.quotaSocket
     ? askQuotaStatus(opts.quotaSocket, opts.probeRecipient ?? DEFAULT_PROBE_RECIPIENT, opts.probeTimeoutMs ?? 5000)
     : undefined
-  const input = await readLogs(sources, read, {
+  const sink: EventSink = {
     event(ev) {
       if (ev.time < window.since || ev.time >= window.until) return
       agg.add(ev)
@@ -68,8 +66,8 @@ export async function runCheck(given: CheckOptions): Promise<CheckResult> {
       if (ev.kind === 'delivery-quota' && (ev.ip === '' || LOOPBACK.test(ev.ip)))
         localQuota[recipientKey(ev.recipient)] = (localQuota[recipientKey(ev.recipient)] ?? 0) + 1
     },
-  })
-  await state?.settle(input)
+  }
+  const input = state === undefined ? await readLogs(found, read, sink) : await state.read(found, read, sink)
   const byKindRecipient = agg.result()[0]!.rows.map((r) => ({
     kind: r.keys[0] as EventKind,
     recipient: r.keys[1]!,

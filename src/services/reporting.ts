@@ -20,7 +20,7 @@ import type {DrawContext} from '../render/context.js'
 import {REPORT_RENDERERS, type ReportFormat, rowsKept} from '../render/report-formats.js'
 import type {Writer} from '../render/writer.js'
 import {ZoneClock, type ZoneSpec} from '../time/zone.js'
-import type {EximEvent, InputAccount} from '../types.js'
+import type {EventSink, EximEvent, InputAccount} from '../types.js'
 import {type PartSettings, reportParts} from './report-parts.js'
 
 export interface ReportOptions {
@@ -55,8 +55,6 @@ export interface ReportOptions {
   parts?: PartSettings
   /** --state: read only what is new since the last run (opened and committed by the caller). */
   state?: StateRun
-  /** Told of a log read from its start because the file the last run read is gone. */
-  onNote?: (message: string) => void
   /** false: read each log from its top even with --since (what a seek must give the same counts as). */
   seek?: boolean
 }
@@ -109,9 +107,7 @@ export async function buildReportFrom(given: ReportOptions): Promise<BuiltReport
   const opts = state !== undefined && !state.first ? {...given, since: undefined, until: undefined} : given
   const clock = new ZoneClock(opts.zone)
   const found = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
-  const sources = state === undefined ? found : await state.plan(found, opts.onNote)
-  if (sources.every((s) => s.path !== null) && sources.reduce((n, s) => n + s.size, 0) < parallelMinBytes())
-    favourSpeed()
+  if (found.every((s) => s.path !== null) && found.reduce((n, s) => n + s.size, 0) < parallelMinBytes()) favourSpeed()
   const tables = tablesFor(opts, opts.byKindRecipient === true)
   const agg = new Aggregator(tables, opts.maxGroups)
   const filter = {...opts.filter, kinds: opts.kinds, since: opts.since, until: opts.until}
@@ -136,16 +132,15 @@ export async function buildReportFrom(given: ReportOptions): Promise<BuiltReport
     links,
     seek: opts.seek,
     parts: reportParts(agg, {filter, tables, maxGroups: opts.maxGroups}, opts.parts),
-    carry: state?.carry,
   }
-  const input = await readLogs(sources, read, {
+  const sink: EventSink = {
     event(ev) {
       if (!keep(ev)) return
       if (links && ev.kind === 'delivery-quota') held.push(ev)
       else agg.add(ev)
     },
-  })
-  await state?.settle(input)
+  }
+  const input = state === undefined ? await readLogs(found, read, sink) : await state.read(found, read, sink)
   if (links) countHeld(agg, held, 1 + summaryTables(opts).length, links)
   const byKindRecipient = opts.byKindRecipient === true ? agg.tableResult(tables.length - 1) : undefined
   const report = assemble(agg, input, clock, opts, links ?? null, droppedRows(agg, tables))

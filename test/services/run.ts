@@ -40,6 +40,7 @@ export interface RunOptions {
   onNote?: (message: string) => void
 }
 
+const note = (o: RunOptions) => o.onNote ?? (() => {})
 const stdin = (o: RunOptions) => (o.input === undefined ? undefined : Readable.from([Buffer.from(o.input)]))
 
 /** `exim-rejects report ARGS`: the text it prints. */
@@ -48,8 +49,8 @@ export async function report(args: string[], o: RunOptions = {}): Promise<string
   const options = reportOptions(flags, argv as string[])
   const out = new StringWriter()
   const render = renderOptions(flags, {...PIPE, ...o.where}, {version: 'test', now: options.now})
-  await withState(stateFileOption(flags, argv as string[]), options.now.getTime(), async (state) => {
-    await runReport({...options, state, onNote: o.onNote, stdin: stdin(o)}, out, render)
+  await withState(stateFileOption(flags, argv as string[]), options.now.getTime(), note(o), async (state) => {
+    await runReport({...options, state, stdin: stdin(o)}, out, render)
   })
   return out.text
 }
@@ -79,8 +80,8 @@ export async function events(args: string[], o: RunOptions = {}): Promise<string
   const {flags, argv} = await Parser.parse(args, {flags: EVENTS_FLAGS, args: pathArgs, strict: false})
   const out = new StringWriter()
   const options = eventsOptions(flags, argv as string[], {...PIPE, ...o.where})
-  await withState(stateFileOption(flags, argv as string[]), options.now!.getTime(), async (state) => {
-    await runEvents({...options, state, onNote: o.onNote, stdin: stdin(o)}, out)
+  await withState(stateFileOption(flags, argv as string[]), options.now!.getTime(), note(o), async (state) => {
+    await runEvents({...options, state, stdin: stdin(o)}, out)
   })
   return out.text
 }
@@ -91,8 +92,8 @@ export async function check(args: string[], o: RunOptions = {}): Promise<{result
   const options = checkOptions(flags, argv as string[])
   const out = new StringWriter()
   let result!: CheckResult
-  await withState(stateFileOption(flags, argv as string[]), options.now.getTime(), async (state) => {
-    result = await runCheck({...options, state, onNote: o.onNote, stdin: stdin(o)})
+  await withState(stateFileOption(flags, argv as string[]), options.now.getTime(), note(o), async (state) => {
+    result = await runCheck({...options, state, stdin: stdin(o)})
     const clock = new ZoneClock(options.zone)
     if (flags.json) renderCheckJson(result, out, (t) => clock.offsetOfInstant(t))
     else renderStatusLine(result, out, perfdata(result, options))
