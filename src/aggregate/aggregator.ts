@@ -203,7 +203,7 @@ class TableState {
         i = this.open(own(key))
         // A key new to a table that absorbed or folded may have had events in (other) already.
         if (this.floor > 0) this.raise(i, this.floor)
-      } else if (evict) return this.replaceSmallest(own(key), n, e, first, firstTz, last, lastTz)
+      } else if (evict) i = this.takeSmallest(own(key))
       else {
         this.addOther(n - e, first, firstTz, last, lastTz)
         this.floor += n
@@ -242,16 +242,11 @@ class TableState {
     return (this.err ??= new Float64Array(this.count.length))
   }
 
-  /** The group of least count leaves for `(other)`; `key` takes its slot, and its count as error. */
-  private replaceSmallest(
-    key: string,
-    n: number,
-    e: number,
-    first: number,
-    firstTz: number,
-    last: number,
-    lastTz: number,
-  ): number {
+  /**
+   * The group of least count leaves for `(other)`; `key` takes its slot, with that count as both
+   * its count and its error so far, and no times yet.
+   */
+  private takeSmallest(key: string): number {
     if (this.heap === null) this.makeHeap()
     const i = this.heap![0]!
     const base = Math.max(this.count[i]!, this.floor)
@@ -259,14 +254,11 @@ class TableState {
     this.index.delete(this.keys[i]!)
     this.keys[i] = key
     this.index.set(key, i)
-    this.count[i] = base + n
-    this.errors()[i] = base + e
+    this.count[i] = base
+    this.errors()[i] = base
     // Its times are its own from now on, not those of the group it replaces.
-    this.first[i] = first
-    this.firstTz[i] = firstTz
-    this.last[i] = last
-    this.lastTz[i] = lastTz
-    this.sink(0)
+    this.first[i] = Infinity
+    this.last[i] = -Infinity
     return i
   }
 
