@@ -20,17 +20,18 @@ export function parseWhen(flag: string, value: string, now: Date, zone: ZoneSpec
   if (v === 'now') return now.getTime()
   const rel = /^(\d{1,9})(s|min|m|h|d|w)$/.exec(v)
   if (rel !== null) return now.getTime() - Number(rel[1]) * UNIT_MS[rel[2]!]!
+  // (Making the context starts nothing: ICU's zones are set up when a date is made in one.)
+  const ctx = zone.kind === 'named' ? {in: tz(zone.name)} : {}
   if (zone.kind === 'utc') {
     const day = Math.floor(now.getTime() / DAY_MS) * DAY_MS
     if (v === 'today') return day
     if (v === 'yesterday') return day - DAY_MS
   } else {
-    const ctx = zone.kind === 'named' ? {in: tz(zone.name)} : {}
     if (v === 'today') return startOfDay(now, ctx).getTime()
     if (v === 'yesterday') return subDays(startOfDay(now, ctx), 1).getTime()
   }
   if (/^\d{4}-\d{2}-\d{2}/.test(v)) {
-    const d = zone.kind === 'utc' ? parseIsoUtc(v) : parseISO(v, zone.kind === 'named' ? {in: tz(zone.name)} : {})
+    const d = zone.kind === 'utc' ? parseIsoUtc(v) : parseISO(v, ctx)
     if (isValid(d)) return d.getTime()
   }
   throw usageError(flag, EXPECTED, value)

@@ -103,9 +103,9 @@ export function decompress(kind: string, name: string, raw: AsyncIterable<Buffer
   // zlib inflates on the thread pool, but its next step is started from the main thread, which
   // is busy scanning: room for a few megabytes on both sides lets it run ahead between turns.
   const opts = {chunkSize: 1024 * 1024, readableHighWaterMark: 4 * 1024 * 1024, writableHighWaterMark: 1024 * 1024}
-  if (kind === 'gzip') return viaZlib(nodeZlib().createGunzip(opts), kind, name, raw)
-  const zstd = (nodeZlib() as unknown as {createZstdDecompress?: (o: object) => NodeJS.ReadWriteStream})
-    .createZstdDecompress
+  const zlib = nodeZlib()
+  if (kind === 'gzip') return viaZlib(zlib.createGunzip(opts), kind, name, raw)
+  const zstd = (zlib as unknown as {createZstdDecompress?: (o: object) => NodeJS.ReadWriteStream}).createZstdDecompress
   if (kind === 'zstd' && zstd) return viaZlib(zstd(opts), kind, name, raw)
   if (kind in TOOLS) return viaTool(kind, name, raw)
   throw new EximRejectsError('INPUT', `${name}: ${kind}-compressed input is not supported`)
