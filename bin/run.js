@@ -2,7 +2,6 @@
 import Module, {createRequire} from 'node:module'
 import {readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {dirname} from 'node:path'
-import {setFlagsFromString} from 'node:v8'
 import {fileURLToPath} from 'node:url'
 import {Script} from 'node:vm'
 
@@ -29,31 +28,19 @@ function load() {
   Module._cache[bundle] = mod
   script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle))
   mod.loaded = true
-  if (debugging())
-    process.stderr.write(
-      `exim-rejects: code cache ${cacheFile}: ${cachedData === undefined ? 'none' : script.cachedDataRejected ? 'refused by V8 (another Node, bundle or flags)' : 'used'}\n`,
-    )
-  return {cli: mod.exports, script}
+  const cache =
+    cachedData === undefined
+      ? 'none'
+      : script.cachedDataRejected
+        ? 'refused by V8 (another Node, bundle or flags)'
+        : 'used'
+  return {cli: mod.exports, script, cache}
 }
 
-function debugging() {
-  const debug = (process.env.DEBUG ?? '').split(',').some((d) => d === 'exim-rejects' || d === '*')
-  return debug || process.argv.includes('--debug')
-}
-
-const {cli, script} = load()
-
-// A small young generation: reading a log makes much short-lived garbage, and a big nursery only
-// raises the peak memory without making the run faster. A heap that grows more slowly keeps a
-// gigabyte of log (two threads, or gzip with its inflated buffers) under 150 MB: measured 162 ->
-// 129 MB and 153 -> 114 MB. A report of plain files smaller than that, read by one thread, turns
-// --optimize-for-size off again for speed (src/heap.ts). Set after the load, which they slowed by
-// a tenth; and not in a run that writes the cache, as V8 keeps a cache only under the flags it was
-// made with (those of the load).
-if (!writeCache) {
-  setFlagsFromString('--max-semi-space-size=4')
-  setFlagsFromString('--optimize-for-size')
-}
+const {cli, script, cache} = load()
+if (cli.debugAsked()) process.stderr.write(`exim-rejects: code cache ${cacheFile}: ${cache}\n`)
+// V8's memory flags (src/heap.ts): after the load, and not in a run that writes the cache.
+cli.startHeap()
 
 await cli.run(process.argv.slice(2), root)
 

@@ -9,6 +9,9 @@ import {unknownCommand} from './cli/commands-known.js'
 settings.enableAutoTranspile = false
 
 export {COMMANDS}
+// For bin/run.js, once it has loaded this bundle.
+export {debugAsked} from './cli/debug.js'
+export {startHeap} from './heap.js'
 
 /** The command line as given, with the habits of other tools: `-h`, `-V`, `help CMD`. */
 export function normalizeArgv(argv: readonly string[]): string[] {

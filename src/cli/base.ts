@@ -7,6 +7,7 @@ import {Command} from '@oclif/core'
 import {ERROR_CODES, EximRejectsError} from '../errors.js'
 import {REPORT_FORMATS} from '../render/report-formats.js'
 import {EVENT_FORMATS} from '../render/event-formats.js'
+import {debugAsked} from './debug.js'
 import {closest} from './suggest.js'
 
 const FORMAT_NAMES = new Set<string>([...REPORT_FORMATS, ...EVENT_FORMATS])
@@ -91,9 +92,7 @@ export abstract class BaseCommand extends Command {
   protected override async catch(err: Failure): Promise<void> {
     // The failure is reported here; oclif's "did not parse its arguments" warning would be noise.
     ;(this as unknown as {parsed: boolean}).parsed = true
-    const debug =
-      process.argv.includes('--debug') ||
-      (process.env.DEBUG ?? '').split(',').some((d) => d === 'exim-rejects' || d === '*')
+    const debug = debugAsked()
     if (debug && err.stack) process.stderr.write(err.stack + '\n')
     if (err instanceof EximRejectsError) return this.failed(err.message, this.failureExit(err))
     if (err.oclif?.exit !== undefined) {
