@@ -1,12 +1,14 @@
 #!/usr/bin/env node
-import Module, {createRequire} from 'node:module'
-import {readFileSync, renameSync, writeFileSync} from 'node:fs'
-import {dirname} from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {Script} from 'node:vm'
+// CommonJS (bin/package.json): an ES module launcher costs every run Node's ES module loader, and
+// its import of node:fs loads Node's whole stream stack to build the module's named exports.
+'use strict'
+const Module = require('node:module')
+const {readFileSync, renameSync, writeFileSync} = require('node:fs')
+const {dirname, join} = require('node:path')
+const {Script} = require('node:vm')
 
-const root = fileURLToPath(new URL('..', import.meta.url))
-const bundle = fileURLToPath(new URL('../dist/bundle/cli.cjs', import.meta.url))
+const root = join(__dirname, '..')
+const bundle = join(root, 'dist', 'bundle', 'cli.cjs')
 // V8's code cache of the bundle, written after a run (by the build, and by the Debian package's
 // postinst with the Node it runs on): most of a short run was compiling the bundle; with the cache
 // its functions are loaded compiled. V8 refuses a cache made by another Node, of another bundle or
@@ -22,11 +24,13 @@ function load() {
   } catch {
     cachedData = undefined
   }
-  const script = new Script(Module.wrap(readFileSync(bundle, 'utf8')), {filename: bundle, cachedData})
+  // The bundle is ASCII (bin/bundle.mjs makes sure): read as latin1, it becomes V8's one-byte
+  // source string without a UTF-8 decoding pass.
+  const script = new Script(Module.wrap(readFileSync(bundle, 'latin1')), {filename: bundle, cachedData})
   const mod = new Module(bundle)
   mod.filename = bundle
   Module._cache[bundle] = mod
-  script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, dirname(bundle))
+  script.runInThisContext()(mod.exports, Module.createRequire(bundle), mod, bundle, dirname(bundle))
   mod.loaded = true
   const cache =
     cachedData === undefined
@@ -37,15 +41,19 @@ function load() {
   return {cli: mod.exports, script, cache}
 }
 
+// The oldest Node the bundle is built for (package.json's engines), said before it fails to load.
+const [major, minor] = process.versions.node.split('.').map(Number)
+if (major < 18 || (major === 18 && minor < 19))
+  process.emitWarning(`exim-rejects needs Node.js 18.19 or newer; this is ${process.versions.node}`)
+
 const {cli, script, cache} = load()
 if (cli.debugAsked()) process.stderr.write(`exim-rejects: code cache ${cacheFile}: ${cache}\n`)
 // V8's memory flags (src/heap.ts): after the load, and not in a run that writes the cache.
 cli.startHeap()
 
-await cli.run(process.argv.slice(2), root)
-
-if (writeCache) {
+cli.run(process.argv.slice(2), root).then(() => {
+  if (!writeCache) return
   const tmp = `${cacheFile}.${process.pid}`
   writeFileSync(tmp, script.createCachedData())
   renameSync(tmp, cacheFile)
-}
+})

@@ -21,6 +21,8 @@ function copy(from, to, mode) {
  */
 export function stageRuntime(dir, {library = false} = {}) {
   copy('bin/run.js', join(dir, 'bin/run.js'), 0o755)
+  // Makes bin/run.js CommonJS, in a package whose code is otherwise ES modules.
+  copy('bin/package.json', join(dir, 'bin/package.json'), 0o644)
   // The command line, the range reader's worker and the chunks they share (and the exporter's own).
   for (const f of readdirSync(join(ROOT, 'dist/bundle'))) {
     if (f === 'index.js' && !library) continue

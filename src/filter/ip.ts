@@ -1,11 +1,12 @@
 // --ip: an address or a CIDR block, IPv4 or IPv6. Node's BlockList does the matching, IPv4-mapped
 // IPv6 addresses (::ffff:a.b.c.d) included.
 
-import {BlockList, isIP} from 'node:net'
 import {usageError} from '../errors.js'
 import type {Matcher} from './glob.js'
+import {nodeNet} from '../lazy-node.js'
 
 export function ipMatcher(specs: string[]): Matcher {
+  const {BlockList, isIP} = nodeNet()
   const list = new BlockList()
   for (const spec of specs) {
     const [addr, bits, extra] = spec.trim().split('/')

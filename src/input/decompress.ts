@@ -2,10 +2,8 @@
 // zstd otherwise through the system's own tools (streamed through a pipe, which also puts the
 // work on another core). No native add-ons, no temporary files.
 
-import {spawn} from 'node:child_process'
 import {Readable} from 'node:stream'
-import split2 from 'split2'
-import {nodeZlib} from '../lazy-node.js'
+import {nodeChildProcess, nodeZlib} from '../lazy-node.js'
 import {favourMemory} from '../heap.js'
 import {EximRejectsError} from '../errors.js'
 
@@ -56,7 +54,9 @@ async function* viaZlib(
 
 async function* viaTool(kind: string, name: string, raw: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
   const tool = TOOLS[kind]!
-  const child = spawn(tool.cmd, ['-dc'], {stdio: ['pipe', 'pipe', 'pipe']})
+  // Loaded here: only bzip2, xz and zstd input needs them.
+  const {default: split2} = await import('split2')
+  const child = nodeChildProcess().spawn(tool.cmd, ['-dc'], {stdio: ['pipe', 'pipe', 'pipe']})
   // The tool's first complaint names the problem; the rest (a tool may repeat itself) is not kept.
   let complaint = ''
   child.stderr.pipe(split2()).on('data', (line: string) => {

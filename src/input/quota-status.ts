@@ -2,7 +2,7 @@
 // over the unix socket (`size=...`, `recipient=...`, a blank line; Postfix's policy protocol), then
 // reads the answer until Dovecot closes. The only connection the tool ever makes.
 
-import {connect} from 'node:net'
+import {nodeNet} from '../lazy-node.js'
 
 /** What a quota-status answer means to the ACL. */
 export type QuotaAnswer = 'OK' | 'OVER' | 'NOUSER'
@@ -55,7 +55,7 @@ export function askQuotaStatus(socket: string, recipient: string, timeoutMs: num
       })
     }
     const timer = setTimeout(() => done(`did not answer within ${timeoutMs / 1000} s`), timeoutMs)
-    const sock = connect(socket)
+    const sock = nodeNet().connect(socket)
     sock.setEncoding('utf8')
     // size=0: is the mailbox over its quota now, whatever a message would add.
     sock.on('connect', () => sock.end(`size=0\nrecipient=${recipient}\n\n`))

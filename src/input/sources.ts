@@ -3,11 +3,11 @@
 
 import {fstatSync} from 'node:fs'
 import {access, readdir, stat} from 'node:fs/promises'
-import {isatty} from 'node:tty'
 import {basename, join} from 'node:path'
 import {EximRejectsError, inputError} from '../errors.js'
 import type {LogType} from '../types.js'
 import {compareAge, parseLogName} from './names.js'
+import {nodeTty} from '../lazy-node.js'
 
 export interface Source {
   /** What reports call this input: the path as given, or '-' for standard input. */
@@ -150,7 +150,7 @@ export function stdinKind(fd = 0): StdinKind {
   }
   if (st.isFIFO()) return 'pipe'
   if (st.isFile()) return 'file'
-  if (isatty(fd)) return 'terminal'
+  if (nodeTty().isatty(fd)) return 'terminal'
   // /dev/null is character device 1,3 on Linux; other character devices are not input either.
   return st.isCharacterDevice() ? 'null' : 'other'
 }

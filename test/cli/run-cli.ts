@@ -118,6 +118,7 @@ export function installedCopy(): string {
   chmodSync(dir, 0o755)
   for (const sub of ['bin', 'dist', 'dist/bundle']) mkdirSync(join(dir, sub), {mode: 0o755})
   copyFileSync(BIN, join(dir, 'bin/run.js'))
+  copyFileSync(join(ROOT, 'bin/package.json'), join(dir, 'bin/package.json'))
   for (const f of readdirSync(join(ROOT, 'dist/bundle')))
     copyFileSync(join(ROOT, 'dist/bundle', f), join(dir, 'dist/bundle', f))
   for (const f of ['package.json', 'oclif.manifest.json']) copyFileSync(join(ROOT, f), join(dir, f))

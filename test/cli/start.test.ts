@@ -3,11 +3,12 @@
 // and V8 flags that made it; any other (a Node upgrade, a damaged file) is refused and the bundle
 // compiled as without one: the output is the same either way.
 
-import {existsSync, mkdtempSync, statSync, writeFileSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {closeSync, existsSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {describe, expect, it} from 'vitest'
-import {ROOT, runCli, SAMPLES} from './run-cli.js'
+import {BIN, ROOT, runCli, SAMPLES} from './run-cli.js'
 
 const NODE18 = process.env.EXIM_REJECTS_NODE18
 const built = join(ROOT, 'dist/bundle/cli.v8cache')
@@ -61,4 +62,42 @@ describe('the code cache', () => {
       expect(r.stdout).toBe(plain.stdout)
     },
   )
+})
+
+describe('what a start loads', () => {
+  it('reads the bundle as ASCII: the build escapes what esbuild leaves (a regex of ansis)', () => {
+    const bytes = readFileSync(join(ROOT, 'dist/bundle/cli.cjs'))
+    expect(bytes.findIndex((b) => b > 0x7f)).toBe(-1)
+    // The escape means the same character: oclif's stripping of ANSI colour codes still works.
+    const r = runCli(['report', '--help'], {env: {FORCE_COLOR: '1'}})
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^USAGE/m)
+  })
+
+  it('--version loads none of the Node modules that only some runs need (tty, net, child_process, perf_hooks)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-start-'))
+    const hook = join(dir, 'loaded.cjs')
+    // What Node loaded after the preload, written at exit.
+    writeFileSync(
+      hook,
+      'const before = new Set(process.moduleLoadList)\n' +
+        "process.on('exit', () => require('node:fs').writeFileSync(process.env.LOADED_FILE, process.moduleLoadList.filter((m) => !before.has(m)).join('\\n')))\n",
+    )
+    // Standard output and error are files: a pipe would be a socket, and load net.
+    const out = openSync(join(dir, 'out'), 'w')
+    const err = openSync(join(dir, 'err'), 'w')
+    const loadedFile = join(dir, 'loaded')
+    const r = spawnSync(process.execPath, ['-r', hook, BIN, '--version'], {
+      stdio: ['ignore', out, err],
+      env: {...process.env, LOADED_FILE: loadedFile, DEBUG: ''},
+    })
+    closeSync(out)
+    closeSync(err)
+    expect(r.status, readFileSync(join(dir, 'err'), 'utf8')).toBe(0)
+    expect(readFileSync(join(dir, 'out'), 'utf8')).toMatch(/^exim-rejects\/\d/)
+    const loaded = readFileSync(loadedFile, 'utf8').split('\n')
+    expect(loaded).toContain('NativeModule vm')
+    for (const m of ['tty', 'net', 'child_process', 'perf_hooks', 'crypto', 'zlib', 'worker_threads'])
+      expect(loaded, m).not.toContain(`NativeModule ${m}`)
+  })
 })
