@@ -203,16 +203,21 @@ export class QuotaLookback {
     }
     if (starts.length === 0) return
     starts.sort((x, y) => x - y)
-    const seen = new Map<string, number>()
-    const scanner = this.scanner(seen)
+    // The quota failures' lines are gathered into one buffer and scanned at once. (Each delivery
+    // line is its own string: one string of the whole block cost more, in fresh memory, than all.)
+    const lines: Buffer[] = []
     let prev = -1
     for (const ls of starts) {
       if (ls === prev) continue
       prev = ls
       const nl = b.indexOf(10, ls)
       const end = nl === -1 ? b.length : nl + 1
-      if (QUOTA_HINT.test(b.toString('latin1', ls, end))) scanner.push(b.subarray(ls, end))
+      if (QUOTA_HINT.test(b.toString('latin1', ls, end))) lines.push(b.subarray(ls, end))
     }
+    if (lines.length === 0) return
+    const seen = new Map<string, number>()
+    const scanner = this.scanner(seen)
+    scanner.push(Buffer.concat(lines))
     scanner.end()
     this.keep(seen)
   }
