@@ -61,7 +61,7 @@ export class StateRun {
   }
 
   /** The inputs, each sliced to what is new since the last run. */
-  async plan(sources: Source[]): Promise<Source[]> {
+  private async plan(sources: Source[]): Promise<Source[]> {
     const stream = sources.find((s) => s.path === null || s.once === true)
     if (stream !== undefined)
       throw new EximRejectsError(
@@ -88,7 +88,7 @@ export class StateRun {
   }
 
   /** After reading: where each log now ends, from what was read of its newest file. */
-  async settle(input: InputAccount): Promise<void> {
+  private async settle(input: InputAccount): Promise<void> {
     for (const p of this.plans) {
       const newest = p.newest
       const src = p.sources[p.sources.length - 1]!
@@ -137,4 +137,14 @@ export class StateRun {
   release(): void {
     this.release_()
   }
+}
+
+/** Reads the inputs: whole, or with --state (`state`) only what is new since the last run. */
+export function readWithState(
+  state: StateRun | undefined,
+  sources: Source[],
+  opts: ReadOptions,
+  sink: EventSink,
+): Promise<InputAccount> {
+  return state === undefined ? readLogs(sources, opts, sink) : state.read(sources, opts, sink)
 }

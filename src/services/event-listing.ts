@@ -4,8 +4,7 @@
 import {buildPredicate, type FilterOptions} from '../filter/predicate.js'
 import {followSource, resolveSources} from '../input/sources.js'
 import {followLog} from '../read/follow-log.js'
-import {readLogs} from '../read/read-logs.js'
-import type {StateRun} from '../read/state-run.js'
+import {readWithState, type StateRun} from '../read/state-run.js'
 import {EVENT_PRINTERS, type EventFormat, type PrintContext} from '../render/event-formats.js'
 import type {Writer} from '../render/writer.js'
 import {ZoneClock, type ZoneSpec} from '../time/zone.js'
@@ -83,8 +82,7 @@ export async function runEvents(opts: EventsOptions, out: Writer & {flush?(): vo
     })
   } else {
     const sources = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
-    if (state === undefined) await readLogs(sources, read, sink)
-    else await state.read(sources, read, sink)
+    await readWithState(state, sources, read, sink)
   }
   printer.end()
 }

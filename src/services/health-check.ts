@@ -7,9 +7,8 @@ import {recipientKey} from '../aggregate/keys.js'
 import {askQuotaStatus} from '../input/quota-status.js'
 import {resolveSources} from '../input/sources.js'
 import {EVENT_KINDS, type EventKind} from '../kinds.js'
-import {readLogs} from '../read/read-logs.js'
 import type {EventSink} from '../types.js'
-import type {StateRun} from '../read/state-run.js'
+import {readWithState, type StateRun} from '../read/state-run.js'
 import {offsetLabel, wallTime} from '../time/format.js'
 import {ZoneClock, type ZoneSpec} from '../time/zone.js'
 import {type CheckResult, judge, type Limits} from '../verdict/judge.js'
@@ -67,7 +66,7 @@ export async function runCheck(given: CheckOptions): Promise<CheckResult> {
         localQuota[recipientKey(ev.recipient)] = (localQuota[recipientKey(ev.recipient)] ?? 0) + 1
     },
   }
-  const input = state === undefined ? await readLogs(found, read, sink) : await state.read(found, read, sink)
+  const input = await readWithState(state, found, read, sink)
   const byKindRecipient = agg.result()[0]!.rows.map((r) => ({
     kind: r.keys[0] as EventKind,
     recipient: r.keys[1]!,

@@ -14,8 +14,7 @@ import type {EventKind} from '../kinds.js'
 import {parallelMinBytes} from '../parallel/threads.js'
 import {countHeld, emptyLinks, type QuotaLinks} from '../quota-links.js'
 import {followLog} from '../read/follow-log.js'
-import {readLogs} from '../read/read-logs.js'
-import type {StateRun} from '../read/state-run.js'
+import {readWithState, type StateRun} from '../read/state-run.js'
 import type {DrawContext} from '../render/context.js'
 import {REPORT_RENDERERS, type ReportFormat, rowsKept} from '../render/report-formats.js'
 import type {Writer} from '../render/writer.js'
@@ -140,7 +139,7 @@ export async function buildReportFrom(given: ReportOptions): Promise<BuiltReport
       else agg.add(ev)
     },
   }
-  const input = state === undefined ? await readLogs(found, read, sink) : await state.read(found, read, sink)
+  const input = await readWithState(state, found, read, sink)
   if (links) countHeld(agg, held, 1 + summaryTables(opts).length, links)
   const byKindRecipient = opts.byKindRecipient === true ? agg.tableResult(tables.length - 1) : undefined
   const report = assemble(agg, input, clock, opts, links ?? null, droppedRows(agg, tables))
