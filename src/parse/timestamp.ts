@@ -117,7 +117,7 @@ export function stampTime(b: Uint8Array, p: number, n: number): number {
 export function stampOffset(b: Uint8Array, p: number, n: number): number {
   if (n !== 25 && n !== 29) return NaN
   const o = p + n - 5
-  const mins = ((b[o + 1]! - 48) * 10 + b[o + 2]! - 48) * 60 + (b[o + 3]! - 48) * 10 + b[o + 4]! - 48
+  const mins = twoDigits(b, o + 1) * 60 + twoDigits(b, o + 3)
   return b[o] === 45 ? -mins : mins
 }
 
