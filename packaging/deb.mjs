@@ -57,7 +57,7 @@ put(
   ].join('\n'),
   true,
 )
-// The sample logs: a report of them is the run whose compiled code the cache keeps.
+// The sample logs: the runs of them that bin/run.js makes are those whose compiled code the cache keeps.
 for (const f of readdirSync(join(ROOT, 'samples')).filter((f) => !f.endsWith('.png')))
   copy(`samples/${f}`, `${share}/samples/${f}`)
 
@@ -136,7 +136,7 @@ case "$1" in
   configure | triggered)
     mkdir -p ${dirname(cache)}
     if ! EXIM_REJECTS_WRITE_CODE_CACHE=1 EXIM_REJECTS_CODE_CACHE=${cache} \\
-      /usr/bin/node /${share}/bin/run.js report /${share}/samples > /dev/null 2>&1; then
+      /usr/bin/node /${share}/bin/run.js > /dev/null 2>&1; then
       rm -f ${cache}
       echo "exim-rejects: no code cache was made; the program starts more slowly" >&2
     fi

@@ -40,6 +40,23 @@ describe('the code cache', () => {
     expect(r.stdout).toMatch(/^EXIM-REJECTS CRITICAL - 3 RCPTs for 2 recipients/)
   })
 
+  it('written by a run given no command line (the build, the postinst) holds the runs of report, events and check, and exits 0', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'exim-rejects-cache-'))
+    const [warm, reportOnly] = [join(dir, 'warm.v8cache'), join(dir, 'report.v8cache')]
+    const w = runCli([], {env: {EXIM_REJECTS_CODE_CACHE: warm, EXIM_REJECTS_WRITE_CODE_CACHE: '1'}})
+    // The warm-up's check finds the samples CRITICAL; that is not the run's exit code.
+    expect(w.code, w.stderr).toBe(0)
+    expect(w.stdout).toMatch(/^EXIM-REJECTS CRITICAL/m)
+    runCli(['report', SAMPLES], {env: {EXIM_REJECTS_CODE_CACHE: reportOnly, EXIM_REJECTS_WRITE_CODE_CACHE: '1'}})
+    // More code compiled than by a report alone: the check's and the listing's.
+    expect(statSync(warm).size).toBeGreaterThan(statSync(reportOnly).size + 10_000)
+    const r = runCli(['check', '--since', '30d', '--now', '2026-11-25T00:00:00Z', SAMPLES], {
+      env: {EXIM_REJECTS_CODE_CACHE: warm, DEBUG: 'exim-rejects'},
+    })
+    expect(cacheNote(r.stderr)).toEqual([warm, 'used'])
+    expect(r.code).toBe(2)
+  })
+
   it('none, or a damaged one, changes nothing but the time', () => {
     expect(plain.code, plain.stderr).toBe(0)
     expect(plain.stdout).toMatch(/^ {2}lines {5}82 = /m)
