@@ -26,9 +26,11 @@ const USAGE = `usage: npm run bench -- [options]
   --pid --millisec    generator log_selector variants
   --tz +HHMM          generator log_timezone offset
   --msgid 16|23       generator message-id format
+  --in-flight N       generator sessions in flight (default 8: the log's last hour is about 1% of it)
   --eximstats-size N  prefix of the log given to eximstats (default 50M)
   --only GROUP        time only the rows of one input: log, gz, window, state or prefix (state also times --version)
   --follow-lines N    event lines appended for the follow bench (bench/follow.mjs; default 1M, 0: none)
+  --keep-env          run the contenders with NODE_EXTRA_CA_CERTS and NODE_OPTIONS, when set (default: without)
   --json              print the JSON result on stdout (the table goes to stderr)`
 
 let opts
@@ -43,10 +45,12 @@ try {
       millisec: {type: 'boolean', default: false},
       tz: {type: 'string'},
       msgid: {type: 'string'},
+      'in-flight': {type: 'string', default: '8'},
       'eximstats-size': {type: 'string', default: '50M'},
       'follow-lines': {type: 'string', default: '1M'},
       only: {type: 'string'},
       json: {type: 'boolean', default: false},
+      'keep-env': {type: 'boolean', default: false},
       help: {type: 'boolean', short: 'h', default: false},
     },
     strict: true,
@@ -105,6 +109,9 @@ if (opts.pid) (genArgs.push('--pid'), (key += '-pid'))
 if (opts.millisec) (genArgs.push('--millisec'), (key += '-ms'))
 if (opts.tz) (genArgs.push('--tz', opts.tz), (key += `-tz${opts.tz}`))
 if (opts.msgid) (genArgs.push('--msgid', opts.msgid), (key += `-id${opts.msgid}`))
+// A busy MX that writes about 1% of a 1 GB log in an hour: the window rows read that hour.
+genArgs.push('--in-flight', opts['in-flight'])
+key += `-f${Number(opts['in-flight'])}`
 
 fs.mkdirSync(CACHE, {recursive: true})
 // Logs from an older generator are dead weight (often gigabytes).
@@ -282,6 +289,30 @@ function lastHourOf(file) {
   return new Date(last - 3600_000).toISOString().slice(0, 19)
 }
 const SINCE = lastHourOf(LOG)
+
+/** Bytes from the first line at or after `since` to the end: what the window rows must read. */
+function bytesFrom(file, since) {
+  const fd = fs.openSync(file, 'r')
+  const size = fs.fstatSync(fd).size
+  const step = 1 << 20
+  const buf = Buffer.alloc(step + 4096)
+  let pos = size
+  // Whole megabytes back while a block's first full line is in the window, then that block's lines.
+  for (;;) {
+    pos = Math.max(0, pos - step)
+    const n = fs.readSync(fd, buf, 0, buf.length, pos)
+    const text = buf.toString('latin1', 0, n)
+    const first = pos === 0 ? 0 : text.indexOf('\n') + 1
+    if (pos > 0 && text.slice(first, first + 19).replace(' ', 'T') >= since) continue
+    fs.closeSync(fd)
+    for (let at = first; at < n; at = text.indexOf('\n', at) + 1) {
+      if (text.slice(at, at + 19).replace(' ', 'T') >= since) return size - (pos + at)
+      if (text.indexOf('\n', at) < 0) break
+    }
+    return size - Math.min(size, pos + step)
+  }
+}
+const WINDOW_BYTES = bytesFrom(LOG, SINCE)
 groups.window = {file: LOG, bytes: bytesOf(LOG), label: path.basename(LOG)}
 
 const rel = (f) => path.relative(ROOT, f)
@@ -383,6 +414,13 @@ for (const c of contenders) {
 // Running one command: wall time from spawn to exit, peak RSS from GNU time or /proc.
 
 const TIME = fs.existsSync('/usr/bin/time') ? '/usr/bin/time' : null
+
+// What cron and NRPE give a run on a mail server: no NODE_EXTRA_CA_CERTS (Node reads and parses
+// every certificate it names before any script runs: 50 ms of each start on a machine that sets
+// it, a cost the tool, which makes no TLS connection, never asks for) and no NODE_OPTIONS (its V8
+// flags would make V8 refuse the code cache). --keep-env times with the environment as it is.
+const DROPPED_ENV = opts['keep-env'] ? [] : ['NODE_EXTRA_CA_CERTS', 'NODE_OPTIONS'].filter((k) => k in process.env)
+const RUN_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !DROPPED_ENV.includes(k)))
 const rssFile = path.join(os.tmpdir(), `exim-rejects-bench-${process.pid}.rss`)
 
 function procPeakKb(pid) {
@@ -407,7 +445,7 @@ function runOnce(c) {
     const t0 = process.hrtime.bigint()
     const child = spawn(argv[0], argv.slice(1), {
       cwd: ROOT,
-      env: {...process.env, ...(c.env ?? {})},
+      env: {...RUN_ENV, ...(c.env ?? {})},
       stdio: ['ignore', c.capture ? 'pipe' : 'ignore', 'pipe'],
     })
     let out = ''
@@ -438,6 +476,7 @@ function runOnce(c) {
 // Warm the page cache, then alternate: every run goes through all contenders, starting one later
 // each time so no contender always follows the same neighbour.
 
+const LOAD_AT_START = Math.round(os.loadavg()[0] * 100) / 100
 for (const g of Object.values(groups)) spawnSync('cat', [g.file], {stdio: ['ignore', 'ignore', 'ignore']})
 
 for (const c of contenders) {
@@ -517,6 +556,8 @@ const med = (name) => results.find((r) => r.group === 'window' && r.name.startsW
 const [nodeS, versionS, checkS] = [med('node -e 0'), med('exim-rejects --version'), med('check --since')]
 const window = {
   since: SINCE,
+  bytes: WINDOW_BYTES,
+  shareOfLog: round(WINDOW_BYTES / bytesOf(LOG), 4),
   checkOverVersion: checkS && versionS ? round(checkS / versionS, 2) : null,
   versionOverNode: versionS && nodeS ? round(versionS / nodeS, 2) : null,
 }
@@ -546,6 +587,9 @@ const report = {
     platform: `${os.platform()} ${os.release()} ${os.arch()}`,
     node: process.version,
     peakRssFrom: TIME ? '/usr/bin/time -f %M' : '/proc/<pid>/status VmHWM (polled)',
+    loadAtStart: LOAD_AT_START,
+    loadAtEnd: round(os.loadavg()[0], 2),
+    environmentDropped: DROPPED_ENV,
   },
   tool: {name: pkg.name, version: pkg.version, commit: gitHead()},
   input: {
@@ -607,7 +651,8 @@ const fmtRow = (row) =>
 const lines = []
 lines.push(`exim-rejects bench  ${report.date}`)
 lines.push(
-  `machine: ${report.machine.cpus} x ${report.machine.model}, ${report.machine.memoryGb} GB, ${report.machine.platform}, node ${report.machine.node}`,
+  `machine: ${report.machine.cpus} x ${report.machine.model}, ${report.machine.memoryGb} GB, ${report.machine.platform}, node ${report.machine.node}; load ${report.machine.loadAtStart} at start, ${report.machine.loadAtEnd} at end`,
+  ...(DROPPED_ENV.length > 0 ? [`env:     contenders run without ${DROPPED_ENV.join(', ')} (as cron and NRPE run them; --keep-env keeps them)`] : []),
 )
 lines.push(`tool:    ${pkg.name} ${pkg.version}${report.tool.commit ? ` (${report.tool.commit})` : ''}`)
 lines.push(
@@ -631,7 +676,8 @@ for (const r of results) {
 }
 if (window.checkOverVersion !== null)
   lines.push(
-    `window: check --since (last hour) = ${window.checkOverVersion}x exim-rejects --version; ` +
+    `window: check --since (last hour: ${MB(window.bytes)} MB, ${round(window.shareOfLog * 100, 2)}% of the log) = ` +
+      `${window.checkOverVersion}x exim-rejects --version; ` +
       `--version = ${window.versionOverNode}x node -e 0`,
   )
 {
