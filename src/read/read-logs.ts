@@ -7,6 +7,7 @@
 import {Classifier, type PendingDigit, QUOTA_HORIZON_MS, QUOTA_KEEP} from '../events/classifier.js'
 import {closeSync, openSync} from 'node:fs'
 import {EximRejectsError} from '../errors.js'
+import {fitHeapTo} from '../heap.js'
 import {keepSample, newFileAccount, totalAccount} from '../input/account.js'
 import {countLines, InputStream} from '../input/open.js'
 import {readingOrder, type Source} from '../input/sources.js'
@@ -68,6 +69,9 @@ export interface ReadPart extends RangePart {
 export interface PartReader {
   read(file: RangedFile): Promise<ReadPart[] | null>
 }
+
+/** The bytes of a source a read takes: its size, or the part --state left to read. */
+const toRead = (src: Source): number => (src.slice === undefined ? src.size : src.slice.end - src.slice.start)
 
 export async function readLogs(sources: Source[], opts: ReadOptions, sink: EventSink): Promise<InputAccount> {
   const probed: Probed[] = []
@@ -155,6 +159,8 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
         opts.seek !== false
           ? planSeek(src.path, p.framing, src.mtime, opts.zone, opts)
           : null
+      if (src.path !== null && p.stream === null && p.compression === 'none')
+        fitHeapTo((seek === null ? toRead(src) : (seek.to ?? seek.size) - seek.from) + sizeAfter(i))
       const searching = lookbacks.length
       try {
         await readOne(p, acct, seek)
@@ -170,6 +176,13 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
   classifier.settle()
   if (links) for (const [key, time] of quotaSeen) if (!before?.has(key)) links.failures.push({key, time})
   return totalAccount([...files, ...failed], samples)
+
+  /** What the inputs after the i-th hold to read: what a read of it may still be followed by. */
+  function sizeAfter(i: number): number {
+    let n = 0
+    for (let k = i + 1; k < inOrder.length; k++) n += toRead(inOrder[k]!.src)
+    return n
+  }
 
   /**
    * A plain file of a rotated set left out whole, before the window (every line older than `next`,

@@ -7,11 +7,9 @@ import {Aggregator, type GroupRow, type GroupTable, type TableSpec} from '../agg
 import type {GroupKey} from '../aggregate/keys.js'
 import {buildReport, type Instant, type Report, SUMMARY_TABLES} from '../aggregate/report-model.js'
 import {buildPredicate, type FilterOptions} from '../filter/predicate.js'
-import {favourSpeed} from '../heap.js'
 import {totalAccount} from '../input/account.js'
 import {followSource, resolveSources} from '../input/sources.js'
 import type {EventKind} from '../kinds.js'
-import {parallelMinBytes} from '../parallel/threads.js'
 import {countHeld, emptyLinks, type QuotaLinks} from '../quota-links.js'
 import {followLog} from '../read/follow-log.js'
 import {readWithState, type StateRun} from '../read/state-run.js'
@@ -106,7 +104,6 @@ export async function buildReportFrom(given: ReportOptions): Promise<BuiltReport
   const opts = state !== undefined && !state.first ? {...given, since: undefined, until: undefined} : given
   const clock = new ZoneClock(opts.zone)
   const found = await resolveSources(opts.paths, {keepGoing: opts.keepGoing, onError: opts.onInputError})
-  if (found.every((s) => s.path !== null) && found.reduce((n, s) => n + s.size, 0) < parallelMinBytes()) favourSpeed()
   const tables = tablesFor(opts, opts.byKindRecipient === true)
   const agg = new Aggregator(tables, opts.maxGroups)
   const filter = {...opts.filter, kinds: opts.kinds, since: opts.since, until: opts.until}
