@@ -11,7 +11,7 @@ settings.enableAutoTranspile = false
 export {COMMANDS}
 // For bin/run.js, once it has loaded this bundle.
 export {debugAsked} from './cli/debug.js'
-export {startHeap} from './heap.js'
+export {startHeap} from './v8-tuning.js'
 
 /** The command line as given, with the habits of other tools: `-h`, `-V`, `help CMD`. */
 export function normalizeArgv(argv: readonly string[]): string[] {

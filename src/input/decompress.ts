@@ -4,7 +4,7 @@
 
 import {Readable} from 'node:stream'
 import {nodeChildProcess, nodeZlib} from '../lazy-node.js'
-import {favourMemory} from '../heap.js'
+import {favourMemory} from '../v8-tuning.js'
 import {EximRejectsError} from '../errors.js'
 
 const MAGIC: {name: string; bytes: number[]}[] = [

@@ -3,7 +3,7 @@
 
 import {availableParallelism} from 'node:os'
 import {EximRejectsError, type ErrorCode} from '../errors.js'
-import {favourMemory} from '../heap.js'
+import {favourMemory} from '../v8-tuning.js'
 import {nodeWorkers} from '../lazy-node.js'
 
 /**

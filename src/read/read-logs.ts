@@ -7,7 +7,7 @@
 import {Classifier, type PendingDigit, QUOTA_HORIZON_MS, QUOTA_KEEP} from '../events/classifier.js'
 import {closeSync, openSync} from 'node:fs'
 import {EximRejectsError} from '../errors.js'
-import {fitHeapTo} from '../heap.js'
+import {fitToRead} from '../v8-tuning.js'
 import {keepSample, newFileAccount, totalAccount} from '../input/account.js'
 import {countLines, InputStream} from '../input/open.js'
 import {readingOrder, type Source} from '../input/sources.js'
@@ -160,7 +160,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
           ? planSeek(src.path, p.framing, src.mtime, opts.zone, opts)
           : null
       if (src.path !== null && p.stream === null && p.compression === 'none')
-        fitHeapTo((seek === null ? toRead(src) : (seek.to ?? seek.size) - seek.from) + sizeAfter(i))
+        fitToRead((seek === null ? toRead(src) : (seek.to ?? seek.size) - seek.from) + sizeAfter(i))
       const searching = lookbacks.length
       try {
         await readOne(p, acct, seek)

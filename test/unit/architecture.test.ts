@@ -11,7 +11,7 @@ const SRC = fileURLToPath(new URL('../../src', import.meta.url))
 
 /** Each module's stage, by its path under src/; a lower number comes earlier. */
 const STAGES: [RegExp, number][] = [
-  [/^(types|kinds|errors|heap|lazy-node)\.ts$|^time\//, 0],
+  [/^(types|kinds|errors|v8-tuning|lazy-node)\.ts$|^time\//, 0],
   [/^quota-links\.ts$/, 1],
   [/^input\//, 2],
   [/^parse\//, 3],
