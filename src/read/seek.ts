@@ -33,7 +33,7 @@ export const MARGIN_MS = 5 * 60_000
 /** An incorrect-digit line and its discard are at most a second apart; twice that is kept clear. */
 const PAIR_SLACK_MS = 2000
 /** Bytes read at each probe; the search ends when the candidates fit in one. */
-const PROBE_BYTES = 64 * 1024
+export const PROBE_BYTES = 8 * 1024
 /** How far past a probe point the next timestamped line is looked for. */
 const PROBE_LIMIT = 1 << 20
 

@@ -21,7 +21,7 @@ import fc from 'fast-check'
 import {describe, expect, it} from 'vitest'
 import {resolveSources} from '../../../src/input/sources.js'
 import {readLogs} from '../../../src/read/read-logs.js'
-import {LogSeeker, MARGIN_MS, plainLineTime} from '../../../src/read/seek.js'
+import {LogSeeker, MARGIN_MS, plainLineTime, PROBE_BYTES} from '../../../src/read/seek.js'
 import {ZoneClock} from '../../../src/time/zone.js'
 import type {EximEvent, InputAccount} from '../../../src/types.js'
 
@@ -313,9 +313,9 @@ describe('the search over lines of any length', () => {
         return `2026-11-24 ${hms} 1abcDE-000001-AB <= a@b.example`
       }),
       fc.integer({min: 0, max: 300}).map((n) => 'x'.repeat(n)),
-      // Longer than a probe (64 KiB): passed over whole, timestamped or not.
-      fc.integer({min: 60_000, max: 140_000}).map((n) => 'y'.repeat(n)),
-      fc.integer({min: 60_000, max: 140_000}).map((n) => `2026-11-24 10:00:00 ${'z'.repeat(n)}`),
+      // Near and over a probe's length: longer, passed over whole, timestamped or not.
+      fc.integer({min: PROBE_BYTES - 2000, max: 2 * PROBE_BYTES}).map((n) => 'y'.repeat(n)),
+      fc.integer({min: PROBE_BYTES - 2000, max: 2 * PROBE_BYTES}).map((n) => `2026-11-24 10:00:00 ${'z'.repeat(n)}`),
     )
     let k = 0
     fc.assert(
@@ -336,7 +336,7 @@ describe('the search over lines of any length', () => {
               if (s >= b.length) return NaN
               const nl = b.indexOf(10, s)
               if (nl === -1) return NaN
-              if (nl - s < 65_536) {
+              if (nl - s < PROBE_BYTES) {
                 const t = timeOf(b, s, nl)
                 if (!Number.isNaN(t)) return t
               }
