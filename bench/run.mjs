@@ -665,7 +665,9 @@ const lines = []
 lines.push(`exim-rejects bench  ${report.date}`)
 lines.push(
   `machine: ${report.machine.cpus} x ${report.machine.model}, ${report.machine.memoryGb} GB, ${report.machine.platform}, node ${report.machine.node}; load ${report.machine.loadAtStart} at start, ${report.machine.loadAtEnd} at end`,
-  ...(DROPPED_ENV.length > 0 ? [`env:     contenders run without ${DROPPED_ENV.join(', ')} (as cron and NRPE run them; --keep-env keeps them)`] : []),
+  ...(DROPPED_ENV.length > 0
+    ? [`env:     contenders run without ${DROPPED_ENV.join(', ')} (as cron and NRPE run them; --keep-env keeps them)`]
+    : []),
 )
 lines.push(`tool:    ${pkg.name} ${pkg.version}${report.tool.commit ? ` (${report.tool.commit})` : ''}`)
 lines.push(
