@@ -48,7 +48,7 @@ if (major < 18 || (major === 18 && minor < 19))
 
 const {cli, script, cache} = load()
 if (cli.debugAsked()) process.stderr.write(`exim-rejects: code cache ${cacheFile}: ${cache}\n`)
-// V8's memory flags (src/heap.ts): after the load, and not in a run that writes the cache.
+// V8's memory flags (src/v8-tuning.ts): after the load, and not in a run that writes the cache.
 cli.startHeap()
 
 // What a run that writes the cache does, when given no command line: the runs cron and monitoring
