@@ -133,11 +133,14 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
   const samples: UnparsedSample[] = []
   const total = probed.reduce((n, p) => n + p.src.size, 0)
   let doneBefore = 0
+  // What the inputs after the current one hold to read: what a read of it may still be followed by.
+  let toReadAfter = inOrder.reduce((n, p) => n + toRead(p.src), 0)
 
   try {
     for (let i = 0; i < inOrder.length; i++) {
       const p = inOrder[i]!
       const src = p.src
+      toReadAfter -= toRead(src)
       const acct = newFileAccount(src.name, p.logType)
       acct.framing = p.framing
       files.push(acct)
@@ -160,7 +163,7 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
           ? planSeek(src.path, p.framing, src.mtime, opts.zone, opts)
           : null
       if (src.path !== null && p.stream === null && p.compression === 'none')
-        fitToRead((seek === null ? toRead(src) : (seek.to ?? seek.size) - seek.from) + sizeAfter(i))
+        fitToRead((seek === null ? toRead(src) : (seek.to ?? seek.size) - seek.from) + toReadAfter)
       const searching = lookbacks.length
       try {
         await readOne(p, acct, seek)
@@ -176,13 +179,6 @@ export async function readLogs(sources: Source[], opts: ReadOptions, sink: Event
   classifier.settle()
   if (links) for (const [key, time] of quotaSeen) if (!before?.has(key)) links.failures.push({key, time})
   return totalAccount([...files, ...failed], samples)
-
-  /** What the inputs after the i-th hold to read: what a read of it may still be followed by. */
-  function sizeAfter(i: number): number {
-    let n = 0
-    for (let k = i + 1; k < inOrder.length; k++) n += toRead(inOrder[k]!.src)
-    return n
-  }
 
   /**
    * A plain file of a rotated set left out whole, before the window (every line older than `next`,
