@@ -282,42 +282,51 @@ groups.state = {file: LOG, bytes: bytesOf(TAIL), label: 'check --state'}
 if (PREFIX_FILE) groups.prefix = {file: PREFIX_FILE, bytes: bytesOf(PREFIX_FILE), label: path.basename(PREFIX_FILE)}
 
 /**
+ * The timestamps that start the lines of bytes `[pos, pos + length)` of a file, as offsets and in
+ * `--since`'s form (a line the block starts inside of is left out).
+ */
+function lineStamps(fd, pos, length) {
+  const buf = Buffer.alloc(length)
+  const text = buf.toString('latin1', 0, fs.readSync(fd, buf, 0, length, pos))
+  const stamps = []
+  for (const m of text.matchAll(/^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)/gm))
+    if (pos === 0 || m.index > 0) stamps.push({at: pos + m.index, iso: `${m[1]}T${m[2]}`})
+  return stamps
+}
+
+/**
  * An hour before the log's last timestamp, as `--since` takes it (the generated log is UTC wall
  * time, read with --utc): the window `check --since 1h` reads when run right after the log's end.
  */
 function lastHourOf(file) {
   const fd = fs.openSync(file, 'r')
   const size = fs.fstatSync(fd).size
-  const buf = Buffer.alloc(Math.min(size, 64 * 1024))
-  fs.readSync(fd, buf, 0, buf.length, size - buf.length)
+  const length = Math.min(size, 64 * 1024)
+  const last = Date.parse(lineStamps(fd, size - length, length).at(-1).iso + 'Z')
   fs.closeSync(fd)
-  const stamps = buf.toString('latin1').match(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d/gm)
-  const last = Date.parse(stamps.at(-1).replace(' ', 'T') + 'Z')
   return new Date(last - 3600_000).toISOString().slice(0, 19)
 }
 const SINCE = lastHourOf(LOG)
 
-/** Bytes from the first line at or after `since` to the end: what the window rows must read. */
+/**
+ * Bytes from the first line at or after `since` to the end: what the window rows must read. The
+ * generated log's times never decrease: blocks are read back from the end until one starts before
+ * `since`.
+ */
 function bytesFrom(file, since) {
   const fd = fs.openSync(file, 'r')
   const size = fs.fstatSync(fd).size
   const step = 1 << 20
-  const buf = Buffer.alloc(step + 4096)
-  let pos = size
-  // Whole megabytes back while a block's first full line is in the window, then that block's lines.
-  for (;;) {
+  let start = size
+  for (let pos = size; pos > 0;) {
     pos = Math.max(0, pos - step)
-    const n = fs.readSync(fd, buf, 0, buf.length, pos)
-    const text = buf.toString('latin1', 0, n)
-    const first = pos === 0 ? 0 : text.indexOf('\n') + 1
-    if (pos > 0 && text.slice(first, first + 19).replace(' ', 'T') >= since) continue
-    fs.closeSync(fd)
-    for (let at = first; at < n; at = text.indexOf('\n', at) + 1) {
-      if (text.slice(at, at + 19).replace(' ', 'T') >= since) return size - (pos + at)
-      if (text.indexOf('\n', at) < 0) break
-    }
-    return size - Math.min(size, pos + step)
+    const stamps = lineStamps(fd, pos, Math.min(step, size - pos))
+    const first = stamps.find((st) => st.iso >= since)
+    if (first !== undefined) start = first.at
+    if (first !== stamps[0]) break
   }
+  fs.closeSync(fd)
+  return size - start
 }
 const WINDOW_BYTES = bytesFrom(LOG, SINCE)
 groups.window = {file: LOG, bytes: bytesOf(LOG), label: path.basename(LOG)}
