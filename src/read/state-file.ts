@@ -3,16 +3,19 @@
 // over, and locked against a second run with an exclusive lock file that holds the runner's pid.
 
 import {closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync} from 'node:fs'
-import {readFile} from 'node:fs/promises'
 import {EximRejectsError, inputError} from '../errors.js'
 import type {PendingDigit} from '../events/classifier.js'
 import {writeFileAtomically} from '../input/atomic-write.js'
-import type {LogMark} from '../input/resume.js'
+import {HEAD, type LogMark} from '../input/resume.js'
 import {EVENT_KINDS} from '../kinds.js'
 import type {Carry} from './read-logs.js'
 
 export const STATE_FORMAT = 'exim-rejects-state'
-export const STATE_VERSION = 1
+/**
+ * 2: a log's mark keeps its first bytes (`head`, base64). 1 kept their sha256 in `head`: still
+ * read, its marks carried over as `headSha256` until the log is read again.
+ */
+export const STATE_VERSION = 2
 
 export interface StateData {
   format: typeof STATE_FORMAT
@@ -41,7 +44,7 @@ const damaged = (path: string, why: string): EximRejectsError =>
 export async function loadState(path: string): Promise<StateData | null> {
   let text: string
   try {
-    text = await readFile(path, 'utf8')
+    text = readFileSync(path, 'utf8')
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     if (e.code === 'ENOENT') return null
@@ -55,7 +58,17 @@ export async function loadState(path: string): Promise<StateData | null> {
   }
   const why = stateProblem(value)
   if (why !== null) throw damaged(path, why)
-  return value as StateData
+  const state = value as StateData | StateV1
+  return state.version === STATE_VERSION ? state : fromV1(state)
+}
+
+/** A state as version 1 wrote it: the same, but each mark's `head` a sha256. */
+type StateV1 = Omit<StateData, 'version'> & {version: 1}
+
+function fromV1(v1: StateV1): StateData {
+  const logs: Record<string, LogMark> = {}
+  for (const [key, m] of Object.entries(v1.logs)) logs[key] = {...m, head: '', headSha256: m.head}
+  return {...v1, version: STATE_VERSION, logs}
 }
 
 /** The quota failures of a state read from `path`, as the reader holds them. */
@@ -88,7 +101,7 @@ const HEX64 = /^[0-9a-f]{64}$/
 export function stateProblem(v: unknown): string | null {
   if (!isObject(v)) return 'not an object'
   if (v.format !== STATE_FORMAT) return `format is ${JSON.stringify(v.format)}, not "${STATE_FORMAT}"`
-  if (v.version !== STATE_VERSION)
+  if (v.version !== STATE_VERSION && v.version !== 1)
     return `version ${JSON.stringify(v.version)}; this exim-rejects writes ${STATE_VERSION}`
   if (!isTime(v.run)) return 'run: not a time'
   if (!isObject(v.logs)) return 'logs: not an object'
@@ -99,9 +112,9 @@ export function stateProblem(v: unknown): string | null {
     if (m.logType !== 'main' && m.logType !== 'reject' && m.logType !== 'panic') return `${at}.logType: not a log type`
     for (const f of ['dev', 'ino', 'size', 'offset', 'lines'] as const)
       if (!isCount(m[f])) return `${at}.${f}: not a count`
-    if (typeof m.head !== 'string' || !HEX64.test(m.head)) return `${at}.head: not a sha256`
-    if (typeof m.tail !== 'string' || Buffer.from(m.tail, 'base64').toString('base64') !== m.tail)
-      return `${at}.tail: not base64`
+    const why = headProblem(m, v.version === 1)
+    if (why !== null) return `${at}.${why}`
+    if (!isBase64(m.tail)) return `${at}.tail: not base64`
     if (Buffer.from(m.tail, 'base64').length !== Math.min(m.offset as number, 256)) return `${at}.tail: wrong length`
     if (!Array.isArray(m.rotated) || !m.rotated.every(isKnownFile))
       return `${at}.rotated: not [dev, ino, size, head] files`
@@ -114,6 +127,19 @@ export function stateProblem(v: unknown): string | null {
     return 'carry.seen: not [hash, count] pairs'
   return null
 }
+
+/** What is wrong with a mark's record of its file's first bytes, or null. */
+function headProblem(m: Record<string, unknown>, v1: boolean): string | null {
+  if (v1) return typeof m.head === 'string' && HEX64.test(m.head) ? null : 'head: not a sha256'
+  if (m.headSha256 !== undefined)
+    return typeof m.headSha256 === 'string' && HEX64.test(m.headSha256) && m.head === ''
+      ? null
+      : 'headSha256: not a sha256 with an empty head'
+  if (!isBase64(m.head)) return 'head: not base64'
+  return Buffer.from(m.head, 'base64').length === Math.min(m.offset as number, HEAD) ? null : 'head: wrong length'
+}
+
+const isBase64 = (v: unknown): v is string => typeof v === 'string' && Buffer.from(v, 'base64').toString('base64') === v
 
 const isKnownFile = (f: unknown): boolean =>
   Array.isArray(f) && f.length === 4 && isCount(f[0]) && isCount(f[1]) && isCount(f[2]) && HEX64.test(String(f[3]))

@@ -1,6 +1,7 @@
 // --state as cron and NRPE run it: a damaged state file, a second run while one holds the lock, and
 // an output that fails each leave the state as it was and say so in one line (check: UNKNOWN, 3).
 
+import {createHash} from 'node:crypto'
 import {appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -45,6 +46,38 @@ describe('--state from the command line', () => {
       `y@example.net,x@lists.example,198.51.100.9,,198.51.100.9,,550,Unrouteable address,Unrouteable address,${join(logs, 'mainlog')},${lines}`,
     )
     expect(next.stdout.trim().split('\n').length).toBe(2)
+  })
+
+  it("a state file of version 1 (sha256 of each log's first bytes) goes on where it stopped, and is written anew", () => {
+    expect(runCli(['events', '--format', 'csv', '--kind', 'all', '--state', state, logs]).code).toBe(0)
+    // What version 1 wrote: the same, with the hash of the bytes each mark now keeps.
+    const v2 = JSON.parse(readFileSync(state, 'utf8'))
+    for (const m of Object.values<{head: string}>(v2.logs))
+      m.head = createHash('sha256').update(Buffer.from(m.head, 'base64')).digest('hex')
+    writeFileSync(state, JSON.stringify({...v2, version: 1}))
+    appendFileSync(
+      join(logs, 'mainlog'),
+      '2026-11-24 12:40:00 H=[198.51.100.9] F=<x@lists.example> rejected RCPT <y@example.net>: Unrouteable address\n',
+    )
+    const next = runCli(['events', '--format', 'csv', '--kind', 'all', '--state', state, logs])
+    expect([next.code, next.stderr]).toEqual([0, ''])
+    expect(next.stdout.trim().split('\n').slice(1)).toEqual([
+      expect.stringContaining(',y@example.net,x@lists.example,'),
+    ])
+    const written = JSON.parse(readFileSync(state, 'utf8'))
+    expect(written.version).toBe(2)
+    // The log read again is remembered by its first bytes, as this version writes it.
+    const main = Object.values<{path: string; head: string; headSha256?: string}>(written.logs).find((m) =>
+      m.path.endsWith('mainlog'),
+    )!
+    expect(
+      Buffer.from(main.head, 'base64')
+        .toString()
+        .startsWith(readFileSync(join(logs, 'mainlog'), 'utf8').slice(0, 100)),
+    ).toBe(true)
+    expect(main.headSha256).toBeUndefined()
+    const again = runCli(['events', '--format', 'csv', '--kind', 'all', '--state', state, logs])
+    expect(again.stdout.trim().split('\n')).toHaveLength(1)
   })
 
   it('a damaged state file: events says so and exits 2; check is UNKNOWN (3); the file is left as it was', () => {

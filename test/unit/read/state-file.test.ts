@@ -15,13 +15,17 @@ afterEach(() => rmSync(dir, {recursive: true, force: true}))
 const temp = (): string => (dir = mkdtempSync(join(tmpdir(), 'exim-rejects-statefile-')))
 
 const HASH = 'a'.repeat(64)
+// The log's first 300 bytes, as a mark keeps them.
+const HEAD = Buffer.alloc(300, 'h').toString('base64')
+// The 256 bytes before where the last run stopped.
+const TAIL = Buffer.alloc(256, 'x').toString('base64')
 const QUOTA = new Map([
   ['1xWJQd-0002dC-1D|a@example.net', Date.UTC(2026, 11, 2, 10)],
   ['1xWJQd-0002dC-1E|"b c"@example.net', Date.UTC(2026, 11, 2, 10, 5)],
 ])
 const good = (): StateData => ({
   format: 'exim-rejects-state',
-  version: 1,
+  version: 2,
   run: Date.UTC(2026, 11, 2, 11, 0),
   logs: {
     '/var/log/exim4|main': {
@@ -32,8 +36,8 @@ const good = (): StateData => ({
       size: 300,
       offset: 300,
       lines: 3,
-      head: HASH,
-      tail: Buffer.alloc(256, 'x').toString('base64'),
+      head: HEAD,
+      tail: TAIL,
       rotated: [[2049, 1200, 5000, HASH]],
     },
   },
@@ -82,10 +86,12 @@ describe('the state file', () => {
     ['cut short', (s) => s.slice(0, s.length / 2), /not JSON/],
     ['empty', () => '', /not JSON/],
     ['of another program', (s) => s.replace('exim-rejects-state', 'logtail'), /format is "logtail"/],
-    ['of a later version', (s) => s.replace('"version":1', '"version":2'), /version 2; this exim-rejects writes 1/],
+    ['of a later version', (s) => s.replace('"version":2', '"version":3'), /version 3; this exim-rejects writes 2/],
     ['an offset that is no count', (s) => s.replace('"offset":300', '"offset":-1'), /offset: not a count/],
-    ['a head that is no hash', (s) => s.replace(HASH, 'abc'), /head: not a sha256/],
-    ['a tail of the wrong length', (s) => s.replace('"offset":300', '"offset":100'), /tail: wrong length/],
+    ['a head that is no base64', (s) => s.replace(HEAD, 'a*b'), /head: not base64/],
+    ['a head of the wrong length', (s) => s.replace(HEAD, HEAD.slice(8)), /head: wrong length/],
+    ['a version 1 head that is no hash', (s) => s.replace('"version":2', '"version":1'), /head: not a sha256/],
+    ['a tail of the wrong length', (s) => s.replace(TAIL, TAIL.slice(8)), /tail: wrong length/],
     ['a digit line that is no event', (s) => s.replace('"kind":"discard-misconfig"', '"kind":"x"'), /carry.digits/],
     [
       'quota failures that are no list',
@@ -105,6 +111,18 @@ describe('the state file', () => {
     expect((err as EximRejectsError).exitCode).toBe(2)
     expect((err as Error).message).toContain(`${path}: damaged state file (`)
     expect((err as Error).message).toMatch(why)
+  })
+
+  it('reads a version 1 state: its marks keep their hash until the log is read again', async () => {
+    const path = join(temp(), 'state.json')
+    const mark = good().logs['/var/log/exim4|main']!
+    writeFileSync(path, JSON.stringify({...good(), version: 1, logs: {'/var/log/exim4|main': {...mark, head: HASH}}}))
+    const state = await loadState(path)
+    expect(state?.version).toBe(2)
+    expect(state?.logs['/var/log/exim4|main']).toEqual({...mark, head: '', headSha256: HASH})
+    // Written back as version 2, a mark carried over unread still reads.
+    saveState(path, state!)
+    expect(await loadState(path)).toEqual(state)
   })
 
   it('quota failures read back as they were; a line that is not a time and a key is damage', () => {
