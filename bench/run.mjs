@@ -15,6 +15,7 @@ const BENCH = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(BENCH, '..')
 const CACHE = path.join(BENCH, '.cache')
 const BIN = path.join(ROOT, 'bin', 'run.js')
+const FLOOR = path.join(BENCH, 'floor.mjs')
 const NODE = process.execPath
 
 const USAGE = `usage: npm run bench -- [options]
@@ -254,7 +255,15 @@ if (!fs.existsSync(TAIL) || fs.statSync(TAIL).mtimeMs < fs.statSync(LOG).mtimeMs
   fs.writeFileSync(TAIL + '.tmp', buf)
   fs.renameSync(TAIL + '.tmp', TAIL)
 }
-if (!fs.existsSync(STATE_BEHIND) || fs.statSync(STATE_BEHIND).mtimeMs < fs.statSync(LOG).mtimeMs) {
+fs.rmSync(STATE_UNCHANGED, {force: true})
+stateRun(STATE_UNCHANGED, LOG)
+// A state made by an older build may be of an older format, which the tool reads its own way.
+const stateVersion = (f) => JSON.parse(fs.readFileSync(f, 'utf8')).version
+if (
+  !fs.existsSync(STATE_BEHIND) ||
+  fs.statSync(STATE_BEHIND).mtimeMs < fs.statSync(LOG).mtimeMs ||
+  stateVersion(STATE_BEHIND) !== stateVersion(STATE_UNCHANGED)
+) {
   say(`bench: making ${path.basename(GROWN)} and its state ${sizeName(APPEND)} behind`)
   fs.rmSync(STATE_BEHIND, {force: true})
   fs.copyFileSync(LOG, GROWN)
@@ -262,8 +271,6 @@ if (!fs.existsSync(STATE_BEHIND) || fs.statSync(STATE_BEHIND).mtimeMs < fs.statS
   stateRun(STATE_BEHIND, GROWN)
   fs.appendFileSync(GROWN, fs.readFileSync(TAIL))
 }
-fs.rmSync(STATE_UNCHANGED, {force: true})
-stateRun(STATE_UNCHANGED, LOG)
 
 const distBefore = distStamp()
 const hasEvents = spawnSync(NODE, [BIN, 'events', '--help'], {cwd: ROOT, stdio: 'ignore'}).status === 0
@@ -343,6 +350,8 @@ const contenders = [
     capture: true,
   },
   {name: 'cat', group: 'log', cmd: ['cat', LOG]},
+  // Node's own floor for the same work: every line end and timestamp, nothing decoded (bench/floor.mjs).
+  {name: 'node floor (lines, timestamps)', group: 'log', cmd: [NODE, FLOOR, LOG], capture: true, floor: true},
   {name: 'report --format summary', group: 'log', cmd: [NODE, BIN, 'report', '--format', 'summary', LOG]},
   {name: 'report --format csv', group: 'log', cmd: [NODE, BIN, 'report', '--format', 'csv', LOG]},
   {
@@ -369,6 +378,13 @@ const contenders = [
     group: 'window',
     cmd: [NODE, BIN, '--version'],
     env: {EXIM_REJECTS_CODE_CACHE: '/nonexistent/cli.v8cache'},
+  },
+  {
+    name: 'node floor, last hour',
+    group: 'window',
+    cmd: [NODE, FLOOR, LOG, String(bytesOf(LOG) - WINDOW_BYTES)],
+    capture: true,
+    floor: true,
   },
   {
     name: `check --since ${SINCE} (last hour)`,
@@ -549,6 +565,7 @@ const results = contenders.map((c) => {
   return {
     name: c.name,
     group: c.group,
+    floor: c.floor ?? undefined,
     input: g ? g.file : null,
     command: c.cmd ? c.cmd.map((a) => (path.isAbsolute(a) && a.startsWith(ROOT) ? rel(a) : a)).join(' ') : null,
     baseline: Boolean(c.baseline),
@@ -584,13 +601,25 @@ const window = {
 }
 const expect = truth.grep['rejected RCPT']
 for (const r of results) {
-  if (r.output === undefined || r.group === 'prefix') continue
+  if (r.output === undefined || r.group === 'prefix' || r.floor) continue
   checks.push({
     what: `${r.name} on ${r.group}`,
     expected: expect,
     got: Number(r.output),
     ok: Number(r.output) === expect,
   })
+}
+
+// The floor program must have seen every line of the log.
+{
+  const floor = results.find((r) => r.floor && r.group === 'log' && r.output !== undefined)
+  if (floor)
+    checks.push({
+      what: `${floor.name}: lines`,
+      expected: truth.mainlog.lines,
+      got: parseInt(floor.output, 10),
+      ok: parseInt(floor.output, 10) === truth.mainlog.lines,
+    })
 }
 
 function gitHead() {
@@ -639,7 +668,7 @@ const inputLabel = (r) =>
       : r.group === 'state'
         ? `state, log ${MB(groups.log.bytes)} MB`
         : r.group === 'window'
-          ? r.name.startsWith('check')
+          ? r.name.includes('last hour')
             ? `log ${MB(groups.log.bytes)} MB, last hour`
             : 'none'
           : `prefix ${MB(r.bytes ?? PREFIX)} MB`
@@ -718,6 +747,23 @@ if (window.checkOverVersion !== null)
     lines.push(
       `state: check --state after ${sizeName(APPEND)} appended takes ${(appended / whole).toFixed(2)}x a check of a ${sizeName(APPEND)} log read whole (goal: at most 1.5)`,
     )
+}
+{
+  // How far the tool is from what Node itself needs for the lines it reads.
+  const med = (name) => results.find((r) => r.name.startsWith(name))?.medianSeconds
+  const floorLog = med('node floor (lines')
+  const floorHour = med('node floor, last hour')
+  const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}x` : 'n/a')
+  const parts = []
+  if (floorLog)
+    parts.push(
+      `report summary ${ratio(med('report --format summary'), floorLog)}, csv ${ratio(med('report --format csv'), floorLog)} the node floor of the log`,
+    )
+  if (floorHour)
+    parts.push(
+      `check --since ${ratio(med('check --since'), floorHour)} the node floor of the last hour (${ratio(floorHour, med('node -e 0'))} node -e 0)`,
+    )
+  if (parts.length > 0) lines.push(`floor:  ${parts.join('; ')}`)
 }
 if (distRebuilt) lines.push('note: dist/ was rebuilt during the run: the timings of the CLI mix builds')
 for (const c of checks)
