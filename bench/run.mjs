@@ -258,7 +258,7 @@ if (!fs.existsSync(TAIL) || fs.statSync(TAIL).mtimeMs < fs.statSync(LOG).mtimeMs
 fs.rmSync(STATE_UNCHANGED, {force: true})
 stateRun(STATE_UNCHANGED, LOG)
 // A state made by an older build may be of an older format, which the tool reads its own way.
-const stateVersion = (f) => JSON.parse(fs.readFileSync(f, 'utf8')).version
+const stateVersion = (f) => JSON.parse(fs.readFileSync(f, 'utf8').split('\n', 1)[0]).version
 if (
   !fs.existsSync(STATE_BEHIND) ||
   fs.statSync(STATE_BEHIND).mtimeMs < fs.statSync(LOG).mtimeMs ||

@@ -11,12 +11,13 @@ export function tempBeside(path: string): string {
 }
 
 /** Writes `text` to `path` through a temporary file beside it (a new one gets `mode`); no temporary file is left on failure. */
-export function writeFileAtomically(path: string, text: string, mode: number): void {
+export function writeFileAtomically(path: string, text: string | Uint8Array, mode: number): void {
   const tmp = tempBeside(path)
   try {
     const fd = openSync(tmp, 'w', mode)
     try {
-      writeSync(fd, text)
+      const data = typeof text === 'string' ? Buffer.from(text) : text
+      for (let at = 0; at < data.length;) at += writeSync(fd, data, at, data.length - at)
     } finally {
       closeSync(fd)
     }

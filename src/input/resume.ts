@@ -157,7 +157,11 @@ async function withRotated(src: Source): Promise<Source[]> {
   const rotated: Source[] = []
   for (const f of found) {
     const path = join(dir, f.name)
-    const st = statSync(path, {throwIfNoEntry: false})
+    // One that cannot be looked at (a dangling or looping link, no permission) is not of the set.
+    let st: ReturnType<typeof statSync> | null = null
+    try {
+      st = statSync(path)
+    } catch {}
     if (st?.isFile()) rotated.push({...src, name: path, path, size: st.size, mtime: st.mtimeMs})
   }
   return [...rotated, src]

@@ -1,6 +1,7 @@
-// The --state file: versioned JSON, checked field by field when read (a file that is not what a run
-// writes is one clear error, never a silent reread or skip), written beside itself and renamed
-// over, and locked against a second run with an exclusive lock file that holds the runner's pid.
+// The --state file: a line of versioned JSON, then the quota failures carried over, a line each;
+// checked field by field when read (a file that is not what a run writes is one clear error, never
+// a silent reread or skip), written beside itself and renamed over, and locked against a second run
+// with an exclusive lock file that holds the runner's pid.
 
 import {closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync} from 'node:fs'
 import {EximRejectsError, inputError} from '../errors.js'
@@ -12,8 +13,10 @@ import type {Carry} from './read-logs.js'
 
 export const STATE_FORMAT = 'exim-rejects-state'
 /**
- * 2: a log's mark keeps its first bytes (`head`, base64). 1 kept their sha256 in `head`: still
- * read, its marks carried over as `headSha256` until the log is read again.
+ * 2: a log's mark keeps its first bytes (`head`, base64), and the quota failures follow the JSON
+ * line as they are. 1 was one JSON object, the quota failures a string in it (whose escaped
+ * newlines cost a run that finds nothing new 8 ms to parse and write back), each mark's `head` a
+ * sha256: still read, its marks carried over as `headSha256` until the log is read again.
  */
 export const STATE_VERSION = 2
 
@@ -28,11 +31,15 @@ export interface StateData {
 }
 
 /**
- * What the reader carries over, as stored: the quota failures are one string, a line each,
- * `time key`, read (readQuota) only by a run that has lines to read. A busy log's tens of
- * thousands of them would otherwise cost a check that finds nothing new a tenth of a second.
+ * What the reader carries over, as stored: the quota failures are the file's bytes after its JSON
+ * line, a line each, `time key` (UTF-8), read (readQuota) only by a run that has lines to read and
+ * otherwise written back as they were read. A busy log's tens of thousands of them would otherwise
+ * cost a check that finds nothing new a tenth of a second.
  */
-export type StoredCarry = Omit<Carry, 'quota'> & {quota: string}
+export type StoredCarry = Omit<Carry, 'quota'> & {quota: Buffer}
+
+/** The JSON line: the state but its quota failures, which follow it (`quotaBytes` of them). */
+type StateLine = Omit<StateData, 'carry'> & {carry: Omit<StoredCarry, 'quota'> & {quotaBytes: number}}
 
 const damaged = (path: string, why: string): EximRejectsError =>
   new EximRejectsError(
@@ -42,39 +49,51 @@ const damaged = (path: string, why: string): EximRejectsError =>
 
 /** The state in `path`; null when there is none yet (a first run). */
 export async function loadState(path: string): Promise<StateData | null> {
-  let text: string
+  let bytes: Buffer
   try {
-    text = readFileSync(path, 'utf8')
+    bytes = readFileSync(path)
   } catch (err) {
     const e = err as NodeJS.ErrnoException
     if (e.code === 'ENOENT') return null
     throw new EximRejectsError('INPUT', `cannot read the state file ${inputError(path, err).message}`, {cause: err})
   }
+  // Version 1 is one JSON object on one line, and a newline.
+  const nl = bytes.indexOf(10)
+  const after = nl === -1 ? bytes.length : nl + 1
   let value: unknown
   try {
-    value = JSON.parse(text)
+    value = JSON.parse(bytes.toString('utf8', 0, nl === -1 ? bytes.length : nl))
   } catch (err) {
     throw damaged(path, `not JSON: ${(err as Error).message}`)
   }
   const why = stateProblem(value)
   if (why !== null) throw damaged(path, why)
-  const state = value as StateData | StateV1
-  return state.version === STATE_VERSION ? state : fromV1(state)
+  const line = value as StateLine | StateV1
+  if (line.version === 1) {
+    if (after !== bytes.length) throw damaged(path, 'more after the JSON')
+    return fromV1(line)
+  }
+  const quota = bytes.subarray(after)
+  if (quota.length !== line.carry.quotaBytes)
+    throw damaged(path, `carry.quotaBytes: ${line.carry.quotaBytes} bytes of quota failures, ${quota.length} found`)
+  const {quotaBytes: _, ...carry} = line.carry
+  return {...line, carry: {...carry, quota}}
 }
 
-/** A state as version 1 wrote it: the same, but each mark's `head` a sha256. */
-type StateV1 = Omit<StateData, 'version'> & {version: 1}
+/** A state as version 1 wrote it: each mark's `head` a sha256, the quota failures a string. */
+type StateV1 = Omit<StateData, 'version' | 'carry'> & {version: 1; carry: Omit<StoredCarry, 'quota'> & {quota: string}}
 
 function fromV1(v1: StateV1): StateData {
   const logs: Record<string, LogMark> = {}
   for (const [key, m] of Object.entries(v1.logs)) logs[key] = {...m, head: '', headSha256: m.head}
-  return {...v1, version: STATE_VERSION, logs}
+  return {...v1, version: STATE_VERSION, logs, carry: {...v1.carry, quota: Buffer.from(v1.carry.quota)}}
 }
 
 /** The quota failures of a state read from `path`, as the reader holds them. */
-export function readQuota(path: string, text: string): Map<string, number> {
+export function readQuota(path: string, stored: Buffer): Map<string, number> {
   const quota = new Map<string, number>()
-  if (text === '') return quota
+  if (stored.length === 0) return quota
+  const text = stored.toString('utf8')
   for (const line of text.split('\n')) {
     const sp = line.indexOf(' ')
     const time = Number(line.slice(0, sp))
@@ -86,10 +105,10 @@ export function readQuota(path: string, text: string): Map<string, number> {
 }
 
 /** The quota failures as stored. */
-export function storeQuota(quota: Map<string, number>): string {
+export function storeQuota(quota: Map<string, number>): Buffer {
   let text = ''
   for (const [key, time] of quota) text += `${text === '' ? '' : '\n'}${time} ${key}`
-  return text
+  return Buffer.from(text)
 }
 
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0
@@ -122,7 +141,8 @@ export function stateProblem(v: unknown): string | null {
   const c = v.carry
   if (!isObject(c)) return 'carry: not an object'
   if (!Array.isArray(c.digits) || !c.digits.every(isDigit)) return 'carry.digits: not incorrect-digit lines'
-  if (typeof c.quota !== 'string') return 'carry.quota: not a string'
+  if (v.version === 1 ? typeof c.quota !== 'string' : !isCount(c.quotaBytes))
+    return v.version === 1 ? 'carry.quota: not a string' : 'carry.quotaBytes: not a count'
   if (!Array.isArray(c.seen) || !c.seen.every((s) => Array.isArray(s) && isCount(s[0]) && isCount(s[1])))
     return 'carry.seen: not [hash, count] pairs'
   return null
@@ -158,8 +178,10 @@ function isDigit(d: unknown): d is PendingDigit {
  * state as it was. Mode 0600 for a new file: it holds addresses from the logs.
  */
 export function saveState(path: string, state: StateData): void {
+  const {quota, ...carry} = state.carry
+  const line: StateLine = {...state, carry: {...carry, quotaBytes: quota.length}}
   try {
-    writeFileAtomically(path, JSON.stringify(state) + '\n', 0o600)
+    writeFileAtomically(path, Buffer.concat([Buffer.from(JSON.stringify(line) + '\n'), quota]), 0o600)
   } catch (err) {
     throw new EximRejectsError('OUTPUT', `${path}: cannot write the state file: ${(err as Error).message}`, {
       cause: err,

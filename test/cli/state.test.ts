@@ -2,7 +2,16 @@
 // an output that fails each leave the state as it was and say so in one line (check: UNKNOWN, 3).
 
 import {createHash} from 'node:crypto'
-import {appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {
+  appendFileSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {createServer, type Socket} from 'node:net'
@@ -50,11 +59,16 @@ describe('--state from the command line', () => {
 
   it("a state file of version 1 (sha256 of each log's first bytes) goes on where it stopped, and is written anew", () => {
     expect(runCli(['events', '--format', 'csv', '--kind', 'all', '--state', state, logs]).code).toBe(0)
-    // What version 1 wrote: the same, with the hash of the bytes each mark now keeps.
-    const v2 = JSON.parse(readFileSync(state, 'utf8'))
+    // What version 1 wrote: one JSON object, the hash of the bytes each mark now keeps, and the
+    // quota failures (which now follow the JSON line) a string in it.
+    const text = readFileSync(state, 'utf8')
+    const v2 = JSON.parse(text.slice(0, text.indexOf('\n')))
+    expect(v2.carry.quotaBytes).toBeGreaterThan(0)
     for (const m of Object.values<{head: string}>(v2.logs))
       m.head = createHash('sha256').update(Buffer.from(m.head, 'base64')).digest('hex')
-    writeFileSync(state, JSON.stringify({...v2, version: 1}))
+    const {quotaBytes: _, ...carry} = v2.carry
+    const quota = text.slice(text.indexOf('\n') + 1)
+    writeFileSync(state, JSON.stringify({...v2, version: 1, carry: {...carry, quota}}) + '\n')
     appendFileSync(
       join(logs, 'mainlog'),
       '2026-11-24 12:40:00 H=[198.51.100.9] F=<x@lists.example> rejected RCPT <y@example.net>: Unrouteable address\n',
@@ -64,8 +78,11 @@ describe('--state from the command line', () => {
     expect(next.stdout.trim().split('\n').slice(1)).toEqual([
       expect.stringContaining(',y@example.net,x@lists.example,'),
     ])
-    const written = JSON.parse(readFileSync(state, 'utf8'))
+    const after = readFileSync(state, 'utf8')
+    const written = JSON.parse(after.slice(0, after.indexOf('\n')))
     expect(written.version).toBe(2)
+    // The quota failures carried over, as they were.
+    expect(after.slice(after.indexOf('\n') + 1)).toBe(quota)
     // The log read again is remembered by its first bytes, as this version writes it.
     const main = Object.values<{path: string; head: string; headSha256?: string}>(written.logs).find((m) =>
       m.path.endsWith('mainlog'),
@@ -78,6 +95,15 @@ describe('--state from the command line', () => {
     expect(main.headSha256).toBeUndefined()
     const again = runCli(['events', '--format', 'csv', '--kind', 'all', '--state', state, logs])
     expect(again.stdout.trim().split('\n')).toHaveLength(1)
+  })
+
+  it('a rotated name beside the log that cannot be looked at (a link to itself) is not one of its files', () => {
+    const log = join(logs, 'mainlog')
+    rmSync(join(logs, 'mainlog.1'))
+    symlinkSync(join(logs, 'mainlog.1'), join(logs, 'mainlog.1'))
+    const first = runCli(['events', '--format', 'csv', '--kind', 'all', '--state', state, log])
+    expect([first.code, first.stderr]).toEqual([0, ''])
+    expect(first.stdout).toBe(runCli(['events', '--format', 'csv', '--kind', 'all', log]).stdout)
   })
 
   it('a damaged state file: events says so and exits 2; check is UNKNOWN (3); the file is left as it was', () => {

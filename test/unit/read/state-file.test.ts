@@ -71,6 +71,14 @@ const good = (): StateData => ({
   },
 })
 
+/** good() as version 1 wrote it: one JSON object, the mark's head a hash, the quota failures a string in it. */
+const v1 = (): string => {
+  const state = good()
+  const mark = state.logs['/var/log/exim4|main']!
+  const carry = {...state.carry, quota: state.carry.quota.toString()}
+  return JSON.stringify({...state, version: 1, logs: {'/var/log/exim4|main': {...mark, head: HASH}}, carry}) + '\n'
+}
+
 describe('the state file', () => {
   it('reads back what was written; none yet is a first run', async () => {
     const path = join(temp(), 'state.json')
@@ -94,10 +102,22 @@ describe('the state file', () => {
     ['a tail of the wrong length', (s) => s.replace(TAIL, TAIL.slice(8)), /tail: wrong length/],
     ['a digit line that is no event', (s) => s.replace('"kind":"discard-misconfig"', '"kind":"x"'), /carry.digits/],
     [
-      'quota failures that are no list',
-      (s) => JSON.stringify({...JSON.parse(s), carry: {...JSON.parse(s).carry, quota: [1]}}),
+      'cut short in its quota failures',
+      (s) => s.slice(0, -5),
+      /carry.quotaBytes: \d+ bytes of quota failures, \d+ found/,
+    ],
+    ['with more after them', (s) => s + '1796212183626 k\n', /carry.quotaBytes: .* found/],
+    [
+      'a count of quota failures that is no count',
+      (s) => s.replace(/"quotaBytes":\d+/, '"quotaBytes":"x"'),
+      /carry.quotaBytes: not a count/,
+    ],
+    [
+      'of version 1 with quota failures that are no string',
+      () => v1().replace(/"quota":"(?:[^"\\]|\\.)*"/, '"quota":[1]'),
       /carry.quota: not a string/,
     ],
+    ['of version 1 with more after it', () => v1() + '1796212183626 k\n', /more after the JSON/],
   ]
   it.each(damage)('a state file %s is one error naming it, exit 2', async (_, edit, why) => {
     const path = join(temp(), 'state.json')
@@ -116,10 +136,11 @@ describe('the state file', () => {
   it('reads a version 1 state: its marks keep their hash until the log is read again', async () => {
     const path = join(temp(), 'state.json')
     const mark = good().logs['/var/log/exim4|main']!
-    writeFileSync(path, JSON.stringify({...good(), version: 1, logs: {'/var/log/exim4|main': {...mark, head: HASH}}}))
+    writeFileSync(path, v1())
     const state = await loadState(path)
     expect(state?.version).toBe(2)
     expect(state?.logs['/var/log/exim4|main']).toEqual({...mark, head: '', headSha256: HASH})
+    expect(readQuota(path, state!.carry.quota)).toEqual(QUOTA)
     // Written back as version 2, a mark carried over unread still reads.
     saveState(path, state!)
     expect(await loadState(path)).toEqual(state)
@@ -127,9 +148,11 @@ describe('the state file', () => {
 
   it('quota failures read back as they were; a line that is not a time and a key is damage', () => {
     expect(readQuota('s', storeQuota(QUOTA))).toEqual(QUOTA)
-    expect(readQuota('s', '')).toEqual(new Map())
+    expect(readQuota('s', Buffer.alloc(0))).toEqual(new Map())
     for (const bad of ['x 1xWJQd-0002dC-1D|a@example.net', '1796212183626', '1796212183626 ', '1e400 k'])
-      expect(() => readQuota('s', bad)).toThrow('s: damaged state file (carry.quota: not lines of a time and a key)')
+      expect(() => readQuota('s', Buffer.from(bad))).toThrow(
+        's: damaged state file (carry.quota: not lines of a time and a key)',
+      )
   })
 
   it('an unreadable state file is an error, not a first run', async () => {
