@@ -14,13 +14,14 @@ import {fileURLToPath, pathToFileURL} from 'node:url'
 const DIST = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist')
 const {LineScanner} = await import(pathToFileURL(path.join(DIST, 'parse', 'scanner.js')).href)
 const {newFileAccount} = await import(pathToFileURL(path.join(DIST, 'input', 'account.js')).href)
+// The tool's own read buffer and block size, so that the scan is read as the tool reads it.
+const {CHUNK_SIZE, readBuffer} = await import(pathToFileURL(path.join(DIST, 'input', 'open.js')).href)
 
 const [file, passes = '3'] = process.argv.slice(2)
-const BLOCK = 128 * 1024
 const MARK = 16 * 1024 * 1024
 const fd = fs.openSync(file, 'r')
 const size = fs.fstatSync(fd).size
-const buf = Buffer.allocUnsafe(BLOCK + 4096).subarray(2048, 2048 + BLOCK)
+const buf = readBuffer(CHUNK_SIZE)
 const ms = (t0) => Number(process.hrtime.bigint() - t0) / 1e6
 
 for (let pass = 1; pass <= Number(passes); pass++) {
@@ -37,7 +38,7 @@ for (let pass = 1; pass <= Number(passes); pass++) {
   const t0 = process.hrtime.bigint()
   let firstMark = NaN
   for (let pos = 0; pos < size;) {
-    const n = fs.readSync(fd, buf, 0, BLOCK, pos)
+    const n = fs.readSync(fd, buf, 0, CHUNK_SIZE, pos)
     if (n <= 0) break
     scanner.push(buf.subarray(0, n))
     pos += n

@@ -10,13 +10,13 @@ export function tempBeside(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.tmp`)
 }
 
-/** Writes `text` to `path` through a temporary file beside it (a new one gets `mode`); no temporary file is left on failure. */
-export function writeFileAtomically(path: string, text: string | Uint8Array, mode: number): void {
+/** Writes `content` to `path` through a temporary file beside it (a new one gets `mode`); no temporary file is left on failure. */
+export function writeFileAtomically(path: string, content: string | Uint8Array, mode: number): void {
   const tmp = tempBeside(path)
   try {
     const fd = openSync(tmp, 'w', mode)
     try {
-      const data = typeof text === 'string' ? Buffer.from(text) : text
+      const data = typeof content === 'string' ? Buffer.from(content) : content
       for (let at = 0; at < data.length;) at += writeSync(fd, data, at, data.length - at)
     } finally {
       closeSync(fd)

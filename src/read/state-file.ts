@@ -7,6 +7,7 @@ import {closeSync, openSync, readFileSync, statSync, unlinkSync, writeSync} from
 import {EximRejectsError, inputError} from '../errors.js'
 import type {PendingDigit} from '../events/classifier.js'
 import {writeFileAtomically} from '../input/atomic-write.js'
+import {MARK} from '../input/follow.js'
 import {HEAD, type LogMark} from '../input/resume.js'
 import {EVENT_KINDS} from '../kinds.js'
 import type {Carry} from './read-logs.js'
@@ -134,15 +135,16 @@ export function stateProblem(v: unknown): string | null {
     const why = headProblem(m, v.version === 1)
     if (why !== null) return `${at}.${why}`
     if (!isBase64(m.tail)) return `${at}.tail: not base64`
-    if (Buffer.from(m.tail, 'base64').length !== Math.min(m.offset as number, 256)) return `${at}.tail: wrong length`
+    if (Buffer.from(m.tail, 'base64').length !== Math.min(m.offset as number, MARK)) return `${at}.tail: wrong length`
     if (!Array.isArray(m.rotated) || !m.rotated.every(isKnownFile))
       return `${at}.rotated: not [dev, ino, size, head] files`
   }
   const c = v.carry
   if (!isObject(c)) return 'carry: not an object'
   if (!Array.isArray(c.digits) || !c.digits.every(isDigit)) return 'carry.digits: not incorrect-digit lines'
-  if (v.version === 1 ? typeof c.quota !== 'string' : !isCount(c.quotaBytes))
-    return v.version === 1 ? 'carry.quota: not a string' : 'carry.quotaBytes: not a count'
+  if (v.version === 1) {
+    if (typeof c.quota !== 'string') return 'carry.quota: not a string'
+  } else if (!isCount(c.quotaBytes)) return 'carry.quotaBytes: not a count'
   if (!Array.isArray(c.seen) || !c.seen.every((s) => Array.isArray(s) && isCount(s[0]) && isCount(s[1])))
     return 'carry.seen: not [hash, count] pairs'
   return null
